@@ -1,0 +1,208 @@
+/**
+ * Backend selection: the fastest TensorFlow.js backend this machine can run,
+ * with the reason every faster one was skipped.
+ */
+import { tf } from '../tf.js';
+import { BackendError, InvalidArgumentError } from '../errors.js';
+import { registerTrainingKernels, type TrainingKernelsReport } from './kernels/register.js';
+
+/** Backends segaware knows, fastest first. */
+export const BACKEND_ORDER = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
+/** A backend name accepted by {@link initBackend} and `SEGAWARE_BACKEND`. */
+export type BackendName = (typeof BACKEND_ORDER)[number];
+
+/** Options of {@link initBackend}. */
+export interface InitBackendOptions {
+  /**
+   * Backends to try, in order (default: all of {@link BACKEND_ORDER}). The
+   * environment variable `SEGAWARE_BACKEND` (comma-separated) overrides it.
+   */
+  prefer?: BackendName | BackendName[];
+  /** Intra-op threads for tfjs-node (sets `TF_NUM_INTRAOP_THREADS` before loading it). */
+  threads?: number;
+  /** Suppress the one-line notice (also `SEGAWARE_QUIET=1`). */
+  quiet?: boolean;
+  /** Register the fast CPU training kernels (default true). */
+  trainingKernels?: boolean;
+}
+
+/** What {@link initBackend} chose and why. */
+export interface BackendChoice {
+  /** segaware's name of the chosen backend */
+  name: BackendName;
+  /** the name tfjs knows it by (`tensorflow` for tfjs-node) */
+  tfBackend: string;
+  /** every backend tried before it, with the reason it was skipped */
+  skipped: { name: BackendName; reason: string }[];
+  /** kernels added by {@link registerTrainingKernels} (null when disabled) */
+  trainingKernels: TrainingKernelsReport | null;
+  /** the one-line notice (printed to stderr unless quiet) */
+  notice: string;
+}
+
+type Attempt = { ok: true; tfBackend: string } | { ok: false; reason: string };
+
+/** Loads an optional package by a name the bundler must not resolve. */
+async function optionalImport(specifier: string): Promise<unknown> {
+  return import(/* @vite-ignore */ specifier);
+}
+
+function missing(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}
+
+/**
+ * Runs `fn` and removes the process listeners it added. The emscripten glue
+ * of tfjs-backend-wasm installs `uncaughtException`/`unhandledRejection`
+ * handlers that rethrow and print its whole minified source line on every
+ * error; users should see their own stack traces instead.
+ */
+export async function withoutNewProcessListeners<T>(fn: () => Promise<T>): Promise<T> {
+  if (typeof process === 'undefined' || typeof process.listeners !== 'function') return fn();
+  const events = ['uncaughtException', 'unhandledRejection'] as const;
+  const before = events.map((e) => new Set(process.listeners(e)));
+  try {
+    return await fn();
+  } finally {
+    events.forEach((e, i) => {
+      for (const l of process.listeners(e)) if (!before[i]!.has(l)) process.removeListener(e, l as never);
+    });
+  }
+}
+
+async function trySetBackend(name: string): Promise<boolean> {
+  try {
+    return await withoutNewProcessListeners(() => tf.setBackend(name));
+  } catch {
+    return false;
+  }
+}
+
+async function attemptNode(pkg: string, threads?: number): Promise<Attempt> {
+  if (threads !== undefined) process.env.TF_NUM_INTRAOP_THREADS = String(threads);
+  try {
+    await optionalImport(pkg);
+  } catch (err) {
+    return { ok: false, reason: missing(err) ? `${pkg} is not installed` : `${pkg} failed to load: ${(err as Error).message}` };
+  }
+  return (await trySetBackend('tensorflow')) ? { ok: true, tfBackend: 'tensorflow' } : { ok: false, reason: `${pkg} loaded but its backend did not start` };
+}
+
+async function attemptWebgpu(): Promise<Attempt> {
+  const g = globalThis as unknown as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } };
+  if (!g.navigator?.gpu) {
+    let dawn: { create?: (o: string[]) => unknown; globals?: object };
+    try {
+      dawn = (await optionalImport('webgpu')) as typeof dawn;
+    } catch (err) {
+      return { ok: false, reason: missing(err) ? "no navigator.gpu and the 'webgpu' package is not installed" : `'webgpu' failed to load: ${(err as Error).message}` };
+    }
+    if (!dawn.create) return { ok: false, reason: "the 'webgpu' package has no create()" };
+    Object.assign(globalThis, dawn.globals ?? {});
+    const gpu = dawn.create([]);
+    if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+    else Object.assign(g.navigator, { gpu });
+  }
+  let adapter: unknown = null;
+  try {
+    adapter = await g.navigator!.gpu!.requestAdapter();
+  } catch {
+    adapter = null;
+  }
+  if (!adapter) return { ok: false, reason: 'no WebGPU adapter on this machine' };
+  try {
+    await optionalImport('@tensorflow/tfjs-backend-webgpu');
+  } catch (err) {
+    return { ok: false, reason: missing(err) ? '@tensorflow/tfjs-backend-webgpu is not installed' : `tfjs-backend-webgpu failed to load: ${(err as Error).message}` };
+  }
+  return (await trySetBackend('webgpu')) ? { ok: true, tfBackend: 'webgpu' } : { ok: false, reason: 'the webgpu backend did not start' };
+}
+
+async function attempt(name: BackendName, threads?: number): Promise<Attempt> {
+  switch (name) {
+    case 'node-gpu':
+      return attemptNode('@tensorflow/tfjs-node-gpu', threads);
+    case 'node':
+      return attemptNode('@tensorflow/tfjs-node', threads);
+    case 'webgpu':
+      return attemptWebgpu();
+    case 'wasm':
+      return (await trySetBackend('wasm')) ? { ok: true, tfBackend: 'wasm' } : { ok: false, reason: 'WebAssembly backend failed to initialise' };
+    case 'cpu':
+      return (await trySetBackend('cpu')) ? { ok: true, tfBackend: 'cpu' } : { ok: false, reason: 'cpu backend failed to initialise' };
+  }
+}
+
+/** Parses `prefer` / `SEGAWARE_BACKEND` into a validated list. */
+function resolveOrder(prefer: InitBackendOptions['prefer']): { order: BackendName[]; source: string } {
+  const env = typeof process !== 'undefined' ? process.env.SEGAWARE_BACKEND : undefined;
+  let list: unknown[];
+  let source: string;
+  if (env && env.trim()) {
+    list = env.split(',').map((s) => s.trim()).filter(Boolean);
+    source = 'SEGAWARE_BACKEND';
+  } else if (prefer !== undefined) {
+    list = Array.isArray(prefer) ? prefer : [prefer];
+    source = 'prefer';
+  } else {
+    return { order: [...BACKEND_ORDER], source: 'default' };
+  }
+  if (list.length === 0) throw new InvalidArgumentError(source, `a non-empty list of ${BACKEND_ORDER.join(', ')}`, list);
+  for (const b of list) {
+    if (!(BACKEND_ORDER as readonly unknown[]).includes(b)) {
+      throw new InvalidArgumentError(source, `backend names from ${BACKEND_ORDER.join(', ')}`, b);
+    }
+  }
+  return { order: list as BackendName[], source };
+}
+
+/**
+ * Picks and activates the fastest available backend, trying in order
+ * tfjs-node-gpu, tfjs-node, WebGPU (only where an adapter exists), wasm and
+ * cpu, and registers the fast CPU training kernels
+ * ({@link registerTrainingKernels}).
+ *
+ * The choice can be forced with `prefer` or with the environment variable
+ * `SEGAWARE_BACKEND=wasm` (a comma-separated list is tried in order).
+ *
+ * @returns the chosen backend and why every earlier one was skipped.
+ * @throws InvalidArgumentError for an unknown backend name; BackendError if none starts.
+ * @example
+ * const { name, skipped } = await initBackend();            // e.g. 'wasm'
+ * await initBackend({ prefer: ['node', 'cpu'] });           // restrict the candidates
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendChoice> {
+  const { order, source } = resolveOrder(options.prefer);
+  const quiet = options.quiet ?? (typeof process !== 'undefined' && process.env.SEGAWARE_QUIET === '1');
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads > 0)) {
+    throw new InvalidArgumentError('threads', 'a positive integer', options.threads);
+  }
+  const skipped: BackendChoice['skipped'] = [];
+  // Register kernels first: it initialises wasm, which the cpu kernels delegate to.
+  const trainingKernels = options.trainingKernels === false ? null : await withoutNewProcessListeners(() => registerTrainingKernels());
+  for (const name of order) {
+    const result = await attempt(name, options.threads);
+    if (!result.ok) {
+      skipped.push({ name, reason: result.reason });
+      continue;
+    }
+    silenceCpuBanner();
+    const why = skipped.length ? ` (skipped ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : '';
+    const notice = `segaware: using the ${name} backend${source === 'default' ? '' : ` from ${source}`}${why}`;
+    if (!quiet) process.stderr.write(notice + '\n');
+    return { name, tfBackend: result.tfBackend, skipped, trainingKernels, notice };
+  }
+  throw new BackendError(
+    `segaware: no backend could be started from ${source} [${order.join(', ')}]: ` + skipped.map((s) => `${s.name}: ${s.reason}`).join('; '),
+  );
+}
+
+/**
+ * tfjs-backend-cpu prints a multi-line "install tfjs-node" banner on first
+ * use; initBackend's notice already says which backend runs and why.
+ */
+function silenceCpuBanner(): void {
+  const cpu = tf.engine().backendNames().includes('cpu') ? (tf.engine().findBackend('cpu') as unknown as { firstUse?: boolean } | null) : null;
+  if (cpu && 'firstUse' in cpu) cpu.firstUse = false;
+}

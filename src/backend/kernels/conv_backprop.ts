@@ -1,0 +1,216 @@
+/**
+ * Convolution gradients expressed as forward convolutions, so that they run on
+ * the fastest forward kernel a backend has (XNNPACK on wasm).
+ *
+ * Notation (one spatial axis; the other is identical): the forward convolution
+ * is `y[o] = Σ_k x[o·s + k − p] · W[k]` with stride `s`, leading pad `p`,
+ * kernel size `K`, `o ∈ [0, O)`.
+ *
+ * - Input gradient (`Conv2DBackpropInput`, also the forward pass of a
+ *   transposed convolution): `dx[i] = Σ_{o·s+k−p = i} dy[o] · W[k]`. Writing
+ *   `i = s·q + a`, each output phase `a ∈ [0, s)` only meets the taps
+ *   `k = r + s·m` with `r = (a + p) mod s`, so phase `a` is a stride-1
+ *   correlation of `dy` with the reversed sub-filter `W[r::s]`. The `s²`
+ *   phase outputs are interleaved with DepthToSpace. No multiply ever hits an
+ *   inserted zero, unlike the textbook "dilate dy, then convolve" form.
+ * - Filter gradient (`Conv2DBackpropFilter`): `dW[k] = Σ_{n,o} x[n, o·s+k−p] ·
+ *   dy[n, o]`, a stride-1 convolution of `x` (channels as batch, batch as
+ *   channels) with `dy` (as a `[O, O, N, Cout]` filter) dilated by `s`.
+ *
+ * Both equal tfjs's stock cpu kernels to float32 rounding (tested over a table
+ * of strides, paddings, kernel sizes and channel counts).
+ */
+import { tf } from '../../tf.js';
+import type { TensorInfo } from '../../tf.js';
+import { KernelContext, withContext } from './kernel_context.js';
+
+type Pad = 'valid' | 'same' | number | number[][];
+
+interface BackpropInputAttrs {
+  inputShape: [number, number, number, number];
+  strides: number | [number, number];
+  pad: Pad;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+interface BackpropFilterAttrs {
+  filterShape: [number, number, number, number];
+  strides: number | [number, number];
+  pad: Pad;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+const NCHW_TO_NHWC = [0, 2, 3, 1];
+const NHWC_TO_NCHW = [0, 3, 1, 2];
+
+function pair(v: number | [number, number]): [number, number] {
+  return typeof v === 'number' ? [v, v] : v;
+}
+
+/** One spatial axis of the phase decomposition of a transposed convolution. */
+interface AxisPhase {
+  /** taps of W used by this phase, in the order the forward correlation applies them */
+  taps: number[];
+  /** leading pad (negative ⇒ crop) of dy for this phase */
+  padBefore: number;
+}
+
+function axisPhases(kernel: number, stride: number, padBefore: number): AxisPhase[] {
+  const phases: AxisPhase[] = [];
+  for (let a = 0; a < stride; a++) {
+    const r = (a + padBefore) % stride;
+    const c = Math.floor((a + padBefore) / stride);
+    const taps: number[] = [];
+    for (let k = r; k < kernel; k += stride) taps.push(k);
+    taps.reverse(); // correlation order: j-th tap multiplies dy[q + c − (M−1) + j]
+    phases.push({ taps, padBefore: taps.length - 1 - c });
+  }
+  return phases;
+}
+
+/** Gathers W[taps_h, taps_w, :, :] (then swaps in/out channels) into a new filter. */
+function subFilter(
+  ctx: KernelContext,
+  filterT: TensorInfo, // [kh, kw, cout, cin] (already channel-swapped)
+  tapsH: number[],
+  tapsW: number[],
+): TensorInfo {
+  const [kh, kw, co, ci] = filterT.shape as [number, number, number, number];
+  const full = tapsH.length === kh && tapsW.length === kw;
+  const isReversed = (t: number[], k: number) => t.every((v, j) => v === k - 1 - j);
+  if (full && isReversed(tapsH, kh) && isReversed(tapsW, kw)) {
+    return ctx.reverse(filterT, [0, 1]);
+  }
+  // Small gather on the host: filters are tiny next to activations.
+  const src = ctx.backend.readSync(filterT.dataId) as Float32Array;
+  const block = co * ci;
+  const out = new Float32Array(tapsH.length * tapsW.length * block);
+  let o = 0;
+  for (const th of tapsH) {
+    for (const tw of tapsW) {
+      const start = (th * kw + tw) * block;
+      out.set(src.subarray(start, start + block), o);
+      o += block;
+    }
+  }
+  return ctx.upload(out, [tapsH.length, tapsW.length, co, ci]);
+}
+
+/**
+ * `Conv2DBackpropInput` on any backend with Conv2D/Transpose/Reverse/Slice/
+ * Concat/DepthToSpace kernels.
+ */
+export function conv2dBackpropInputViaForward(
+  backend: tf.KernelBackend,
+  backendName: string,
+  inputs: { dy: TensorInfo; filter: TensorInfo },
+  attrs: BackpropInputAttrs,
+): TensorInfo {
+  return withContext(backend, backendName, (ctx) => {
+    const nchw = attrs.dataFormat === 'NCHW';
+    const dy = nchw ? ctx.transpose(inputs.dy, NCHW_TO_NHWC) : inputs.dy;
+    const inShape = nchw
+      ? ([attrs.inputShape[0], attrs.inputShape[2], attrs.inputShape[3], attrs.inputShape[1]] as [number, number, number, number])
+      : attrs.inputShape;
+    const [n, h, w, ci] = inShape;
+    const [kh, kw] = inputs.filter.shape as [number, number, number, number];
+    const [sh, sw] = pair(attrs.strides);
+    const info = tf.backend_util.computeConv2DInfo(
+      inShape,
+      inputs.filter.shape as [number, number, number, number],
+      [sh, sw],
+      1,
+      attrs.pad as never,
+      attrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const [, oh, ow] = dy.shape as [number, number, number, number];
+    const filterT = ctx.transpose(inputs.filter, [0, 1, 3, 2]); // [kh, kw, co, ci]
+    const phasesH = axisPhases(kh, sh, info.padInfo.top);
+    const phasesW = axisPhases(kw, sw, info.padInfo.left);
+    const qh = Math.ceil(h / sh);
+    const qw = Math.ceil(w / sw);
+
+    const parts: TensorInfo[] = [];
+    for (const ph of phasesH) {
+      for (const pw of phasesW) {
+        if (ph.taps.length === 0 || pw.taps.length === 0) {
+          parts.push(ctx.zeros([n, qh, qw, ci]));
+          continue;
+        }
+        const f = subFilter(ctx, filterT, ph.taps, pw.taps);
+        const mh = ph.taps.length;
+        const mw = pw.taps.length;
+        parts.push(
+          ctx.conv2d(dy, f, [1, 1], [1, 1], {
+            top: ph.padBefore,
+            bottom: qh - oh - ph.padBefore + mh - 1,
+            left: pw.padBefore,
+            right: qw - ow - pw.padBefore + mw - 1,
+          }),
+        );
+      }
+    }
+
+    let full: TensorInfo; // [n, qh·sh, qw·sw, ci]
+    if (parts.length === 1) {
+      full = parts[0]!;
+    } else if (sh === sw) {
+      const stacked = ctx.run('Concat', parts as never, { axis: 3 });
+      full = ctx.run('DepthToSpace', { x: stacked }, { blockSize: sh, dataFormat: 'NHWC' });
+    } else {
+      // Unequal strides: interleave with a 6-D transpose.
+      const stacked = ctx.run('Concat', parts as never, { axis: 3 });
+      const r6 = ctx.run('Reshape', { x: stacked }, { shape: [n, qh, qw, sh, sw, ci] });
+      const t6 = ctx.transpose(r6, [0, 1, 3, 2, 4, 5]);
+      full = ctx.run('Reshape', { x: t6 }, { shape: [n, qh * sh, qw * sw, ci] });
+    }
+    let dx = full.shape[1] === h && full.shape[2] === w ? full : ctx.slice(full, [0, 0, 0, 0], [n, h, w, ci]);
+    if (nchw) dx = ctx.transpose(dx, NHWC_TO_NCHW);
+    return dx;
+  });
+}
+
+/**
+ * `Conv2DBackpropFilter` on any backend with Conv2D/Transpose/Slice kernels.
+ */
+export function conv2dBackpropFilterViaForward(
+  backend: tf.KernelBackend,
+  backendName: string,
+  inputs: { x: TensorInfo; dy: TensorInfo },
+  attrs: BackpropFilterAttrs,
+): TensorInfo {
+  return withContext(backend, backendName, (ctx) => {
+    const nchw = attrs.dataFormat === 'NCHW';
+    const x = nchw ? ctx.transpose(inputs.x, NCHW_TO_NHWC) : inputs.x;
+    const dy = nchw ? ctx.transpose(inputs.dy, NCHW_TO_NHWC) : inputs.dy;
+    const [kh, kw] = attrs.filterShape;
+    const [sh, sw] = pair(attrs.strides);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      attrs.filterShape,
+      [sh, sw],
+      1,
+      attrs.pad as never,
+      attrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const [, h, w] = x.shape as [number, number, number, number];
+    const [, oh, ow] = dy.shape as [number, number, number, number];
+    const xT = ctx.transpose(x, [3, 1, 2, 0]); // [ci, h, w, n]: channels become the batch
+    const dyT = ctx.transpose(dy, [1, 2, 0, 3]); // [oh, ow, n, co]: dy becomes the filter
+    const top = info.padInfo.top;
+    const left = info.padInfo.left;
+    const out = ctx.conv2d(xT, dyT, [1, 1], [sh, sw], {
+      top,
+      bottom: kh + sh * (oh - 1) - h - top,
+      left,
+      right: kw + sw * (ow - 1) - w - left,
+    }); // [ci, kh, kw, co]
+    return ctx.transpose(out, [1, 2, 0, 3]);
+  });
+}

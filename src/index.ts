@@ -1,0 +1,9 @@
+/**
+ * segaware — segmentation-aware image restoration on TensorFlow.js.
+ *
+ * @packageDocumentation
+ */
+export { tf, tfl } from './tf.js';
+export * from './errors.js';
+export * from './backend/index.js';
+export * from './train/index.js';

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // wasm init and tfjs globals are per-process: run files in forked workers, 2 at a time (CI has 2 cores).
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    setupFiles: ['test/setup.ts'],
+    reporters: ['default'],
+  },
+});
