@@ -54,7 +54,7 @@ async function timeCase(c: Case): Promise<{ forward: number; backward: number }>
   return { forward: fwd, backward: Math.max(fb - fwd, 0) };
 }
 
-export async function main(): Promise<void> {
+async function main(): Promise<void> {
   const torch = runPython<Record<string, { forward_ms: number; backward_ms: number }>>('bench/conv_torch.py', ['2']);
   const rows: (string | number)[][] = [];
   for (const backend of ['wasm', 'cpu'] as const) {
@@ -81,4 +81,4 @@ export async function main(): Promise<void> {
   printTable(['backend', 'layer', 'fwd', 'bwd', 'torch fwd', 'torch bwd', 'fwd ratio', 'bwd ratio', 'total ratio'], rows);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+await main();

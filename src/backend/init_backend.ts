@@ -61,12 +61,12 @@ function missing(err: unknown): boolean {
 export async function withoutNewProcessListeners<T>(fn: () => Promise<T>): Promise<T> {
   if (typeof process === 'undefined' || typeof process.listeners !== 'function') return fn();
   const events = ['uncaughtException', 'unhandledRejection'] as const;
-  const before = events.map((e) => new Set(process.listeners(e)));
+  const before = events.map((e) => new Set<unknown>(process.listeners(e as 'uncaughtException')));
   try {
     return await fn();
   } finally {
     events.forEach((e, i) => {
-      for (const l of process.listeners(e)) if (!before[i]!.has(l)) process.removeListener(e, l as never);
+      for (const l of process.listeners(e as 'uncaughtException')) if (!before[i]!.has(l)) process.removeListener(e, l);
     });
   }
 }

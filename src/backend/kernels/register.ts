@@ -80,7 +80,8 @@ function delegate(
   return {
     kernelName,
     backendName: hostName,
-    kernelFunc: ({ inputs, backend, attrs }) => {
+    kernelFunc: ({ inputs, backend: host, attrs = {} }) => {
+      const backend = host as tf.KernelBackend;
       const moved: Record<string, TensorInfo> = {};
       try {
         for (const [k, v] of Object.entries(inputs)) if (v != null) moved[k] = copyTo(backend, target, v);
@@ -144,8 +145,8 @@ export async function registerTrainingKernels(): Promise<TrainingKernelsReport> 
   const wasmFilter = (inputs: Record<string, TensorInfo>, attrs: tf.NamedAttrMap) =>
     conv2dBackpropFilterViaForward(wasm, 'wasm', inputs as never, attrs as never);
 
-  replaceKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: ({ inputs, attrs }) => wasmInput(inputs as never, attrs) });
-  replaceKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: ({ inputs, attrs }) => wasmFilter(inputs as never, attrs) });
+  replaceKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: ({ inputs, attrs }) => wasmInput(inputs as never, attrs ?? {}) });
+  replaceKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: ({ inputs, attrs }) => wasmFilter(inputs as never, attrs ?? {}) });
   report.wasm.push('Conv2DBackpropInput', 'Conv2DBackpropFilter');
 
   const cpu = tf.engine().backendNames().includes('cpu') ? tf.engine().findBackend('cpu') : null;
