@@ -70,21 +70,22 @@ function axisPhases(kernel: number, stride: number, padBefore: number): AxisPhas
   return phases;
 }
 
-/** Gathers W[taps_h, taps_w, :, :] (then swaps in/out channels) into a new filter. */
+/**
+ * Gathers W[taps_h, taps_w, :, :] of the channel-swapped filter into a new
+ * filter. `host` holds the filter's values, read from the backend once per
+ * kernel call (filters are small next to activations).
+ */
 function subFilter(
   ctx: KernelContext,
   filterT: TensorInfo, // [kh, kw, cout, cin] (already channel-swapped)
+  host: () => Float32Array,
   tapsH: number[],
   tapsW: number[],
 ): TensorInfo {
   const [kh, kw, co, ci] = filterT.shape as [number, number, number, number];
-  const full = tapsH.length === kh && tapsW.length === kw;
-  const isReversed = (t: number[], k: number) => t.every((v, j) => v === k - 1 - j);
-  if (full && isReversed(tapsH, kh) && isReversed(tapsW, kw)) {
-    return ctx.reverse(filterT, [0, 1]);
-  }
-  // Small gather on the host: filters are tiny next to activations.
-  const src = ctx.backend.readSync(filterT.dataId) as Float32Array;
+  const isReversed = (t: number[], k: number) => t.length === k && t.every((v, j) => v === k - 1 - j);
+  if (isReversed(tapsH, kh) && isReversed(tapsW, kw)) return ctx.reverse(filterT, [0, 1]);
+  const src = host();
   const block = co * ci;
   const out = new Float32Array(tapsH.length * tapsW.length * block);
   let o = 0;
@@ -129,6 +130,8 @@ export function conv2dBackpropInputViaForward(
     );
     const [, oh, ow] = dy.shape as [number, number, number, number];
     const filterT = ctx.transpose(inputs.filter, [0, 1, 3, 2]); // [kh, kw, co, ci]
+    let hostFilter: Float32Array | null = null;
+    const host = () => (hostFilter ??= ctx.backend.readSync(filterT.dataId) as Float32Array);
     const phasesH = axisPhases(kh, sh, info.padInfo.top);
     const phasesW = axisPhases(kw, sw, info.padInfo.left);
     const qh = Math.ceil(h / sh);
@@ -141,7 +144,7 @@ export function conv2dBackpropInputViaForward(
           parts.push(ctx.zeros([n, qh, qw, ci]));
           continue;
         }
-        const f = subFilter(ctx, filterT, ph.taps, pw.taps);
+        const f = subFilter(ctx, filterT, host, ph.taps, pw.taps);
         const mh = ph.taps.length;
         const mw = pw.taps.length;
         parts.push(
