@@ -23,6 +23,7 @@
 import { tf } from '../../tf.js';
 import type { TensorInfo } from '../../tf.js';
 import { KernelContext, withContext } from './kernel_context.js';
+import { SMALL_PATCH, filterGradIm2col, inputGradCol2im } from './conv_im2col.js';
 
 type Pad = 'valid' | 'same' | number | number[][];
 
@@ -129,6 +130,12 @@ export function conv2dBackpropInputViaForward(
       'channelsLast',
     );
     const [, oh, ow] = dy.shape as [number, number, number, number];
+    const co = inputs.filter.shape[3]!;
+    if (kh * kw * ci <= SMALL_PATCH) {
+      const geometry = { n, h, w, ci, co, kh, kw, oh, ow, sh, sw, top: info.padInfo.top, left: info.padInfo.left };
+      const dx = inputGradCol2im(ctx, dy, inputs.filter, geometry);
+      return nchw ? ctx.transpose(dx, NHWC_TO_NCHW) : dx;
+    }
     const filterT = ctx.transpose(inputs.filter, [0, 1, 3, 2]); // [kh, kw, co, ci]
     let hostFilter: Float32Array | null = null;
     const host = () => (hostFilter ??= ctx.backend.readSync(filterT.dataId) as Float32Array);
@@ -202,8 +209,12 @@ export function conv2dBackpropFilterViaForward(
       false,
       'channelsLast',
     );
-    const [, h, w] = x.shape as [number, number, number, number];
-    const [, oh, ow] = dy.shape as [number, number, number, number];
+    const [n, h, w, ci] = x.shape as [number, number, number, number];
+    const [, oh, ow, co] = dy.shape as [number, number, number, number];
+    if (kh * kw * ci <= SMALL_PATCH) {
+      const geometry = { n, h, w, ci, co, kh, kw, oh, ow, sh, sw, top: info.padInfo.top, left: info.padInfo.left };
+      return filterGradIm2col(ctx, x, dy, geometry);
+    }
     const xT = ctx.transpose(x, [3, 1, 2, 0]); // [ci, h, w, n]: channels become the batch
     const dyT = ctx.transpose(dy, [1, 2, 0, 3]); // [oh, ow, n, co]: dy becomes the filter
     const top = info.padInfo.top;
