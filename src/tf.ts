@@ -16,9 +16,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
+import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
 
-export { tf, tfl };
+export { tf, tfl, tfwasm };
 export type {
   Tensor,
   Tensor1D,

@@ -17,7 +17,7 @@ describe('initBackend', () => {
     expect(choice.skipped[0]!.reason).toMatch(/tfjs-node-gpu is not installed/);
     expect(choice.skipped[1]!.reason).toMatch(/tfjs-node is not installed/);
     expect(choice.skipped[2]!.reason).toMatch(/webgpu|WebGPU/);
-    expect(choice.notice).toMatch(/^segaware: using the wasm backend \(skipped node-gpu: .*\)$/);
+    expect(choice.notice).toMatch(/^segaware: using the wasm backend, 1 thread \(skipped node-gpu: .*\)$/);
     expect(choice.trainingKernels?.wasm).toContain('Conv2DBackpropFilter');
   });
 
@@ -59,5 +59,34 @@ describe('initBackend', () => {
     // emscripten's handlers rethrow and print the whole minified wasm glue on any error
     const src = process.listeners('uncaughtException').map((l) => l.toString()).join('\n');
     expect(src).not.toMatch(/ExitStatus/);
+  });
+});
+
+describe('threaded wasm', () => {
+  it('starts XNNPACK with 2 threads in a fresh process, computes correctly and lets the process exit', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'segaware-threads-'));
+    const script = join(dir, 'threads.mts');
+    writeFileSync(
+      script,
+      `import { initBackend, tf } from ${JSON.stringify(join(process.cwd(), 'src/index.ts'))};
+const c = await initBackend({ prefer: 'wasm', threads: 2, quiet: true });
+const x = tf.randomNormal([1, 32, 32, 64], 0, 1, 'float32', 1);
+const w = tf.randomNormal([3, 3, 64, 64], 0, 1, 'float32', 2);
+const y = tf.conv2d(x, w, 1, 'same').dataSync();
+await tf.setBackend('cpu');
+const r = tf.conv2d(tf.tensor(x.dataSync(), x.shape), tf.tensor(w.dataSync(), w.shape), 1, 'same').dataSync();
+let err = 0; for (let i = 0; i < y.length; i++) err = Math.max(err, Math.abs(y[i] - r[i]));
+console.log(JSON.stringify({ threads: c.trainingKernels.wasmThreads.threads, err }));
+`,
+    );
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SEGAWARE_WASM_THREADS: '' } });
+    expect(r.status, r.stderr).toBe(0); // a hang (pool threads keeping Node alive) would time out
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(out.threads).toBe(2);
+    expect(out.err).toBeLessThan(1e-3);
   });
 });

@@ -22,6 +22,12 @@ const CASES: Case[] = [
   { n: 2, h: 12, w: 11, ci: 6, co: 9, kh: 3, kw: 3, s: [1, 1], d: [2, 2], pad: 'same' },
   { n: 1, h: 14, w: 14, ci: 1, co: 32, kh: 4, kw: 4, s: [2, 2], d: [1, 1], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
   { n: 2, h: 5, w: 5, ci: 32, co: 1, kh: 3, kw: 3, s: [2, 2], d: [1, 1], pad: 'valid' },
+  // few output pixels, large filters: the matrix-product paths
+  { n: 1, h: 4, w: 4, ci: 16, co: 32, kh: 4, kw: 4, s: [2, 2], d: [1, 1], pad: 1 },
+  { n: 2, h: 3, w: 5, ci: 24, co: 40, kh: 3, kw: 3, s: [1, 1], d: [1, 1], pad: 'same' },
+  { n: 1, h: 2, w: 2, ci: 64, co: 64, kh: 4, kw: 4, s: [2, 2], d: [1, 1], pad: 'same' },
+  { n: 1, h: 6, w: 6, ci: 16, co: 48, kh: 3, kw: 3, s: [1, 1], d: [2, 2], pad: 'same' },
+  { n: 1, h: 1, w: 1, ci: 32, co: 16, kh: 4, kw: 4, s: [2, 2], d: [1, 1], pad: 'same' },
 ];
 
 const name = (c: Case) => `${c.n}x${c.h}x${c.w}x${c.ci}->${c.co} k${c.kh}x${c.kw} s${c.s} d${c.d} ${JSON.stringify(c.pad)}`;
@@ -95,6 +101,18 @@ describe.each(['wasm', 'cpu'])('training kernels on %s equal the stock cpu kerne
     const ref = stockCpu('_FusedMatMul', { a, b, bias }, attrs);
     expect(maxRelativeError(got.dataSync(), ref)).toBeLessThanOrEqual(1e-5);
     tf.dispose([a, b, bias, got]);
+  });
+
+  it.each(['linear', 'relu', 'leakyrelu', 'elu'])('FusedConv2D with bias and %s on a small map', async (activation) => {
+    await tf.setBackend(backend);
+    const x = tf.randomNormal([2, 4, 4, 16], 0, 1, 'float32', 12);
+    const filter = tf.randomNormal([3, 3, 16, 24], 0, 1, 'float32', 13);
+    const bias = tf.randomNormal([24], 0, 1, 'float32', 14);
+    const attrs = { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined, activation, leakyreluAlpha: 0.2 };
+    const got = tf.engine().runKernel('FusedConv2D', { x, filter, bias }, attrs as never) as tf.Tensor;
+    const ref = stockCpu('FusedConv2D', { x, filter, bias }, attrs);
+    expect(maxRelativeError(got.dataSync(), ref)).toBeLessThanOrEqual(1e-5);
+    tf.dispose([x, filter, bias, got]);
   });
 
   it('NCHW data format matches NHWC', async () => {

@@ -19,7 +19,12 @@ export interface InitBackendOptions {
    * environment variable `SEGAWARE_BACKEND` (comma-separated) overrides it.
    */
   prefer?: BackendName | BackendName[];
-  /** Intra-op threads for tfjs-node (sets `TF_NUM_INTRAOP_THREADS` before loading it). */
+  /**
+   * Threads: XNNPACK threads of the wasm backend (default: logical cores, or
+   * `SEGAWARE_WASM_THREADS`) and intra-op threads of tfjs-node (sets
+   * `TF_NUM_INTRAOP_THREADS` before loading it). Takes effect only before the
+   * wasm backend first starts.
+   */
   threads?: number;
   /** Suppress the one-line notice (also `SEGAWARE_QUIET=1`). */
   quiet?: boolean;
@@ -189,7 +194,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   }
   const skipped: BackendChoice['skipped'] = [];
   // Register kernels first: it initialises wasm, which the cpu kernels delegate to.
-  const trainingKernels = options.trainingKernels === false ? null : await withoutNewProcessListeners(() => registerTrainingKernels());
+  const trainingKernels = options.trainingKernels === false ? null : await withoutNewProcessListeners(() => registerTrainingKernels({ threads: options.threads }));
   for (const name of order) {
     const result = await attempt(name, options.threads);
     if (!result.ok) {
@@ -198,7 +203,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     }
     silenceCpuBanner();
     const why = skipped.length ? ` (skipped ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : '';
-    const notice = `segaware: using the ${name} backend${source === 'default' ? '' : ` from ${source}`}${why}`;
+    const t = trainingKernels?.wasmThreads;
+    const threadNote = name === 'wasm' && t ? `, ${t.threads} thread${t.threads === 1 ? '' : 's'}${t.note ? ` (${t.note})` : ''}` : '';
+    const notice = `segaware: using the ${name} backend${threadNote}${source === 'default' ? '' : ` from ${source}`}${why}`;
     if (!quiet) process.stderr.write(notice + '\n');
     return { name, tfBackend: result.tfBackend, skipped, trainingKernels, notice };
   }

@@ -24,6 +24,7 @@ import { tf } from '../../tf.js';
 import type { TensorInfo } from '../../tf.js';
 import { KernelContext, withContext } from './kernel_context.js';
 import { SMALL_PATCH, filterGradIm2col, inputGradCol2im } from './conv_im2col.js';
+import { filterGradMatMul, inputGradMatMul, preferMatMul } from './conv_matmul.js';
 
 type Pad = 'valid' | 'same' | number | number[][];
 
@@ -131,9 +132,9 @@ export function conv2dBackpropInputViaForward(
     );
     const [, oh, ow] = dy.shape as [number, number, number, number];
     const co = inputs.filter.shape[3]!;
-    if (kh * kw * ci <= SMALL_PATCH) {
-      const geometry = { n, h, w, ci, co, kh, kw, oh, ow, sh, sw, top: info.padInfo.top, left: info.padInfo.left };
-      const dx = inputGradCol2im(ctx, dy, inputs.filter, geometry);
+    const geometry = { n, h, w, ci, co, kh, kw, oh, ow, sh, sw, top: info.padInfo.top, left: info.padInfo.left };
+    if (kh * kw * ci <= SMALL_PATCH || preferMatMul(geometry)) {
+      const dx = kh * kw * ci <= SMALL_PATCH ? inputGradCol2im(ctx, dy, inputs.filter, geometry) : inputGradMatMul(ctx, dy, inputs.filter, geometry);
       return nchw ? ctx.transpose(dx, NHWC_TO_NCHW) : dx;
     }
     const filterT = ctx.transpose(inputs.filter, [0, 1, 3, 2]); // [kh, kw, co, ci]
@@ -211,10 +212,9 @@ export function conv2dBackpropFilterViaForward(
     );
     const [n, h, w, ci] = x.shape as [number, number, number, number];
     const [, oh, ow, co] = dy.shape as [number, number, number, number];
-    if (kh * kw * ci <= SMALL_PATCH) {
-      const geometry = { n, h, w, ci, co, kh, kw, oh, ow, sh, sw, top: info.padInfo.top, left: info.padInfo.left };
-      return filterGradIm2col(ctx, x, dy, geometry);
-    }
+    const geometry = { n, h, w, ci, co, kh, kw, oh, ow, sh, sw, top: info.padInfo.top, left: info.padInfo.left };
+    if (kh * kw * ci <= SMALL_PATCH) return filterGradIm2col(ctx, x, dy, geometry);
+    if (preferMatMul(geometry)) return filterGradMatMul(ctx, x, dy, geometry);
     const xT = ctx.transpose(x, [3, 1, 2, 0]); // [ci, h, w, n]: channels become the batch
     const dyT = ctx.transpose(dy, [1, 2, 0, 3]); // [oh, ow, n, co]: dy becomes the filter
     const top = info.padInfo.top;

@@ -18,6 +18,8 @@ import type { TensorInfo } from '../../tf.js';
 import { conv2dBackpropFilterViaForward, conv2dBackpropInputViaForward } from './conv_backprop.js';
 import { withContext } from './kernel_context.js';
 import { plainMatMul } from './matmul.js';
+import { convForwardMatMul, forwardMatMulGeometry } from './conv_matmul.js';
+import { defaultWasmThreads, startWasm, type WasmThreadsReport } from '../wasm_threads.js';
 
 type KernelConfig = tf.KernelConfig;
 
@@ -29,6 +31,8 @@ export interface TrainingKernelsReport {
   cpu: string[];
   /** why a backend was left alone, if it was */
   skipped: Record<string, string>;
+  /** XNNPACK threads of the wasm backend (null if it did not start) */
+  wasmThreads: WasmThreadsReport | null;
 }
 
 const saved = new Map<string, KernelConfig | null>();
@@ -46,21 +50,6 @@ function replaceKernel(config: KernelConfig): void {
 export function getStockKernel(kernelName: string, backendName: string): KernelConfig | null | undefined {
   const key = `${backendName}/${kernelName}`;
   return saved.has(key) ? saved.get(key) : tf.getKernel(kernelName, backendName);
-}
-
-/** Ensures the wasm backend is initialised without changing the active backend. */
-async function wasmBackendInstance(): Promise<tf.KernelBackend | null> {
-  if (!tf.engine().backendNames().includes('wasm')) return null;
-  const ready = tf.engine().findBackend('wasm');
-  if (ready) return ready;
-  const current = tf.getBackend();
-  let ok = false;
-  try {
-    ok = await tf.setBackend('wasm');
-  } finally {
-    if (current && current !== 'wasm') await tf.setBackend(current);
-  }
-  return ok ? tf.engine().findBackend('wasm') : null;
 }
 
 /** Copies a tensor's values from one backend to another, returning the new TensorInfo. */
@@ -129,7 +118,9 @@ const WASM_FALLBACK_TO_CPU = [
 const WASM_FUSED_ACTIVATIONS = new Set<string | undefined>(['linear', 'relu', 'relu6', 'prelu', 'leakyrelu', 'sigmoid', 'elu', undefined]);
 
 /**
- * Registers the fast training kernels (idempotent). Called by
+ * Starts the wasm backend with `threads` XNNPACK threads (default: the
+ * logical cores; see {@link startWasm}) and registers the fast training
+ * kernels (idempotent). Called by
  * {@link initBackend}; call it yourself if you pick a backend with
  * `tf.setBackend` directly.
  *
@@ -139,10 +130,11 @@ const WASM_FUSED_ACTIVATIONS = new Set<string | undefined>(['linear', 'relu', 'r
  * await tf.setBackend('wasm');
  * // model.fit / optimizer.minimize now work with convolutions on wasm
  */
-export async function registerTrainingKernels(): Promise<TrainingKernelsReport> {
+export async function registerTrainingKernels(options: { threads?: number } = {}): Promise<TrainingKernelsReport> {
   if (registered) return registered;
-  const report: TrainingKernelsReport = { wasm: [], cpu: [], skipped: {} };
-  const wasm = await wasmBackendInstance();
+  const threads = await startWasm(options.threads ?? defaultWasmThreads());
+  const report: TrainingKernelsReport = { wasm: [], cpu: [], skipped: {}, wasmThreads: threads };
+  const wasm = threads ? tf.engine().findBackend('wasm') : null;
   if (!wasm) {
     report.skipped.wasm = 'the wasm backend could not be initialised';
     report.skipped.cpu = 'its fast kernels run on the wasm backend, which is unavailable';
@@ -158,6 +150,27 @@ export async function registerTrainingKernels(): Promise<TrainingKernelsReport> 
   replaceKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: ({ inputs, attrs }) => wasmInput(inputs as never, attrs ?? {}) });
   replaceKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: ({ inputs, attrs }) => wasmFilter(inputs as never, attrs ?? {}) });
   report.wasm.push('Conv2DBackpropInput', 'Conv2DBackpropFilter');
+
+  // Forward convolutions with few output pixels: matrix products (see conv_matmul.ts).
+  const computeInfo = (inShape: number[], filterShape: number[], strides: [number, number], dilations: [number, number], pad: unknown, rounding: unknown) =>
+    tf.backend_util.computeConv2DInfo(inShape as never, filterShape as never, strides, dilations, pad as never, rounding as never, false, 'channelsLast');
+  for (const name of ['Conv2D', 'FusedConv2D']) {
+    const stock = stockRunner(name, 'wasm', wasm);
+    replaceKernel({
+      kernelName: name,
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, attrs = {} }) => {
+        const ins = inputs as unknown as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
+        const plan = ins.preluActivationWeights ? null : forwardMatMulGeometry(computeInfo, ins.x, ins.filter, attrs as never);
+        if (!plan) return stock(inputs as never, attrs);
+        const a = attrs as { activation?: string; leakyreluAlpha?: number };
+        return withContext(wasm, 'wasm', (ctx) =>
+          convForwardMatMul(ctx, ins.x, ins.filter, plan.g, plan.dilation, name === 'FusedConv2D' ? { bias: ins.bias, activation: a.activation, leakyreluAlpha: a.leakyreluAlpha } : undefined),
+        );
+      },
+    });
+    report.wasm.push(name);
+  }
 
   for (const name of ['BatchMatMul', '_FusedMatMul']) {
     const stock = stockRunner(name, 'wasm', wasm);
@@ -178,8 +191,8 @@ export async function registerTrainingKernels(): Promise<TrainingKernelsReport> 
       report.wasm.push(name);
     }
     const onWasm: Record<string, (i: Record<string, TensorInfo>, a: tf.NamedAttrMap) => TensorInfo> = {
-      Conv2D: stockRunner('Conv2D', 'wasm', wasm),
-      FusedConv2D: stockRunner('FusedConv2D', 'wasm', wasm),
+      Conv2D: currentRunner('Conv2D', 'wasm', wasm),
+      FusedConv2D: currentRunner('FusedConv2D', 'wasm', wasm),
       Conv2DBackpropInput: wasmInput,
       Conv2DBackpropFilter: wasmFilter,
       BatchMatMul: currentRunner('BatchMatMul', 'wasm', wasm),

@@ -1,0 +1,170 @@
+/**
+ * Convolutions with few output pixels and large filters (the inner layers of
+ * a U-Net or a PatchGAN) as matrix products.
+ *
+ * XNNPACK re-packs a convolution's filter whenever the filter tensor changes —
+ * every training step, and every call for the rearranged filters of the
+ * gradients — at about 15 ns per weight, while its matrix product packs its
+ * right operand about 10× faster and never packs its left one. On a 4×4 map
+ * with a 4×4×512×1024 filter that is 135 ms by convolution and ~20 ms by
+ * product. So when `N·OH·OW` is small next to the filter, the patch matrix
+ * is gathered on the host (it is small then) and:
+ *
+ * - forward: `y[M, co] = cols[M, K] · W[K, co]` (bias and activation fused);
+ * - input gradient: `colsᵀ[K, M] = W[K, co] · dyᵀ[co, M]` (the filter as the
+ *   unpacked left operand), then a host scatter-add;
+ * - filter gradient: `dW[K, co] = colsᵀ[K, M] · dy[M, co]`.
+ *
+ * `K = kh·kw·ci`, `M = N·OH·OW`.
+ */
+import type { TensorInfo } from '../../tf.js';
+import type { KernelContext } from './kernel_context.js';
+import type { ConvGeometry } from './conv_im2col.js';
+
+/** Use the product form when the output has at most this many pixels per output channel. */
+export const MATMUL_PIXELS_PER_CHANNEL = 4;
+
+/** Whether a convolution of this geometry is faster as a matrix product. */
+export function preferMatMul(g: { n: number; oh: number; ow: number; co: number; kh: number; kw: number; ci: number }): boolean {
+  return g.n * g.oh * g.ow <= MATMUL_PIXELS_PER_CHANNEL * g.co && g.kh * g.kw * g.ci >= 64;
+}
+
+/** Patch matrix `cols[M, K]` (or its transpose `[K, M]`) of host NHWC input `xs`. */
+export function patches(xs: Float32Array, g: ConvGeometry, dilation: [number, number], transposed: boolean): Float32Array {
+  const { n, h, w, ci, kh, kw, oh, ow, sh, sw, top, left } = g;
+  const [dh, dw] = dilation;
+  const k = kh * kw * ci;
+  const m = n * oh * ow;
+  const out = new Float32Array(m * k);
+  for (let img = 0; img < n; img++) {
+    for (let y = 0; y < oh; y++) {
+      for (let x = 0; x < ow; x++) {
+        const row = (img * oh + y) * ow + x;
+        for (let a = 0; a < kh; a++) {
+          const iy = y * sh + a * dh - top;
+          if (iy < 0 || iy >= h) continue;
+          for (let b = 0; b < kw; b++) {
+            const ix = x * sw + b * dw - left;
+            if (ix < 0 || ix >= w) continue;
+            const src = ((img * h + iy) * w + ix) * ci;
+            const col = (a * kw + b) * ci;
+            if (transposed) {
+              for (let c = 0; c < ci; c++) out[(col + c) * m + row] = xs[src + c]!;
+            } else {
+              out.set(xs.subarray(src, src + ci), row * k + col);
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Forward convolution (optionally fused bias/activation) as `cols · W`. */
+export function convForwardMatMul(
+  ctx: KernelContext,
+  x: TensorInfo,
+  filter: TensorInfo,
+  g: ConvGeometry,
+  dilation: [number, number],
+  fused?: { bias?: TensorInfo; activation?: string; leakyreluAlpha?: number },
+): TensorInfo {
+  const m = g.n * g.oh * g.ow;
+  const k = g.kh * g.kw * g.ci;
+  const cols = ctx.upload(patches(ctx.backend.readSync(x.dataId) as Float32Array, g, dilation, false), [1, m, k]);
+  const w3 = ctx.run('Reshape', { x: filter }, { shape: [1, k, g.co] });
+  let y: TensorInfo;
+  if (fused) {
+    const inputs: Record<string, TensorInfo> = { a: cols, b: w3 };
+    if (fused.bias) inputs.bias = fused.bias;
+    y = ctx.run('_FusedMatMul', inputs, {
+      transposeA: false,
+      transposeB: false,
+      activation: fused.activation ?? 'linear',
+      leakyreluAlpha: fused.leakyreluAlpha ?? 0.2,
+    });
+  } else {
+    y = ctx.run('BatchMatMul', { a: cols, b: w3 }, { transposeA: false, transposeB: false });
+  }
+  return ctx.run('Reshape', { x: y }, { shape: [g.n, g.oh, g.ow, g.co] });
+}
+
+/** Input gradient as `W · dyᵀ` followed by a host scatter-add. */
+export function inputGradMatMul(ctx: KernelContext, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
+  const { n, h, w, ci, co, kh, kw, oh, ow, sh, sw, top, left } = g;
+  const m = n * oh * ow;
+  const k = kh * kw * ci;
+  const w3 = ctx.run('Reshape', { x: filter }, { shape: [1, k, co] });
+  const dy2 = ctx.run('Reshape', { x: dy }, { shape: [m, co] });
+  const dyT = ctx.run('Reshape', { x: ctx.transpose(dy2, [1, 0]) }, { shape: [1, co, m] });
+  const prod = ctx.run('BatchMatMul', { a: w3, b: dyT }, { transposeA: false, transposeB: false }); // [1, K, M]
+  const colsT = ctx.backend.readSync(prod.dataId) as Float32Array;
+  const dx = new Float32Array(n * h * w * ci);
+  for (let img = 0; img < n; img++) {
+    for (let y = 0; y < oh; y++) {
+      for (let x = 0; x < ow; x++) {
+        const row = (img * oh + y) * ow + x;
+        for (let a = 0; a < kh; a++) {
+          const iy = y * sh + a - top;
+          if (iy < 0 || iy >= h) continue;
+          for (let b = 0; b < kw; b++) {
+            const ix = x * sw + b - left;
+            if (ix < 0 || ix >= w) continue;
+            const dst = ((img * h + iy) * w + ix) * ci;
+            const col = (a * kw + b) * ci;
+            for (let c = 0; c < ci; c++) dx[dst + c]! += colsT[(col + c) * m + row]!;
+          }
+        }
+      }
+    }
+  }
+  return ctx.upload(dx, [n, h, w, ci]);
+}
+
+/** Filter gradient as `colsᵀ · dy`. */
+export function filterGradMatMul(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+  const m = g.n * g.oh * g.ow;
+  const k = g.kh * g.kw * g.ci;
+  const colsT = ctx.upload(patches(ctx.backend.readSync(x.dataId) as Float32Array, g, [1, 1], true), [1, k, m]);
+  const dy3 = ctx.run('Reshape', { x: dy }, { shape: [1, m, g.co] });
+  const prod = ctx.run('BatchMatMul', { a: colsT, b: dy3 }, { transposeA: false, transposeB: false });
+  return ctx.run('Reshape', { x: prod }, { shape: [g.kh, g.kw, g.ci, g.co] });
+}
+
+/** Attributes of Conv2D / FusedConv2D kernels. */
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | number[][];
+  dataFormat: 'NHWC' | 'NCHW';
+  dilations: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  activation?: string;
+  leakyreluAlpha?: number;
+}
+
+const pair = (v: number | [number, number]): [number, number] => (typeof v === 'number' ? [v, v] : v);
+
+/**
+ * Geometry of a forward convolution if it should run as a matrix product
+ * (NHWC, no PReLU), else null.
+ */
+export function forwardMatMulGeometry(
+  computeInfo: (inShape: number[], filterShape: number[], strides: [number, number], dilations: [number, number], pad: ConvAttrs['pad'], rounding: ConvAttrs['dimRoundingMode']) => {
+    outHeight: number;
+    outWidth: number;
+    padInfo: { top: number; left: number };
+  },
+  x: TensorInfo,
+  filter: TensorInfo,
+  attrs: ConvAttrs,
+): { g: ConvGeometry; dilation: [number, number] } | null {
+  if (attrs.dataFormat === 'NCHW' || x.shape.length !== 4) return null;
+  const [n, h, w, ci] = x.shape as [number, number, number, number];
+  const [kh, kw, , co] = filter.shape as [number, number, number, number];
+  const strides = pair(attrs.strides);
+  const dilation = pair(attrs.dilations ?? 1);
+  const info = computeInfo(x.shape, filter.shape, strides, dilation, attrs.pad, attrs.dimRoundingMode);
+  const g: ConvGeometry = { n, h, w, ci, co, kh, kw, oh: info.outHeight, ow: info.outWidth, sh: strides[0], sw: strides[1], top: info.padInfo.top, left: info.padInfo.left };
+  return preferMatMul(g) ? { g, dilation } : null;
+}
