@@ -98,14 +98,24 @@ export async function runUpdate(
   let value: Tensor | undefined;
   let grads: tf.NamedTensorMap | undefined;
   try {
+    let failure: { error: unknown } | undefined;
     ({ value, grads } = tf.variableGrads(() => {
-      const { total, terms } = normalizeLossOutput(loss());
-      for (const [k, t] of Object.entries(terms)) {
-        names.push(k);
-        kept.push(tf.keep(t));
+      try {
+        const { total, terms } = normalizeLossOutput(loss());
+        for (const [k, t] of Object.entries(terms)) {
+          names.push(k);
+          kept.push(tf.keep(t));
+        }
+        return tf.reshape(total, []) as Scalar;
+      } catch (error) {
+        // Throwing here would strand the tensors the gradient tape saved for the
+        // backward pass; finish with a connected zero instead (the backward pass
+        // disposes the whole tape) and rethrow below without applying anything.
+        failure = { error };
+        return tf.mul(0, tf.sum(vars[0]!)) as Scalar;
       }
-      return tf.reshape(total, []) as Scalar;
     }, vars));
+    if (failure) throw failure.error;
     const stacked = tf.tidy(() => tf.stack([value!, ...kept.map((t) => tf.reshape(t, []))]));
     const values = await stacked.data();
     stacked.dispose();
