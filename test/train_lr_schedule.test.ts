@@ -68,14 +68,14 @@ describe('learning-rate schedules', () => {
 describe('setLearningRate / applyLrSchedule', () => {
   it('changes the step size of Adam and SGD in place', () => {
     const w = tf.variable(tf.tensor1d([1, -1]), true, 'w_lr');
-    const grads = () => ({ w_lr: tf.tensor1d([0.5, -2]) });
+    const grads = () => [{ name: 'w_lr', tensor: tf.tensor1d([0.5, -2]) }];
     // Adam's first update is −lr·sign(g) (ε aside): a new lr must show in it
     const adam = tf.train.adam(0.1);
     setLearningRate(adam, 0.01);
     expect(getLearningRate(adam)).toBe(0.01);
     let g = grads();
     adam.applyGradients(g);
-    tf.dispose(g);
+    tf.dispose(g.map((x) => x.tensor));
     expectClose(w.dataSync(), [0.99, -0.99], 1e-5, 'adam with lr 0.01');
     // SGD caches −lr in a tensor: setLearningRate must refresh it
     const sgd = tf.train.sgd(1);
@@ -83,7 +83,7 @@ describe('setLearningRate / applyLrSchedule', () => {
     expect(lr).toBeCloseTo(0.01, 15);
     g = grads();
     sgd.applyGradients(g);
-    tf.dispose(g);
+    tf.dispose(g.map((x) => x.tensor));
     expectClose(w.dataSync(), [0.99 - 0.005, -0.99 + 0.02], 1e-5, 'sgd with lr 0.01');
     expect(() => setLearningRate(adam, Number.NaN)).toThrow(/lr/);
     expect(() => setLearningRate({} as never, 0.1)).toThrow(/optimizer/);

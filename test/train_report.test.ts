@@ -132,6 +132,12 @@ describe('report pieces', () => {
     expect(niceTicks(2, 2, 5).length).toBeGreaterThan(1);
   });
 
+  it('bestExclude leaves reference rows out of the best-cell comparison', () => {
+    const md = markdownTable({ columns: ['', 'mIoU'], rows: [['Hazy', 0.4], ['DFS', 0.5], ['GT', 0.6]], best: { mIoU: 'max' }, bestExclude: ['GT'], digits: 1 });
+    expect(md).toContain('| DFS | **0.5** |');
+    expect(md).toContain('| GT | 0.6 |');
+  });
+
   it('markdownTable escapes pipes and bolds the best cell', () => {
     const md = markdownTable({ columns: ['a|b', 'v'], rows: [['x|y', 1.5], ['z', 0.25]], best: { v: 'min' }, digits: 2 });
     expect(md).toBe('| a\\|b | v |\n|---|---:|\n| x\\|y | 1.50 |\n| z | **0.25** |\n');

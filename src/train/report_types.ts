@@ -21,6 +21,8 @@ export interface ReportTable {
   digits?: number;
   /** Bold the best numeric cell of these columns: `{ PSNR: 'max', 'LPIPS': 'min' }`. */
   best?: Record<string, 'max' | 'min'>;
+  /** Rows (matched by their first cell) left out of the `best` comparison, e.g. `['GT (clear)']` for a reference row. */
+  bestExclude?: string[];
 }
 
 /** One line of a curve. Non-finite `y` values break the line. */
@@ -114,12 +116,14 @@ export function formatCell(value: ReportCell | undefined, digits = 4): string {
 /** Indices of the rows holding the best value of each column named in `table.best`, by column index. */
 export function bestCells(table: ReportTable): Map<number, Set<number>> {
   const out = new Map<number, Set<number>>();
+  const exclude = new Set(table.bestExclude ?? []);
   for (const [col, dir] of Object.entries(table.best ?? {})) {
     const c = table.columns.indexOf(col);
     if (c < 0) continue;
     let best = dir === 'max' ? -Infinity : Infinity;
     const rows = new Set<number>();
     table.rows.forEach((row, r) => {
+      if (exclude.has(String(row[0]))) return;
       const v = row[c];
       if (typeof v !== 'number' || Number.isNaN(v)) return;
       if (v === best) rows.add(r);

@@ -31,6 +31,7 @@ main { max-width: 1100px; margin: 0 auto; padding: 24px 28px 48px; }
 h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 18px; margin: 28px 0 10px; border-bottom: 1px solid #dde1e6; padding-bottom: 4px; }
 h3 { font-size: 15px; margin: 18px 0 8px; }
+.card > h3:first-child { margin-top: 2px; }
 .subtitle { color: #555; margin: 0 0 4px; }
 .meta { color: #888; font-size: 12px; margin: 0 0 16px; }
 section.card { background: #fff; border: 1px solid #e3e6ea; border-radius: 8px; padding: 12px 16px 14px; margin: 12px 0; }
@@ -41,8 +42,9 @@ td.num, th.num { text-align: right; }
 td.best { font-weight: 700; }
 tr:last-child td { border-bottom: none; }
 .caption { color: #666; font-size: 12px; margin-top: 6px; }
-.plots { display: flex; flex-wrap: wrap; gap: 12px; }
+.plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 12px; }
 .plots figure { margin: 0; background: #fff; border: 1px solid #e3e6ea; border-radius: 8px; padding: 6px; }
+.plots svg { display: block; width: 100%; height: auto; }
 .grid { display: grid; gap: 8px; }
 .grid figure { margin: 0; text-align: center; }
 .grid img { width: 100%; height: auto; image-rendering: pixelated; border: 1px solid #ddd; background: #fafafa; }
@@ -75,7 +77,7 @@ function htmlTable(table: ReportTable): string {
 function summaryRows(summary: Record<string, unknown>): [string, string][] {
   return Object.entries(summary).map(([k, v]) => {
     let s: string;
-    if (typeof v === 'number') s = formatCell(v);
+    if (typeof v === 'number') s = Number.isFinite(v) ? String(Number(v.toPrecision(6))) : formatCell(v);
     else if (typeof v === 'string') s = v;
     else if (v === null || v === undefined) s = '—';
     else s = JSON.stringify(v);
