@@ -113,7 +113,7 @@ export function createProgress(options: ProgressOptions): Progress {
       stream: stream as unknown as NodeJS.WritableStream,
       barCompleteChar: '\u2588',
       barIncompleteChar: '\u2591',
-      hideCursor: true,
+      hideCursor: false,
       etaBuffer: 50,
       fps: 5,
       noTTYOutput: true,

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
-import type { ImageSource, RawImage } from './report_types.js';
+import type { ReportImageSource, ReportRawImage } from './report_types.js';
 
 /** MIME type of encoded image bytes from their magic number, or `null` if not PNG/JPEG/WebP/GIF. */
 export function sniffImageType(bytes: Uint8Array): 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif' | null {
@@ -18,7 +18,7 @@ export function sniffImageType(bytes: Uint8Array): 'image/png' | 'image/jpeg' | 
   return null;
 }
 
-function isRaw(x: unknown): x is RawImage {
+function isRaw(x: unknown): x is ReportRawImage {
   return x != null && typeof x === 'object' && !(x instanceof Uint8Array) && 'data' in x && 'width' in x && 'height' in x;
 }
 
@@ -33,13 +33,13 @@ async function encodePng(input: Uint8Array, raw?: { width: number; height: numbe
  *
  * - file path or bytes of a PNG/JPEG/WebP/GIF: embedded unchanged;
  * - other bytes/files sharp can read (TIFF, AVIF…): converted to PNG;
- * - {@link RawImage} (8-bit HWC, 1–4 channels): encoded to PNG with sharp.
+ * - {@link ReportRawImage} (8-bit HWC, 1–4 channels): encoded to PNG with sharp.
  *
  * @throws NotFoundError for a missing file; InvalidArgumentError for anything else unusable.
  * @example
  * const uri = await imageDataUri('out/samples/step-200.png'); // "data:image/png;base64,iVBOR…"
  */
-export async function imageDataUri(src: ImageSource, name = 'src'): Promise<string> {
+export async function imageDataUri(src: ReportImageSource, name = 'src'): Promise<string> {
   let bytes: Uint8Array;
   if (typeof src === 'string') {
     if (!existsSync(src)) throw new NotFoundError(`segaware: image not found: ${src} (${name})`);

@@ -50,7 +50,7 @@ export interface ReportCurve {
 }
 
 /** Raw 8-bit pixels, row-major HWC. */
-export interface RawImage {
+export interface ReportRawImage {
   data: Uint8Array | Uint8ClampedArray;
   width: number;
   height: number;
@@ -63,11 +63,11 @@ export interface RawImage {
  * anything else sharp reads converted to PNG), encoded bytes (same), or raw
  * pixels (encoded to PNG).
  */
-export type ImageSource = string | Uint8Array | RawImage;
+export type ReportImageSource = string | Uint8Array | ReportRawImage;
 
 /** One image of a grid. */
 export interface ReportImage {
-  src: ImageSource;
+  src: ReportImageSource;
   /** Caption under the image. */
   label?: string;
 }
