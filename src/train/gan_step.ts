@@ -83,8 +83,14 @@ const ORDERS = ['discriminator-first', 'generator-first'] as const;
  * optimizers' first call (which creates their slots).
  *
  * Non-trainable state the closures change themselves (batch-norm moving
- * statistics, spectral-norm `u`) is the closures' business: G's forward inside
- * the D loss runs in whatever mode the closure asks for.
+ * statistics, spectral-norm `u`) is the closures' business: tfjs-layers batch
+ * norm updates its moving mean/variance on every `apply(x, { training: true })`,
+ * so a G with batch norm that runs in training mode in both closures updates
+ * them twice per iteration (pix2pix runs G forward once and reuses the fake).
+ *
+ * A gradient penalty differentiates a gradient: through LeakyReLU this needs a
+ * gradient for tfjs's `Greater` kernel, which tfjs 4.22 does not register (it is
+ * zero; see `docs/train.md`).
  *
  * @example
  * const step = createGanStep<{ hazy: tf.Tensor4D; clear: tf.Tensor4D }>({
