@@ -247,3 +247,16 @@ describe('optimizerStep', () => {
     sgd.dispose();
   });
 });
+
+describe('optimizerStep ownership', () => {
+  it('never disposes a term tensor the caller owns', async () => {
+    const w = tf.variable(tf.tensor1d([1, 2]), true, 'w_own');
+    const constant = tf.scalar(3);
+    const sgd = tf.train.sgd(0.1);
+    const t = await optimizerStep(sgd, [w], () => ({ total: tf.sum(w) as tf.Scalar, terms: { weight: constant } }));
+    expect(t).toEqual({ total: 3, weight: 3 });
+    expect(constant.isDisposed).toBe(false);
+    tf.dispose([w, constant]);
+    sgd.dispose();
+  });
+});

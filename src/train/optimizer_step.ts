@@ -104,7 +104,7 @@ export async function runUpdate(
         const { total, terms } = normalizeLossOutput(loss());
         for (const [k, t] of Object.entries(terms)) {
           names.push(k);
-          kept.push(tf.keep(t));
+          kept.push(tf.keep(tf.reshape(t, []))); // a new handle: disposing it never frees a tensor the caller owns
         }
         return tf.reshape(total, []) as Scalar;
       } catch (error) {
@@ -116,7 +116,7 @@ export async function runUpdate(
       }
     }, vars));
     if (failure) throw failure.error;
-    const stacked = tf.tidy(() => tf.stack([value!, ...kept.map((t) => tf.reshape(t, []))]));
+    const stacked = tf.tidy(() => tf.stack([value!, ...kept]));
     const values = await stacked.data();
     stacked.dispose();
     const out: Record<string, number> = { [`${prefix}total`]: values[0]! };
