@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../src/errors.js';
 import { tf } from '../src/tf.js';
-import { RunLog } from '../src/train/utils_index.js';
+import { RunLog, runLogCurves } from '../src/train/utils_index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'segaware-runlog-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,5 +83,22 @@ describe('RunLog', () => {
     expect(() => log.log(1, { x: [1] as never })).toThrow(/values\.x/);
     expect(() => RunLog.read(join(dir, 'missing.jsonl'))).toThrow(NotFoundError);
     expect(() => new RunLog('')).toThrow(/path/);
+  });
+});
+
+describe('runLogCurves', () => {
+  it('groups keys into report curves by name list or RegExp', () => {
+    const path = join(dir, 'curves.jsonl');
+    const log = new RunLog(path);
+    for (let s = 1; s <= 4; s++) log.log(s, { d_total: s, d_gp: s / 10, g_total: 10 - s, phase: 'x', ...(s > 2 ? { lr: 0.1 } : {}) });
+    const curves = runLogCurves(RunLog.read(path), { disc: /^d_/, gen: ['g_total', 'missing'], lr: ['lr'], none: ['nope'] }, { logY: ['gen'] });
+    expect(curves.map((c) => [c.title, c.series.map((s) => s.name), c.logY])).toEqual([
+      ['disc', ['d_total', 'd_gp'], false],
+      ['gen', ['g_total'], true],
+      ['lr', ['lr'], false],
+    ]);
+    expect(curves[2]!.series[0]).toEqual({ name: 'lr', x: [3, 4], y: [0.1, 0.1] });
+    expect(curves[0]!.smooth).toBe(0);
+    expect(() => runLogCurves(RunLog.read(path), { bad: 'd_total' as never })).toThrow(/groups/);
   });
 });

@@ -25,6 +25,7 @@ export {
 } from './lr_schedule.js';
 export { applyLrSchedule, getLearningRate, setLearningRate } from './set_learning_rate.js';
 export { RunLog, type RunLogEntry, type RunLogOptions, type RunLogValue } from './run_log.js';
+export { runLogCurves, type RunLogCurvesOptions } from './run_log_curves.js';
 export { createProgress, type Progress, type ProgressOptions, type ProgressStream } from './progress.js';
 export { NanGuard, NonFiniteLossError, assertFiniteTerms } from './nan_guard.js';
 export type {
