@@ -255,6 +255,9 @@ describe('optimizerStep ownership', () => {
     const sgd = tf.train.sgd(0.1);
     const t = await optimizerStep(sgd, [w], () => ({ total: tf.sum(w) as tf.Scalar, terms: { weight: constant } }));
     expect(t).toEqual({ total: 3, weight: 3 });
+    const unrelated = tf.variable(tf.scalar(1), true, 'unrelated');
+    await expect(optimizerStep(sgd, [unrelated], () => tf.sum(w) as tf.Scalar)).rejects.toThrow(/none of them influences the loss/);
+    unrelated.dispose();
     expect(constant.isDisposed).toBe(false);
     tf.dispose([w, constant]);
     sgd.dispose();

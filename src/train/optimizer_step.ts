@@ -85,6 +85,23 @@ export async function optimizerStep(
   return runUpdate(optimizer, vars, loss, options.prefix ?? '', options.beforeApply);
 }
 
+/** Rewrites tfjs's "no connection" error into one naming the variables that were listed. */
+function withConnectionHint<T>(f: () => T, vars: tf.Variable[]): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof Error && /Cannot find a connection/.test(e.message)) {
+      throw new InvalidArgumentError(
+        'variables',
+        'variables the loss depends on',
+        vars.slice(0, 6).map((v) => v.name),
+        'none of them influences the loss: was the other network\'s variable list passed?',
+      );
+    }
+    throw e;
+  }
+}
+
 /** @internal Same as {@link optimizerStep} with the variables already collected. */
 export async function runUpdate(
   optimizer: tf.Optimizer,
@@ -99,7 +116,7 @@ export async function runUpdate(
   let grads: tf.NamedTensorMap | undefined;
   try {
     let failure: { error: unknown } | undefined;
-    ({ value, grads } = tf.variableGrads(() => {
+    ({ value, grads } = withConnectionHint(() => tf.variableGrads(() => {
       try {
         const { total, terms } = normalizeLossOutput(loss());
         for (const [k, t] of Object.entries(terms)) {
@@ -114,7 +131,7 @@ export async function runUpdate(
         failure = { error };
         return tf.mul(0, tf.sum(vars[0]!)) as Scalar;
       }
-    }, vars));
+    }, vars), vars));
     if (failure) throw failure.error;
     const stacked = tf.tidy(() => tf.stack([value!, ...kept]));
     const values = await stacked.data();
