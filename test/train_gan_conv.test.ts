@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tf, tfl } from '../src/tf.js';
 import type { Tensor, Tensor4D } from '../src/tf.js';
-import { NanGuard, RunLog, applyLrSchedule, createGanStep, linearDecayLr } from '../src/train/utils_index.js';
+import { NanGuard, RunLog, applyLrSchedule, createGanStep, linearDecayLr } from '../src/train/index.js';
 
 // tfjs 4.22 has no gradient for the Greater kernel, which LeakyReLU's gradient uses as a mask,
 // so a gradient penalty (a gradient of a gradient) through LeakyReLU fails with

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../src/errors.js';
 import { tf, tfl } from '../src/tf.js';
 import type { Tensor } from '../src/tf.js';
-import { NanGuard, NonFiniteLossError, createGanStep, optimizerStep } from '../src/train/utils_index.js';
+import { NanGuard, NonFiniteLossError, createGanStep, optimizerStep } from '../src/train/index.js';
 import { expectClose, expectNoLeaks } from './helpers/index.js';
 
 type Batch = { z: Tensor; real: Tensor };

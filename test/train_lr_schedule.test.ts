@@ -13,7 +13,7 @@ import {
   stepLr,
   withWarmup,
   type LrSchedule,
-} from '../src/train/utils_index.js';
+} from '../src/train/index.js';
 import { expectClose, loadFixture } from './helpers/index.js';
 
 interface Case {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SegawareError } from '../src/errors.js';
-import { NanGuard, NonFiniteLossError, assertFiniteTerms } from '../src/train/utils_index.js';
+import { NanGuard, NonFiniteLossError, assertFiniteTerms } from '../src/train/index.js';
 
 describe('NaN/Inf guard', () => {
   it('fires on the first non-finite term with its name, the step and the last good checkpoint', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatTerm } from '../src/train/progress.js';
-import { createProgress } from '../src/train/utils_index.js';
+import { createProgress } from '../src/train/index.js';
 
 function sink(isTTY = false) {
   const chunks: string[] = [];

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, NotFoundError } from '../src/errors.js';
 import { sniffImageType } from '../src/train/report_images.js';
 import { niceTicks } from '../src/train/svg_line_plot.js';
-import { RunLog, imageDataUri, lineChartSvg, markdownTable, writeReport, type ReportContent } from '../src/train/utils_index.js';
+import { RunLog, imageDataUri, lineChartSvg, markdownTable, writeReport, type ReportContent } from '../src/train/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'segaware-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

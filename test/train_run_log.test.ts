@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../src/errors.js';
 import { tf } from '../src/tf.js';
-import { RunLog, runLogCurves } from '../src/train/utils_index.js';
+import { RunLog, runLogCurves } from '../src/train/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'segaware-runlog-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
