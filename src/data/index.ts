@@ -1,0 +1,5 @@
+/** Data: image and label I/O, datasets, degradations, synthetic street scenes, night-image selection. */
+export * from './cityscapes_labels.js';
+export * from './raster.js';
+export * from './image_io.js';
+export * from './label_io.js';
