@@ -8,3 +8,8 @@ export * from './augment.js';
 export * from './dataset.js';
 export * from './synthetic_street_scenes.js';
 export * from './image_grid.js';
+export * from './degrade/index.js';
+export * from './paired_folder_dataset.js';
+export * from './cityscapes_dataset.js';
+export * from './nightness.js';
+export * from './select_by_fid.js';

@@ -52,7 +52,7 @@ export function renderSyntheticScene(seed: number, index: number, height = 256, 
   const rng = new Rng(hashInts(seed | 0, index | 0, 0x5eed));
   const cv = renderStreetScene(rng, height, width);
   return {
-    name: `synth_${seed}_${String(index).padStart(6, '0')}`,
+    name: `synth_${String(seed).padStart(6, '0')}_${String(index).padStart(6, '0')}`,
     image: { data: cv.color, height, width, channels: 3 },
     labels: { data: cv.labels, height, width, channels: 1 },
     instances: { data: cv.instances, height, width, channels: 1 },
