@@ -110,10 +110,12 @@ export function toNight<T extends ImageLike>(image: T, options: NightOptions = {
       const b2 = blurRaster(er, ss).data;
       // normalise the blurs so a source's total contribution does not depend on the radius
       const g1 = 0.8 * sb * sb;
-      const g2 = 1.2 * ss * ss * 0.05;
+      const g2 = 0.025 * ss * ss;
       for (let i = 0; i < N * 3; i++) {
         const albedo = Math.pow(Math.max(0, r.data[i]!), gamma);
-        lin[i] = lin[i]! + intensity * (0.5 * E[i]! + Math.min(3, g1 * b1[i]!) * 0.15 + albedo * Math.min(4, g2 * b2[i]!));
+        const sky = lab ? lab[(i / 3) | 0] === 10 : false;
+        const thrown = sky ? 0 : albedo * Math.min(1.2, g2 * b2[i]!);
+        lin[i] = lin[i]! + intensity * (0.4 * E[i]! + Math.min(2, g1 * b1[i]!) * 0.12 + thrown);
       }
     }
     const rng = new Rng(hashInts(seed, k, 0x4e16));
