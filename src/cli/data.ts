@@ -106,7 +106,7 @@ export async function writeGallery(outDir: string, seed = 0): Promise<string[]> 
   ]);
   const add = async (name: string, rows: GridCell[][], cell: [number, number]): Promise<void> => {
     const p = join(outDir, name);
-    await imageGrid(p, rows, { cellSize: cell });
+    await imageGrid(p, rows, { cellSize: cell, palette: true });
     written.push(p);
   };
   await add('synthetic_scenes.png', rowsScenes, [192, 384]);

@@ -4,6 +4,7 @@
  * a degradation sweep.
  */
 import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import sharp from 'sharp';
 import { InvalidArgumentError } from '../errors.js';
@@ -27,6 +28,8 @@ export interface ImageGridOptions {
   gap?: number;
   /** caption strip height in pixels (default 16 when any caption is given) */
   captionHeight?: number;
+  /** write a palette (256-colour, quantised) PNG: much smaller, slightly lossy (default false) */
+  palette?: boolean;
 }
 
 function cellToRgb(cell: GridCell, range: [number, number], where: string): { rgb: Raster<Uint8Array>; caption?: string; labels: boolean } {
@@ -101,10 +104,10 @@ export async function imageGrid(path: string | null, rows: GridCell[][], options
     const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${texts.join('')}</svg>`);
     img = sharp(await img.png().toBuffer()).composite([{ input: svg, top: 0, left: 0 }]);
   }
-  const buf = await img.png({ compressionLevel: 9, palette: false }).toBuffer();
+  const buf = await img.png({ compressionLevel: 9, palette: options.palette ?? false }).toBuffer();
   if (path) {
     mkdirSync(dirname(path), { recursive: true });
-    await sharp(buf).toFile(path);
+    await writeFile(path, buf);
   }
   return buf;
 }
