@@ -314,7 +314,7 @@ export function drawTrafficLight(cv: SceneCanvas, rng: Rng, light: Light, x: num
   const lit = rng.int(0, 2);
   const colors: RGB[] = [[1, 0.15, 0.1], [1, 0.7, 0.1], [0.1, 1, 0.4]];
   cv.sprite(x, z - 0.1, bw, bh, h - bh, (lx, ly, fr) => {
-    const k = 2 - Math.floor((ly / bh) * 3);
+    const k = Math.min(2, Math.max(0, 2 - Math.floor((ly / bh) * 3)));
     const cy = bh - (k + 0.5) * (bh / 3);
     const d = Math.hypot(lx - bw / 2, ly - cy);
     if (d < bw * 0.32) {
