@@ -15,6 +15,7 @@ import {
   writeImage,
   writeLabelMap,
   colorize,
+  imageGrid,
 } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'segaware-io-'));
@@ -127,5 +128,32 @@ describe('label map I/O', () => {
     const p = join(dir, 'oob.png');
     await writeLabelMap(p, { data: new Int32Array([0, 19]), height: 1, width: 2 });
     await expect(readLabelRaster(p, { validateTrainIds: true })).rejects.toThrow(/trainIds 0\.\.18/);
+  });
+});
+
+describe('imageGrid', () => {
+  it('lays out image and label cells with gaps and captions, labels in the Cityscapes palette', async () => {
+    const img = { data: new Float32Array(4 * 6 * 3).fill(1), height: 4, width: 6, channels: 3 };
+    const lab = { data: new Uint8Array(4 * 6).fill(13), height: 4, width: 6, channels: 1 };
+    const p = join(dir, 'grid.png');
+    await imageGrid(p, [[img, { image: lab, caption: 'car' }]], { gap: 2, captionHeight: 10 });
+    const r = await readRaster(p);
+    expect(r.width).toBe(2 * 6 + 3 * 2);
+    expect(r.height).toBe(4 + 10 + 2 * 2);
+    const at = (x: number, y: number) => Array.from(r.data.subarray((y * r.width + x) * r.channels, (y * r.width + x) * r.channels + 3));
+    expect(at(2 + 6 + 2 + 1, 2 + 10 + 1)).toEqual([0, 0, 142]); // car colour
+    expect(at(3, 2 + 10 + 1)).toEqual([255, 255, 255]);
+    await expect(imageGrid(p, [])).rejects.toThrow(/rows/);
+  });
+
+  it('reads RGBA and grey files as RGB images', async () => {
+    const rgba = join(dir, 'rgba.png');
+    await writeImage(rgba, { data: new Uint8Array([255, 0, 0, 128, 0, 255, 0, 255]), height: 1, width: 2, channels: 4 });
+    const r = await readImageRaster(rgba);
+    expect(r.channels).toBe(3);
+    expect(Array.from(r.data)).toEqual([1, 0, 0, 0, 1, 0]);
+    const grey = join(dir, 'grey.png');
+    await writeImage(grey, { data: new Uint8Array([0, 51]), height: 1, width: 2, channels: 1 });
+    expect(Array.from((await readImageRaster(grey)).data).map((v) => Math.round(v * 255))).toEqual([0, 0, 0, 51, 51, 51]);
   });
 });

@@ -92,6 +92,14 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
     let r = skyTop[0] + (skyHor[0] - skyTop[0]) * t;
     let g = skyTop[1] + (skyHor[1] - skyTop[1]) * t;
     let b = skyTop[2] + (skyHor[2] - skyTop[2]) * t;
+    if (v > hz + 2) {
+      // below the horizon only the far end of the ground plane can show sky: no clouds needed
+      fr.r = r;
+      fr.g = g;
+      fr.b = b;
+      fr.t = T.sky;
+      return true;
+    }
     const c = valueNoise(u / 40, v / 18, sd) * 0.65 + valueNoise(u / 12, v / 6, sd + 1) * 0.35;
     const cl = Math.max(0, c - (1 - cloudAmt * 0.6)) * 2.5 * cloudAmt;
     r += (0.95 - r) * cl;
