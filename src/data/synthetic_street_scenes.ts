@@ -95,7 +95,7 @@ export class SyntheticStreetDataset extends Dataset<SyntheticScene> {
 
 /**
  * Procedurally generated driving scenes (pinhole camera over a flat ground,
- * random horizon, road width/lanes/curvature, sidewalks, building façades with
+ * random horizon, road width/lanes/curvature, crossings and intersections, building shadows, sidewalks, building façades with
  * windows or open verges with terrain and tree lines, a far skyline, street
  * lamps, poles, traffic signs and lights, fences and walls, trees, cars, vans,
  * trucks, buses, pedestrians, riders on bicycles, parked bicycles) with

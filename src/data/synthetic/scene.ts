@@ -62,7 +62,10 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
   const xOff = -(-hw + (camLane + 0.5) * laneW) + rng.uniform(-0.4, 0.4);
   const curv = Math.pow(rng.uniform(-1, 1), 3) * 0.004;
   const xc = (z: number): number => xOff + curv * z * z;
-  const crossZ = rng.chance(0.55) ? rng.uniform(9, 35) : -100;
+  const inter = rng.chance(0.35) ? { z0: rng.uniform(16, 60), z1: 0 } : null;
+  if (inter) inter.z1 = inter.z0 + rng.uniform(9, 15);
+  const inIntersection = (z0: number, z1: number): boolean => inter !== null && z1 > inter.z0 - 0.5 && z0 < inter.z1 + 0.5;
+  const crossZ = inter && rng.chance(0.7) ? inter.z0 - 4 : rng.chance(0.5) ? rng.uniform(9, 35) : -100;
   const edgeLines = rng.chance(0.6);
   const asphalt = rng.uniform(0.28, 0.42);
   const mkSide = (sign: -1 | 1): SideLayout => ({
@@ -80,6 +83,10 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
   const swTint: [number, number, number] = rng.pick([[1, 1, 1], [1.05, 0.95, 0.92], [0.97, 0.97, 1.02]]);
   const grass: [number, number, number] = rng.pick([[0.35, 0.48, 0.2], [0.45, 0.5, 0.25], [0.5, 0.45, 0.3], [0.3, 0.42, 0.18]]);
   const sd = light.seed;
+  // building shadow on the ground: a band on the side away from the sun (sunny scenes with buildings there)
+  const shadowSide = sunSide > 0 ? left : right;
+  const shadowEdge = rng.uniform(-hw, hw + 3);
+  const shadows = shadowSide.kind === 'buildings' && rng.chance(0.6);
 
   // --- sky
   const overcast = rng.chance(0.35);
@@ -117,6 +124,11 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
     const d = x - xc(z);
     const ad = Math.abs(d);
     const side = sideOf(d);
+    const shade = shadows && !overcast && d * shadowSide.sign > shadowEdge ? 0.6 : 1;
+    if (inter && z > inter.z0 && z < inter.z1 && ad >= hw) {
+      const k = asphalt * (0.85 + 0.3 * valueNoise(x * 0.15, z * 0.4, sd + 2)) * (0.92 + 0.16 * hash01(Math.floor(x * 12), Math.floor(z * 12), sd));
+      return paint(fr, light, k, k, k * 1.03, shade, T.road);
+    }
     if (ad < hw) {
       let k = asphalt * (0.85 + 0.3 * valueNoise(x * 0.4, z * 0.15, sd + 2)) * (0.92 + 0.16 * hash01(Math.floor(x * 12), Math.floor(z * 12), sd));
       const dl = d + hw;
@@ -125,16 +137,16 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
       if (edgeLines && Math.abs(ad - (hw - 0.3)) < 0.07) mark = true;
       if (z > crossZ && z < crossZ + 3.5 && ((d + 100) % 1.1) < 0.55) mark = true;
       if (mark) k = 0.8;
-      return paint(fr, light, k, k, k * 1.03, 1, T.road);
+      return paint(fr, light, k, k, k * 1.03, shade, T.road);
     }
-    if (ad < hw + 0.18) return paint(fr, light, 0.7, 0.7, 0.68, 1, T.sidewalk);
+    if (ad < hw + 0.18) return paint(fr, light, 0.7, 0.7, 0.68, shade, T.sidewalk);
     if (ad < hw + side.sidewalk || (side.setbackKind === 'sidewalk' && ad < hw + side.sidewalk + side.setback + 0.5)) {
       const tile = (Math.abs(d) % 0.9 < 0.03 || z % 0.9 < 0.03) ? 0.85 : 1;
       const k = swTone * tile * (0.9 + 0.12 * hash01(Math.floor(x * 10), Math.floor(z * 10), sd + 4));
-      return paint(fr, light, k * swTint[0], k * swTint[1], k * swTint[2], 1, T.sidewalk);
+      return paint(fr, light, k * swTint[0], k * swTint[1], k * swTint[2], shade, T.sidewalk);
     }
     const k = 0.7 + 0.5 * valueNoise(x * 0.7, z * 0.7, sd + 5) * (0.8 + 0.4 * hash01(Math.floor(x * 8), Math.floor(z * 8), sd + 6));
-    return paint(fr, light, grass[0], grass[1], grass[2], k, T.terrain);
+    return paint(fr, light, grass[0], grass[1], grass[2], k * shade, T.terrain);
   }, 450);
 
   // --- far skyline across the road's end
@@ -165,7 +177,14 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
       let z = rng.uniform(-8, 6);
       while (z < 170) {
         if (rng.chance(0.25)) z += rng.uniform(2, 9); // alley
-        const len = rng.uniform(8, 32);
+        let len = rng.uniform(8, 32);
+        if (inter && inIntersection(z, z + len)) {
+          if (z < inter.z0 - 4) len = inter.z0 - 0.5 - z; // stop at the corner
+          else {
+            z = inter.z1 + 0.5; // resume after the cross street
+            continue;
+          }
+        }
         const fc = randomFacade(rng);
         const face = s < 0 ? light.faceLeft : light.faceRight;
         const shader = facadeShader(light, fc, face);
@@ -183,13 +202,13 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
       const backOff = off + rng.uniform(14, 25);
       const fb = randomFacade(rng);
       fb.height = Math.max(fb.height, 12);
-      for (let z0 = 0; z0 < 170; z0 += 6) cv.wall(xc(z0) + s * backOff, z0, xc(z0 + 6) + s * backOff, z0 + 6, 0, fb.height, facadeShader(light, fb, 0.85), z0);
+      for (let z0 = 0; z0 < 170; z0 += 6) if (!inIntersection(z0, z0 + 6)) cv.wall(xc(z0) + s * backOff, z0, xc(z0 + 6) + s * backOff, z0 + 6, 0, fb.height, facadeShader(light, fb, 0.85), z0);
     } else {
       const tl = hw + side.sidewalk + side.treeline;
       if (rng.chance(0.8)) {
         const h = rng.uniform(3, 14);
         const seedH = rng.int(0, 1 << 30);
-        for (let z0 = -5; z0 < 250; z0 += 8) drawHedge(cv, light, xc(z0) + s * tl, z0, xc(z0 + 8) + s * tl, z0 + 8, h, seedH);
+        for (let z0 = -5; z0 < 250; z0 += 8) if (!inIntersection(z0, z0 + 8)) drawHedge(cv, light, xc(z0) + s * tl, z0, xc(z0 + 8) + s * tl, z0 + 8, h, seedH);
       }
       const nTrees = rng.int(0, 6);
       for (let i = 0; i < nTrees; i++) {
@@ -203,7 +222,7 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
       const z1 = z0 + rng.uniform(8, 40);
       const kind = rng.chance(0.55) ? 'fence' : 'wall';
       const e = hw + side.sidewalk + 0.05;
-      for (let za = z0; za < z1; za += 5) drawFenceOrWall(cv, rng, light, xc(za) + s * e, za, xc(za + 5) + s * e, za + 5, kind);
+      for (let za = z0; za < z1; za += 5) if (!inIntersection(za, za + 5)) drawFenceOrWall(cv, rng, light, xc(za) + s * e, za, xc(za + 5) + s * e, za + 5, kind);
     }
     // street lamps
     if (rng.chance(0.75)) {
