@@ -7,7 +7,10 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { Raster, RasterData } from './raster.js';
 
-/** Resizes a raster to `height × width` (half-pixel centres, like `tf.image.resize*` with `halfPixelCenters`). */
+/** Resizes a raster to `height × width` (half-pixel centres, like `tf.image.resize*` with `halfPixelCenters`).
+ *
+ * @example const small = resizeRaster(labels, 128, 256, 'nearest');
+ */
 export function resizeRaster<T extends RasterData>(r: Raster<T>, height: number, width: number, method: 'bilinear' | 'nearest'): Raster<T> {
   if (r.height === height && r.width === width) return r;
   const { channels: c, height: H, width: W } = r;
@@ -50,7 +53,10 @@ export function resizeRaster<T extends RasterData>(r: Raster<T>, height: number,
   return { data: out, height, width, channels: c };
 }
 
-/** Crops `height × width` starting at (top, left). */
+/** Crops `height × width` starting at (top, left).
+ *
+ * @example const patch = cropRaster(image, 10, 20, 64, 64);
+ */
 export function cropRaster<T extends RasterData>(r: Raster<T>, top: number, left: number, height: number, width: number): Raster<T> {
   if (top < 0 || left < 0 || top + height > r.height || left + width > r.width) {
     throw new InvalidArgumentError('crop', `a window inside the ${r.height}×${r.width} image`, `${height}×${width} at (${top}, ${left})`);
@@ -65,7 +71,10 @@ export function cropRaster<T extends RasterData>(r: Raster<T>, top: number, left
   return { data: out, height, width, channels: c };
 }
 
-/** Mirrors a raster left–right. */
+/** Mirrors a raster left–right.
+ *
+ * @example const mirrored = flipRaster(image);
+ */
 export function flipRaster<T extends RasterData>(r: Raster<T>): Raster<T> {
   const { height, width, channels: c } = r;
   const out = new (r.data.constructor as { new (n: number): T })(r.data.length);
@@ -79,7 +88,10 @@ export function flipRaster<T extends RasterData>(r: Raster<T>): Raster<T> {
   return { data: out, height, width, channels: c };
 }
 
-/** Whether a field is resampled with nearest neighbour (integer data or depth). */
+/** Whether a field is resampled with nearest neighbour (integer data or depth).
+ *
+ * @example isNearestField('labels', labels) // true
+ */
 export function isNearestField(name: string, r: Raster): boolean {
   return !(r.data instanceof Float32Array) || name === 'depth';
 }
@@ -96,6 +108,8 @@ export interface AugmentPlan {
 /**
  * Applies resize → crop → flip identically to every raster field of a sample.
  * Throws if the fields of the sample disagree in height/width.
+ *
+ * @example const out = augmentFields('x', { image, labels }, { crop: [64, 64], cropU: [0.5, 0.5], flip: true });
  */
 export function augmentFields(name: string, fields: Record<string, Raster>, plan: AugmentPlan): Record<string, Raster> {
   const keys = Object.keys(fields);

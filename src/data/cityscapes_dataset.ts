@@ -40,7 +40,10 @@ interface Entry {
   city: string;
 }
 
-/** The dataset returned by {@link cityscapesDataset}. */
+/** The dataset returned by {@link cityscapesDataset}.
+ *
+ * @example const ds = new CityscapesDataset('/data/cityscapes', { split: 'val' }); // same as cityscapesDataset(…)
+ */
 export class CityscapesDataset extends Dataset<Sample> {
   readonly entries: Entry[];
   constructor(

@@ -58,7 +58,10 @@ export interface BatchOptions {
   fields?: string[];
 }
 
-/** Disposes every tensor of a batch. */
+/** Disposes every tensor of a batch.
+ *
+ * @example for await (const b of ds.batches()) { step(b); disposeBatch(b); }
+ */
 export function disposeBatch(batch: Batch): void {
   for (const [k, v] of Object.entries(batch)) if (k !== 'names' && v instanceof tf.Tensor) v.dispose();
 }
@@ -194,7 +197,10 @@ export abstract class Dataset<S extends Sample = Sample> implements AsyncIterabl
   }
 }
 
-/** A dataset of in-memory samples. */
+/** A dataset of in-memory samples.
+ *
+ * @example const ds = new ArrayDataset([{ name: 'a', image }]);
+ */
 export class ArrayDataset<S extends Sample = Sample> extends Dataset<S> {
   constructor(private readonly samples: S[]) {
     super();

@@ -13,7 +13,10 @@ import type { Tensor, Tensor3D } from '../tf.js';
 import { assertRange, assertRaster, isRaster, tensorToRaster } from './raster.js';
 import type { ImageRaster, Raster } from './raster.js';
 
-/** An image file that exists but cannot be decoded (truncated, corrupt, not an image). */
+/** An image file that exists but cannot be decoded (truncated, corrupt, not an image).
+ *
+ * @example try { await readImage(p); } catch (e) { if (e instanceof ImageDecodeError) skip(e.path); }
+ */
 export class ImageDecodeError extends SegawareError {
   readonly path: string;
   constructor(path: string, reason: string) {
@@ -135,6 +138,8 @@ function formatOf(path: string): Format {
  * Encodes a raster with `sharp` into a buffer of the given format (`png`,
  * `jpeg`, `webp`). Integer rasters are written as stored (Uint16Array → 16-bit
  * PNG); float rasters are quantised from `range` with rounding and clamping.
+ *
+ * @example const png = await encodeRaster(raster, 'png');
  */
 export async function encodeRaster(
   image: Raster,
@@ -189,9 +194,7 @@ function toRaster(image: Tensor | Raster): Raster {
   if (isRaster(image)) return image;
   if (image instanceof tf.Tensor) {
     if (image.dtype !== 'float32' && image.dtype !== 'int32') throw new InvalidArgumentError('image', 'a float32 or int32 tensor', `dtype ${image.dtype}`);
-    const r = tensorToRaster(image, 'image');
-    if (r.data instanceof Int32Array) return { ...r, data: new Uint16Array(r.data) } as Raster;
-    return r;
+    return tensorToRaster(image, 'image'); // int32 samples are range-checked when encoded
   }
   throw new InvalidArgumentError('image', 'a tf.Tensor [H,W,C] / [1,H,W,C] or a raster { data, height, width, channels }', image);
 }

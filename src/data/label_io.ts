@@ -85,7 +85,10 @@ export function decodeColorLabels(
   return out;
 }
 
-/** Throws unless every value is a Cityscapes trainId (0..18) or 255. */
+/** Throws unless every value is a Cityscapes trainId (0..18) or 255.
+ *
+ * @example assertTrainIds('labels', new Uint8Array([0, 18, 255])); // ok
+ */
 export function assertTrainIds(name: string, data: ArrayLike<number>, width = 0): void {
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;

@@ -59,7 +59,10 @@ export function nightnessScore(image: Tensor | ImageRaster, options: NightnessOp
   return sum / s.length;
 }
 
-/** Normalised histogram (sums to 1) of the per-pixel score S over `bins` equal bins of [0, max]. */
+/** Normalised histogram (sums to 1) of the per-pixel score S over `bins` equal bins of [0, max].
+ *
+ * @example const h = nightnessHistogram(image, { bins: 64 });
+ */
 export function nightnessHistogram(image: Tensor | ImageRaster, options: NightnessOptions & { bins?: number } = {}): Float64Array {
   const bins = options.bins ?? 256;
   if (!Number.isInteger(bins) || bins < 1) throw new InvalidArgumentError('options.bins', 'a positive integer', bins);

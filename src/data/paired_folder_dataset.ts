@@ -15,10 +15,16 @@ import type { Raster } from './raster.js';
 
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.webp']);
 
-/** Field names read as label maps (integer, nearest-neighbour) rather than images. */
+/** Field names read as label maps (integer, nearest-neighbour) rather than images.
+ *
+ * @example LABEL_FIELDS.includes('labels') // true
+ */
 export const LABEL_FIELDS: readonly string[] = ['labels', 'instances', 'segmentation'];
 
-/** Lists image files of a folder by stem (file name without extension). */
+/** Lists image files of a folder by stem (file name without extension).
+ *
+ * @example listImages('data/a', 'hazy') // Map { '0001' => 'data/a/0001.png', … }
+ */
 export function listImages(dir: string, what: string): Map<string, string> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new NotFoundError(`segaware: ${what} folder not found: ${JSON.stringify(dir)}`);
   const out = new Map<string, string>();
@@ -40,7 +46,10 @@ export interface PairedFolderOptions {
   pairing?: 'strict' | 'intersection';
 }
 
-/** A dataset of same-named files in several folders, one folder per field. */
+/** A dataset of same-named files in several folders, one folder per field.
+ *
+ * @example const ds = new PairedFolderDataset({ image: 'a', clear: 'b' });
+ */
 export class PairedFolderDataset extends Dataset<Sample> {
   readonly names: string[];
   private readonly files: Record<string, Map<string, string>>;

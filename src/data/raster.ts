@@ -36,7 +36,10 @@ export function createRaster<T extends RasterData = Float32Array>(
   return { data: new ctor(height * width * channels), height, width, channels };
 }
 
-/** True when `x` looks like a {@link Raster} (typed array + consistent size). */
+/** True when `x` looks like a {@link Raster} (typed array + consistent size).
+ *
+ * @example isRaster({ data: new Float32Array(3), height: 1, width: 1, channels: 3 }) // true
+ */
 export function isRaster(x: unknown): x is Raster {
   const r = x as Raster | undefined;
   return (
@@ -49,7 +52,10 @@ export function isRaster(x: unknown): x is Raster {
   );
 }
 
-/** Throws unless `x` is a raster whose data length equals `height·width·channels`. */
+/** Throws unless `x` is a raster whose data length equals `height·width·channels`.
+ *
+ * @example assertRaster('image', r, 3);
+ */
 export function assertRaster(name: string, x: unknown, channels?: number | number[]): asserts x is Raster {
   if (!isRaster(x)) throw new InvalidArgumentError(name, 'a raster { data, height, width, channels }', x);
   if (x.height <= 0 || x.width <= 0 || x.channels <= 0 || x.data.length !== x.height * x.width * x.channels) {
@@ -65,7 +71,10 @@ export function assertRaster(name: string, x: unknown, channels?: number | numbe
   }
 }
 
-/** Converts a float raster to a `[H,W,C]` float32 tensor (or int32 for integer rasters). */
+/** Converts a float raster to a `[H,W,C]` float32 tensor (or int32 for integer rasters).
+ *
+ * @example const t = rasterToTensor(scene.image); // [H,W,3] float32
+ */
 export function rasterToTensor(r: Raster): Tensor {
   assertRaster('raster', r);
   const dtype = r.data instanceof Float32Array ? 'float32' : 'int32';
@@ -76,6 +85,8 @@ export function rasterToTensor(r: Raster): Tensor {
 /**
  * Reads a `[H,W,C]`, `[1,H,W,C]` or `[H,W]` tensor into a host raster (float32 for float
  * tensors, Int32Array for int tensors).
+ *
+ * @example const r = tensorToRaster(image); // { data, height, width, channels }
  */
 export function tensorToRaster(t: Tensor, name = 'image'): Raster {
   let shape = t.shape;
@@ -90,7 +101,10 @@ export function tensorToRaster(t: Tensor, name = 'image'): Raster {
   return { data, height: shape[0]!, width: shape[1]!, channels: shape[2]! };
 }
 
-/** Maps a value range `[lo,hi]` to `[0,1]` in place (`(v − lo)/(hi − lo)`). */
+/** Maps a value range `[lo,hi]` to `[0,1]` in place (`(v − lo)/(hi − lo)`).
+ *
+ * @example normalizeRange(data, [-1, 1]); // now in [0,1]
+ */
 export function normalizeRange(data: Float32Array, range: readonly [number, number]): Float32Array {
   const [lo, hi] = range;
   if (lo === 0 && hi === 1) return data;
@@ -99,7 +113,10 @@ export function normalizeRange(data: Float32Array, range: readonly [number, numb
   return data;
 }
 
-/** Maps `[0,1]` to a value range `[lo,hi]` in place (`lo + v·(hi − lo)`). */
+/** Maps `[0,1]` to a value range `[lo,hi]` in place (`lo + v·(hi − lo)`).
+ *
+ * @example denormalizeRange(data, [-1, 1]); // now in [-1,1]
+ */
 export function denormalizeRange(data: Float32Array, range: readonly [number, number]): Float32Array {
   const [lo, hi] = range;
   if (lo === 0 && hi === 1) return data;
@@ -108,7 +125,10 @@ export function denormalizeRange(data: Float32Array, range: readonly [number, nu
   return data;
 }
 
-/** Validates an option `range` as two finite numbers lo < hi. */
+/** Validates an option `range` as two finite numbers lo < hi.
+ *
+ * @example assertRange('options.range', [-1, 1]);
+ */
 export function assertRange(name: string, range: unknown): asserts range is [number, number] {
   if (
     !Array.isArray(range) ||

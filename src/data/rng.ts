@@ -5,7 +5,10 @@
  * platform, and an integer hash for position-based texture noise.
  */
 
-/** A seeded uniform generator with helpers. Not cryptographic. */
+/** A seeded uniform generator with helpers. Not cryptographic.
+ *
+ * @example const rng = new Rng(42); rng.uniform(0, 1); rng.normal();
+ */
 export class Rng {
   private state: number;
   private spare: number | null = null;
@@ -65,7 +68,10 @@ export class Rng {
   }
 }
 
-/** Mixes up to three 32-bit integers into one (a murmur3-style finaliser). */
+/** Mixes up to three 32-bit integers into one (a murmur3-style finaliser).
+ *
+ * @example hashInts(1, 2, 3) // a uint32
+ */
 export function hashInts(a: number, b = 0, c = 0): number {
   let h = Math.imul(a ^ 0x85ebca6b, 0xcc9e2d51) ^ Math.imul(b ^ 0x27d4eb2f, 0x1b873593) ^ Math.imul(c ^ 0x165667b1, 0xe6546b64);
   h ^= h >>> 16;
@@ -76,12 +82,18 @@ export function hashInts(a: number, b = 0, c = 0): number {
   return h >>> 0;
 }
 
-/** Position hash in [0, 1) — white texture noise on an integer lattice. */
+/** Position hash in [0, 1) — white texture noise on an integer lattice.
+ *
+ * @example hash01(x, y, seed) // in [0,1)
+ */
 export function hash01(x: number, y: number, seed: number): number {
   return hashInts(x | 0, y | 0, seed) / 4294967296;
 }
 
-/** Smooth value noise in [0, 1): bilinear interpolation of {@link hash01} on the integer lattice. */
+/** Smooth value noise in [0, 1): bilinear interpolation of {@link hash01} on the integer lattice.
+ *
+ * @example valueNoise(x / 10, y / 10, seed) // smooth in [0,1)
+ */
 export function valueNoise(x: number, y: number, seed: number): number {
   const x0 = Math.floor(x);
   const y0 = Math.floor(y);

@@ -61,7 +61,10 @@ export function renderSyntheticScene(seed: number, index: number, height = 256, 
   };
 }
 
-/** The dataset returned by {@link syntheticStreetScenes}. */
+/** The dataset returned by {@link syntheticStreetScenes}.
+ *
+ * @example const ds = new SyntheticStreetDataset({ count: 10 }); const s = ds.scene(0); // with emission
+ */
 export class SyntheticStreetDataset extends Dataset<SyntheticScene> {
   readonly count: number;
   readonly height: number;

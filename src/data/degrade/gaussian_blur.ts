@@ -4,7 +4,10 @@ import type { ImageRaster } from '../raster.js';
 import { mapImages } from './image_like.js';
 import type { DegradeCommonOptions, ImageLike } from './image_like.js';
 
-/** Normalised 1-D Gaussian kernel `exp(−x²/2σ²)` over `x ∈ [−r, r]`, r = ceil(truncate·σ). */
+/** Normalised 1-D Gaussian kernel `exp(−x²/2σ²)` over `x ∈ [−r, r]`, r = ceil(truncate·σ).
+ *
+ * @example gaussianKernel1d(1.2) // 9 taps summing to 1
+ */
 export function gaussianKernel1d(sigma: number, truncate = 3): Float32Array {
   const r = Math.max(1, Math.ceil(truncate * sigma));
   const k = new Float32Array(2 * r + 1);
@@ -14,7 +17,10 @@ export function gaussianKernel1d(sigma: number, truncate = 3): Float32Array {
   return k;
 }
 
-/** Separable Gaussian blur of a raster with symmetric (reflect, edge-inclusive) padding. */
+/** Separable Gaussian blur of a raster with symmetric (reflect, edge-inclusive) padding.
+ *
+ * @example const b = blurRaster(raster, 2.5);
+ */
 export function blurRaster(r: ImageRaster, sigma: number, truncate = 3): ImageRaster {
   if (sigma <= 0) return { ...r, data: r.data.slice() };
   const k = gaussianKernel1d(sigma, truncate);

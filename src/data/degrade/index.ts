@@ -1,5 +1,5 @@
 /** Degradations: blur, noise, JPEG, chromatic aberration (cooperative paper levels), fog (Koschmieder), night. */
-export * from './image_like.js';
+export type { ImageLike, DegradeCommonOptions } from './image_like.js';
 export * from './gaussian_blur.js';
 export * from './gaussian_noise.js';
 export * from './jpeg_compress.js';

@@ -14,6 +14,8 @@ import { toNight } from './night.js';
  * Levels 1–4 of each "regular degradation" of the cooperative
  * restoration/segmentation paper (§4.1), plus the Foggy Cityscapes β values
  * (levels 1–3) and night exposures (levels 1–3, darker with the level).
+ *
+ * @example DEGRADATION_LEVELS.jpeg[1] // 12
  */
 export const DEGRADATION_LEVELS = Object.freeze({
   blur: [1.2, 2.5, 6.5, 15.2] as readonly number[],
