@@ -101,7 +101,7 @@ export class SyntheticStreetDataset extends Dataset<SyntheticScene> {
  * random horizon, road width/lanes/curvature, crossings and intersections, building shadows, sidewalks, building façades with
  * windows or open verges with terrain and tree lines, a far skyline, street
  * lamps, poles, traffic signs and lights, fences and walls, trees, cars, vans,
- * trucks, buses, pedestrians, riders on bicycles, parked bicycles) with
+ * trucks, buses, pedestrians, riders on bicycles and motorcycles, parked bicycles) with
  * Cityscapes trainId labels, instance ids and metric depth — so fog
  * ({@link addFog}), night ({@link toNight}) and the other degradations can be
  * synthesised and every pipeline runs without external data. Rendered with

@@ -26,6 +26,7 @@ export const T = {
   car: 13,
   truck: 14,
   bus: 15,
+  motorcycle: 17,
   bicycle: 18,
 } as const;
 
@@ -262,30 +263,76 @@ export function drawBicycle(cv: SceneCanvas, rng: Rng, light: Light, ids: Instan
     return false;
   };
   cv.sprite(x, z, len, 1.1, 0, bike);
-  if (!withRider) return;
+  if (withRider) drawRider(cv, rng, light, ids, x, z, len, facing, 1.0, len - r - 0.1, [len * 0.47, 0.3]);
+}
+
+function segDist(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+  const vx = bx - ax, vy = by - ay;
+  const t = Math.max(0, Math.min(1, ((px - ax) * vx + (py - ay) * vy) / (vx * vx + vy * vy)));
+  return Math.hypot(px - ax - t * vx, py - ay - t * vy);
+}
+
+/** A rider (rider label) seated at height `hipY` on a two-wheeler of length `len`, hands at `handX`, foot at `foot`. */
+function drawRider(
+  cv: SceneCanvas, rng: Rng, light: Light, ids: InstanceCounter, x: number, z: number,
+  len: number, facing: number, hipY: number, handX: number, foot: [number, number],
+): void {
   const riderInst = ids.next(25);
   const top = rng.pick(CLOTHES);
   const trousers = rng.pick(CLOTHES);
   const skin = rng.pick(SKIN);
   const helmet = rng.chance(0.6);
   const hh = rng.uniform(1.6, 1.85);
-  // rider: torso leaning forward from the seat, head above, legs down to the pedal
-  cv.sprite(x, z - 0.05, len, 1.9, 0, (lx0, ly, fr) => {
+  // torso leaning forward from the seat, head above, legs down to the pedal / footrest
+  cv.sprite(x, z - 0.05, len, hipY + hh * 0.3 + 0.35, 0, (lx0, ly, fr) => {
     const lx = facing > 0 ? lx0 : len - lx0;
     fr.inst = riderInst;
-    const hip: [number, number] = [len * 0.38, 1.0];
-    const shoulder: [number, number] = [len * 0.55, 1.0 + hh * 0.3];
-    const headC: [number, number] = [len * 0.6, 1.0 + hh * 0.3 + 0.16];
+    const hip: [number, number] = [len * 0.38, hipY];
+    const shoulder: [number, number] = [len * 0.55, hipY + hh * 0.3];
+    const headC: [number, number] = [len * 0.6, hipY + hh * 0.3 + 0.16];
     const dh = Math.hypot(lx - headC[0], ly - headC[1]);
     if (dh < 0.12) return helmet && ly > headC[1] ? paint(fr, light, 0.9, 0.2, 0.1, 1, T.rider) : paint(fr, light, skin[0], skin[1], skin[2], 1, T.rider);
-    if (seg(lx, ly, hip[0], hip[1], shoulder[0], shoulder[1]) < 0.14) return paint(fr, light, top[0], top[1], top[2], 1, T.rider);
-    if (seg(lx, ly, shoulder[0], shoulder[1], len - r - 0.1, 1.0) < 0.045) return paint(fr, light, top[0] * 0.8, top[1] * 0.8, top[2] * 0.8, 1, T.rider);
-    const knee: [number, number] = [len * 0.55, 0.72];
-    if (seg(lx, ly, hip[0], hip[1], knee[0], knee[1]) < 0.07 || seg(lx, ly, knee[0], knee[1], len * 0.47, 0.3) < 0.055) {
+    if (segDist(lx, ly, hip[0], hip[1], shoulder[0], shoulder[1]) < 0.14) return paint(fr, light, top[0], top[1], top[2], 1, T.rider);
+    if (segDist(lx, ly, shoulder[0], shoulder[1], handX, hipY) < 0.045) return paint(fr, light, top[0] * 0.8, top[1] * 0.8, top[2] * 0.8, 1, T.rider);
+    const knee: [number, number] = [len * 0.55, hipY - 0.28];
+    if (segDist(lx, ly, hip[0], hip[1], knee[0], knee[1]) < 0.07 || segDist(lx, ly, knee[0], knee[1], foot[0], foot[1]) < 0.055) {
       return paint(fr, light, trousers[0], trousers[1], trousers[2], 1, T.rider);
     }
     return false;
   });
+}
+
+/** A motorcycle seen from the side (sprite) with its rider (rider label); headlight and tail light emit. */
+export function drawMotorcycle(cv: SceneCanvas, rng: Rng, light: Light, ids: InstanceCounter, x: number, z: number): void {
+  const len = rng.uniform(1.9, 2.2);
+  const r = 0.31;
+  const inst = ids.next(32);
+  const body: RGB = rng.pick<RGB>([[0.1, 0.1, 0.1], [0.75, 0.1, 0.08], [0.1, 0.2, 0.55], [0.85, 0.85, 0.85], [0.9, 0.6, 0.1]]);
+  const facing = rng.chance(0.5) ? 1 : -1;
+  cv.sprite(x, z, len, 1.15, 0, (lx0, ly, fr) => {
+    const lx = facing > 0 ? lx0 : len - lx0;
+    fr.inst = inst;
+    for (const c of [r, len - r]) {
+      const d = Math.hypot(lx - c, ly - r);
+      if (d < r) return d > r * 0.7 ? paint(fr, light, 0.04, 0.04, 0.04, 1, T.motorcycle) : paint(fr, light, 0.55, 0.55, 0.57, 1, T.motorcycle);
+    }
+    // tank and engine block, seat, fork, lamps
+    const ex = (lx - len * 0.5) / (len * 0.3);
+    const ey = (ly - 0.62) / 0.24;
+    if (ex * ex + ey * ey < 1) return ly < 0.5 ? paint(fr, light, 0.3, 0.3, 0.32, 1, T.motorcycle) : paint(fr, light, body[0], body[1], body[2], 1, T.motorcycle);
+    if (ly > 0.78 && ly < 0.88 && lx > len * 0.22 && lx < len * 0.5) return paint(fr, light, 0.06, 0.06, 0.06, 1, T.motorcycle);
+    if (segDist(lx, ly, len - r, r, len - r - 0.15, 1.05) < 0.04) return paint(fr, light, 0.5, 0.5, 0.5, 1, T.motorcycle);
+    if (Math.hypot(lx - (len - r - 0.05), ly - 0.92) < 0.08) {
+      fr.er = 3; fr.eg = 2.8; fr.eb = 2.3;
+      return paint(fr, light, 0.95, 0.95, 0.9, 1, T.motorcycle);
+    }
+    if (Math.hypot(lx - 0.12, ly - 0.75) < 0.06) {
+      fr.er = 2; fr.eg = 0.15; fr.eb = 0.1;
+      return paint(fr, light, 0.8, 0.05, 0.05, 1, T.motorcycle);
+    }
+    return false;
+  });
+  drawRider(cv, rng, light, ids, x, z, len, facing, 0.88, len - r - 0.15, [len * 0.5, 0.35]);
 }
 
 /** A plain pole (sprite), optionally with a lamp arm; returns the pole top height. */

@@ -13,6 +13,7 @@ import {
   drawBicycle,
   drawFenceOrWall,
   drawHedge,
+  drawMotorcycle,
   drawPerson,
   drawPole,
   drawTrafficLight,
@@ -276,7 +277,9 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
   for (let i = rng.int(0, 3); i > 0; i--) {
     const z = rng.uniform(5, 40);
     const s = rng.chance(0.5) ? 1 : -1;
-    drawBicycle(cv, rng, light, ids, xc(z) + s * (hw - rng.uniform(0.6, 1.2)), z, true);
+    const xr = xc(z) + s * (hw - rng.uniform(0.6, 1.2));
+    if (rng.chance(0.25)) drawMotorcycle(cv, rng, light, ids, xr, z);
+    else drawBicycle(cv, rng, light, ids, xr, z, true);
   }
   for (let i = rng.int(0, 2); i > 0; i--) {
     const z = rng.uniform(4, 30);
