@@ -202,5 +202,15 @@ describe('folder datasets', () => {
     expect(foggy.length).toBe(2);
     const s = await foggy.get(0);
     expect((s.image as Raster).data[0]).not.toBeCloseTo((s.clear as Raster).data[0]!, 3);
+    // fog on a plain folder without depth maps names the file and the fix
+    process.env.SEGAWARE_CLI_THROW = '1';
+    try {
+      await expect(
+        buildProgram().parseAsync(['node', 'segaware', 'data', 'degrade', '--in', join(out, 'leftImg8bit'), '--out', join(root, 'x'), '--kind', 'fog']),
+      ).rejects.toThrow(/no depth map for .*--depth DIR/);
+      await expect(buildProgram().parseAsync(['node', 'segaware', 'data', 'degrade', '--in', out, '--out', fog, '--kind', 'rain'])).rejects.toThrow(/--kind must be one of/);
+    } finally {
+      delete process.env.SEGAWARE_CLI_THROW;
+    }
   });
 });

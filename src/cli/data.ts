@@ -17,7 +17,7 @@ import { writeLabelMap } from '../data/label_io.js';
 import type { ImageRaster, Raster } from '../data/raster.js';
 import { renderSyntheticScene } from '../data/synthetic_street_scenes.js';
 import type { SyntheticSceneWithLights } from '../data/synthetic_street_scenes.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, SegawareError } from '../errors.js';
 
 const int = (name: string, min = 0) => (v: string): number => {
   const n = Number(v);
@@ -137,6 +137,22 @@ export async function writeGallery(outDir: string, seed = 0): Promise<string[]> 
   return written;
 }
 
+/**
+ * Runs a subcommand action; a segaware or argument error is printed as one
+ * line (no stack trace) with exit code 1. Set SEGAWARE_CLI_THROW=1 to rethrow.
+ */
+function friendly<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      if (process.env.SEGAWARE_CLI_THROW === '1' || !(e instanceof SegawareError || e instanceof CommanderArgError)) throw e;
+      console.error(`error: ${(e as Error).message}`);
+      process.exitCode = 1;
+    }
+  };
+}
+
 /** The `data` command with its `synth`, `degrade` and `gallery` subcommands. */
 export function dataCommand(): Command {
   const data = new Command('data').description('synthetic data, degradations and the gallery');
@@ -150,14 +166,14 @@ export function dataCommand(): Command {
     .option('--seed <n>', 'seed', int('--seed'), 0)
     .option('--split <name>', 'split folder', 'train')
     .option('--foggy', 'also write leftImg8bit_foggy at β = 0.005, 0.01, 0.02', false)
-    .action(async (o: { out: string; count: number; height: number; width: number; seed: number; split: string; foggy: boolean }) => {
+    .action(friendly(async (o: { out: string; count: number; height: number; width: number; seed: number; split: string; foggy: boolean }) => {
       const t0 = performance.now();
       for (let i = 0; i < o.count; i++) {
         await writeSyntheticSample(o.out, o.split, renderSyntheticScene(o.seed, i, o.height, o.width), o.foggy);
         if (!process.env.SEGAWARE_QUIET && (i + 1) % 25 === 0) console.log(`${i + 1}/${o.count} scenes`);
       }
       console.log(`wrote ${o.count} scenes to ${o.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    });
+    }));
   data
     .command('degrade')
     .description('degrade every image of a folder (or of a Cityscapes-like tree) with a preset level')
@@ -167,7 +183,7 @@ export function dataCommand(): Command {
     .option('--level <n>', 'preset level (1-4; fog and night 1-3)', int('--level', 1), 1)
     .option('--seed <n>', 'seed of the random parts', int('--seed'), 0)
     .option('--depth <dir>', 'depth maps (16-bit centimetres, <name>_depth.png) for fog on a plain folder')
-    .action(async (o: { in: string; out: string; kind: string; level: number; seed: number; depth?: string }) => {
+    .action(friendly(async (o: { in: string; out: string; kind: string; level: number; seed: number; depth?: string }) => {
       const kinds = Object.keys(DEGRADATION_LEVELS);
       if (!kinds.includes(o.kind)) throw new CommanderArgError(`--kind must be one of ${kinds.join(', ')}; received ${o.kind}`);
       if (!existsSync(o.in)) throw new NotFoundError(`segaware: input folder not found: ${o.in}`);
@@ -184,15 +200,15 @@ export function dataCommand(): Command {
         await writeImage(join(o.out, rel.replace(/\.(jpe?g|webp)$/i, '.png')), out);
       }
       console.log(`wrote ${files.length} ${o.kind} level-${o.level} images to ${o.out}`);
-    });
+    }));
   data
     .command('gallery')
     .description('render the documentation gallery (synthetic scenes, fog, night, degradations)')
     .option('--out <dir>', 'output folder', 'docs/images')
     .option('--seed <n>', 'seed', int('--seed'), 0)
-    .action(async (o: { out: string; seed: number }) => {
+    .action(friendly(async (o: { out: string; seed: number }) => {
       const files = await writeGallery(o.out, o.seed);
       console.log(`wrote ${files.join(', ')}`);
-    });
+    }));
   return data;
 }
