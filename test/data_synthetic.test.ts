@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CITYSCAPES_TRAIN_CLASSES, TRAIN_ID_TO_LABEL_ID, renderSyntheticScene, syntheticStreetScenes } from '../src/index.js';
+import { CITYSCAPES_TRAIN_CLASSES, TRAIN_ID_TO_LABEL_ID, addFog, gaussianBlur, renderSyntheticScene, syntheticStreetScenes } from '../src/index.js';
+import type { Raster } from '../src/index.js';
 
 describe('syntheticStreetScenes', () => {
   it('is deterministic per (seed, index) and differs across seeds and indices', async () => {
@@ -48,6 +49,8 @@ describe('syntheticStreetScenes', () => {
     const freq = (name: string) => counts[CITYSCAPES_TRAIN_CLASSES.find((c) => c.name === name)!.trainId]! / total;
     const listed = ['road', 'sidewalk', 'building', 'vegetation', 'terrain', 'sky', 'pole', 'traffic light', 'traffic sign', 'car', 'person', 'rider', 'bicycle'];
     for (const c of listed) expect(freq(c), `${c} frequency`).toBeGreaterThan(0);
+    // the other train classes appear too (all 19)
+    for (const c of CITYSCAPES_TRAIN_CLASSES) expect(freq(c.name), `${c.name} frequency`).toBeGreaterThan(0);
     expect(counts[255]).toBe(0); // every pixel labelled
     expect(freq('road')).toBeGreaterThan(0.15);
     expect(freq('building')).toBeGreaterThan(0.1);
@@ -115,6 +118,23 @@ describe('syntheticStreetScenes', () => {
     const perMinute = 60000 / ((performance.now() - t0) / 5);
     // ~700/min measured on a shared 2-core machine; the bound leaves room for noise
     expect(perMinute).toBeGreaterThan(200);
+  });
+
+  it('fog, night and degradation options give degraded/clear pairs', async () => {
+    const base = renderSyntheticScene(6, 1, 48, 96);
+    const fog = await syntheticStreetScenes({ count: 2, height: 48, width: 96, seed: 6, fog: { beta: 0.02, airlight: 0.85 } }).get(1);
+    expect(Array.from((fog.clear as Raster).data)).toEqual(Array.from(base.image.data));
+    expect(Array.from(fog.image.data)).toEqual(Array.from(addFog(base.image, base.depth, { beta: 0.02, airlight: 0.85 }).data));
+    const night = await syntheticStreetScenes({ count: 2, height: 48, width: 96, seed: 6, night: true }).get(1);
+    const mean = (d: ArrayLike<number>) => Array.from(d).reduce((a, b) => a + b, 0) / d.length;
+    expect(mean(night.image.data)).toBeLessThan(0.5 * mean(base.image.data));
+    const again = await syntheticStreetScenes({ count: 2, height: 48, width: 96, seed: 6, night: true }).get(1);
+    expect(Array.from(again.image.data)).toEqual(Array.from(night.image.data));
+    const blur = await syntheticStreetScenes({ count: 2, height: 48, width: 96, seed: 6, degradation: { kind: 'blur', level: 2 } }).get(1);
+    expect(Array.from(blur.image.data)).toEqual(Array.from(gaussianBlur(base.image, { sigma: 2.5 }).data));
+    expect(() => syntheticStreetScenes({ fog: {}, night: true })).toThrow(/at most one/);
+    expect(() => syntheticStreetScenes({ fog: { beta: [0.03, 0.01] } })).toThrow(/beta/);
+    expect(() => syntheticStreetScenes({ degradation: { kind: 'blur', level: 5 } })).toThrow(/level/);
   });
 
   it('rejects bad options', () => {

@@ -26,6 +26,7 @@ export const T = {
   car: 13,
   truck: 14,
   bus: 15,
+  train: 16,
   motorcycle: 17,
   bicycle: 18,
 } as const;
@@ -75,7 +76,7 @@ const CLOTHES: RGB[] = [
 const SKIN: RGB[] = [[0.92, 0.75, 0.62], [0.78, 0.57, 0.42], [0.55, 0.38, 0.26], [0.35, 0.24, 0.17]];
 
 /** Vehicle kinds. */
-export type VehicleKind = 'car' | 'van' | 'truck' | 'bus';
+export type VehicleKind = 'car' | 'van' | 'truck' | 'bus' | 'tram';
 
 /**
  * A vehicle as a box seen by the camera: the face towards the camera (rear
@@ -97,12 +98,13 @@ export function drawVehicle(
     van: [rng.uniform(1.85, 2.05), rng.uniform(1.8, 2.2), rng.uniform(4.6, 5.4)],
     truck: [rng.uniform(2.3, 2.5), rng.uniform(3.0, 3.6), rng.uniform(7, 10)],
     bus: [2.5, rng.uniform(2.9, 3.2), rng.uniform(10, 12)],
+    tram: [2.4, rng.uniform(3.3, 3.6), rng.uniform(22, 32)],
   }[kind] as RGB;
   const [w, h, len] = dims;
-  const t = kind === 'truck' ? T.truck : kind === 'bus' ? T.bus : T.car;
-  const labelId = kind === 'truck' ? 27 : kind === 'bus' ? 28 : 26;
+  const t = kind === 'truck' ? T.truck : kind === 'bus' ? T.bus : kind === 'tram' ? T.train : T.car;
+  const labelId = kind === 'truck' ? 27 : kind === 'bus' ? 28 : kind === 'tram' ? 31 : 26;
   const inst = ids.next(labelId);
-  const body: RGB = kind === 'bus' ? rng.pick<RGB>([[0.85, 0.75, 0.1], [0.1, 0.3, 0.6], [0.8, 0.8, 0.82], [0.7, 0.1, 0.1]]) : rng.pick(CAR_COLORS);
+  const body: RGB = kind === 'tram' ? rng.pick<RGB>([[0.92, 0.92, 0.9], [0.8, 0.15, 0.12], [0.95, 0.8, 0.2]]) : kind === 'bus' ? rng.pick<RGB>([[0.85, 0.75, 0.1], [0.1, 0.3, 0.6], [0.8, 0.8, 0.82], [0.7, 0.1, 0.1]]) : rng.pick(CAR_COLORS);
   const cargo: RGB = [rng.uniform(0.6, 0.95), rng.uniform(0.6, 0.95), rng.uniform(0.6, 0.95)];
   const glass: RGB = [0.12, 0.15, 0.2];
   const boxy = kind !== 'car';
@@ -130,7 +132,7 @@ export function drawVehicle(
       return paint(fr, light, body[0], body[1], body[2], light.faceFront, t);
     }
     if (kind === 'truck' && fy > 0.3) return paint(fr, light, cargo[0], cargo[1], cargo[2], light.faceFront, t);
-    if (boxy && fy > 0.62 && fy < 0.92 && fx > 0.08 && fx < 0.92 && (oncoming || kind === 'bus')) {
+    if (boxy && fy > 0.62 && fy < 0.92 && fx > 0.08 && fx < 0.92 && (oncoming || kind === 'bus' || kind === 'tram')) {
       return paint(fr, light, glass[0], glass[1], glass[2], 1, t);
     }
     // lamps
@@ -174,7 +176,7 @@ export function drawVehicle(
       return paint(fr, light, body[0], body[1], body[2], face, t);
     }
     if (kind === 'truck' && fy > 0.3 && fs > 0.25) return paint(fr, light, cargo[0], cargo[1], cargo[2], face, t);
-    if (boxy && fy > 0.6 && fy < 0.9 && (kind === 'bus' || fs < 0.22) && (s % 1.6) > 0.15) return paint(fr, light, glass[0], glass[1], glass[2], 1, t);
+    if (boxy && fy > 0.6 && fy < 0.9 && (kind === 'bus' || kind === 'tram' || fs < 0.22) && (s % 1.6) > 0.15) return paint(fr, light, glass[0], glass[1], glass[2], 1, t);
     if (fy > 0.22 && fy < 0.24) return paint(fr, light, body[0] * 0.6, body[1] * 0.6, body[2] * 0.6, face, t);
     return paint(fr, light, body[0], body[1], body[2], face, t);
   };

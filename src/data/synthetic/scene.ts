@@ -265,12 +265,13 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
     let z = i === camLane ? rng.uniform(7, 20) : rng.uniform(3, 15);
     const density = parked ? 0.85 : rng.uniform(0.2, 0.7);
     while (z < 110) {
-      const kind: VehicleKind = rng.chance(0.82) ? 'car' : rng.pick<VehicleKind>(['van', 'van', 'truck', 'bus']);
+      let kind: VehicleKind = rng.chance(0.82) ? 'car' : rng.pick<VehicleKind>(['van', 'van', 'van', 'truck', 'truck', 'bus', 'bus', 'tram']);
+      if (parked && kind === 'tram') kind = 'van';
       if (rng.chance(density)) {
         const x = xc(z) + dLane + (parked ? Math.sign(dLane) * 0.6 : rng.uniform(-0.3, 0.3));
         drawVehicle(cv, rng, light, ids, x, z, kind, oncoming && !parked);
       }
-      z += parked ? rng.uniform(5, 7) : rng.uniform(8, 25) * (kind === 'bus' || kind === 'truck' ? 1.6 : 1);
+      z += parked ? rng.uniform(5, 7) : rng.uniform(8, 25) * (kind === 'tram' ? 3 : kind === 'bus' || kind === 'truck' ? 1.6 : 1);
     }
   }
   // riders and bicycles
