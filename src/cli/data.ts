@@ -121,7 +121,7 @@ export async function writeGallery(outDir: string, seed = 0): Promise<string[]> 
     { image: toNight(s.image, { emission: s.emission, labels: s.labels, seed: k, exposure: 0.025, temperature: 8000 }), caption: 'toNight (exposure 0.025)' },
   ]);
   await add('night.png', nightRows, [160, 320]);
-  const base = scenes[3]!;
+  const base = scenes[2]!;
   const kinds: [DegradationKind, string][] = [['blur', 'blur σ'], ['noise', 'noise var'], ['jpeg', 'JPEG q'], ['ca', 'CA R/B']];
   const degRows: GridCell[][] = [];
   for (const [kind, label] of kinds) {
