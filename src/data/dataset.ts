@@ -40,7 +40,7 @@ export interface BatchOptions {
   batchSize?: number;
   /** shuffle the order each pass (default false) */
   shuffle?: boolean;
-  /** seed of the shuffle and of the augmentation draws (default 0) */
+  /** seed of the shuffle and of the augmentation draws (default 0; pass e.g. the epoch number for a new order each epoch) */
   seed?: number;
   /** resize every field to `[height, width]` first (bilinear for images, nearest for labels/depth) */
   resize?: [number, number];
