@@ -4,11 +4,13 @@
  * degradations).
  */
 import { Command } from 'commander';
+import { dataCommand } from './data.js';
 
 export function buildProgram(): Command {
   const program = new Command();
   program.name('segaware').description('Segmentation-aware image restoration tools').version('0.1.0');
   // subcommands: program.addCommand(evalCommand()); program.addCommand(dataCommand());
+  program.addCommand(dataCommand());
   return program;
 }
 

@@ -1,0 +1,229 @@
+/**
+ * The common dataset interface: random access (`length`, `get(i)`), async
+ * iteration over samples, and `batches()` — shuffled, augmented, prefetched
+ * batches of tensors ready for the models.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { tf } from '../tf.js';
+import type { Tensor } from '../tf.js';
+import { augmentFields } from './augment.js';
+import type { AugmentPlan } from './augment.js';
+import type { Raster } from './raster.js';
+import { Rng } from './rng.js';
+
+/**
+ * One sample: a name plus raster fields. Conventional field names: `image`
+ * (the model input, e.g. hazy), `clear` / `target` (the restoration target),
+ * `labels` (trainIds), `instances` (`labelId·1000 + k`), `depth` (metres).
+ * Float rasters are images in `[0,1]`; integer rasters are label maps.
+ */
+export interface Sample {
+  name: string;
+  image: Raster;
+  [field: string]: Raster | string;
+}
+
+/**
+ * A batch: `names` plus one tensor per field — float image fields
+ * `[N,H,W,C]` in the requested `range`, integer fields (labels, instances)
+ * int32 `[N,H,W]`, `depth` float32 `[N,H,W,1]` in metres. Dispose with
+ * {@link disposeBatch}.
+ */
+export interface Batch {
+  names: string[];
+  [field: string]: Tensor | string[];
+}
+
+/** Options of {@link Dataset.batches}. */
+export interface BatchOptions {
+  /** samples per batch (default 1) */
+  batchSize?: number;
+  /** shuffle the order each pass (default false) */
+  shuffle?: boolean;
+  /** seed of the shuffle and of the augmentation draws (default 0; pass e.g. the epoch number for a new order each epoch) */
+  seed?: number;
+  /** resize every field to `[height, width]` first (bilinear for images, nearest for labels/depth) */
+  resize?: [number, number];
+  /** random crop `[height, width]` (or a number for a square), same window for every field */
+  crop?: [number, number] | number;
+  /** random horizontal flip with probability 0.5, same for every field (default false) */
+  flip?: boolean;
+  /** batches decoded ahead while the consumer trains (default 2; 0 = none) */
+  prefetch?: number;
+  /** value range of float image fields (default `[-1, 1]`, the generators' tanh range) */
+  range?: [number, number];
+  /** drop a last incomplete batch (default false) */
+  dropLast?: boolean;
+  /** only these fields (default: every field of the samples) */
+  fields?: string[];
+}
+
+/** Disposes every tensor of a batch.
+ *
+ * @example for await (const b of ds.batches()) { step(b); disposeBatch(b); }
+ */
+export function disposeBatch(batch: Batch): void {
+  for (const [k, v] of Object.entries(batch)) if (k !== 'names' && v instanceof tf.Tensor) v.dispose();
+}
+
+interface HostBatch {
+  names: string[];
+  fields: Record<string, { data: Float32Array | Int32Array; shape: number[]; dtype: 'float32' | 'int32' }>;
+}
+
+/**
+ * Base class of every dataset: subclasses implement `length` and `get(i)`;
+ * iteration, mapping and batching come from here.
+ *
+ * @example
+ * for await (const batch of dataset.batches({ batchSize: 4, shuffle: true, crop: [256, 256], flip: true })) {
+ *   trainStep(batch.image, batch.labels);
+ *   disposeBatch(batch);
+ * }
+ */
+export abstract class Dataset<S extends Sample = Sample> implements AsyncIterable<S> {
+  /** Number of samples. */
+  abstract get length(): number;
+  /** Loads sample `i` (0 ≤ i < length). */
+  protected abstract load(i: number): Promise<S>;
+
+  /** Sample `i`, validated. */
+  async get(i: number): Promise<S> {
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new InvalidArgumentError('index', `an integer in [0, ${this.length - 1}]`, i);
+    return this.load(i);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<S> {
+    for (let i = 0; i < this.length; i++) yield await this.load(i);
+  }
+
+  /**
+   * A dataset whose samples are `fn(sample, index)` (e.g. adding fog and
+   * keeping the clear image as the target).
+   *
+   * @example const hazy = scenes.map((s) => ({ ...s, clear: s.image, image: addFog(s.image, s.depth, { beta: 0.02 }) }));
+   */
+  map<T extends Sample>(fn: (sample: S, index: number) => T | Promise<T>): Dataset<T> {
+    return new MappedDataset<S, T>(this, fn);
+  }
+
+  /** Batches of tensors (see {@link BatchOptions}); prefetching overlaps decoding with the consumer. */
+  async *batches(options: BatchOptions = {}): AsyncGenerator<Batch> {
+    const batchSize = options.batchSize ?? 1;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('options.batchSize', 'a positive integer', batchSize);
+    const prefetch = options.prefetch ?? 2;
+    if (!Number.isInteger(prefetch) || prefetch < 0) throw new InvalidArgumentError('options.prefetch', 'an integer ≥ 0', prefetch);
+    const range = options.range ?? [-1, 1];
+    if (!Array.isArray(range) || range.length !== 2 || !(range[0] < range[1])) throw new InvalidArgumentError('options.range', '[lo, hi] with lo < hi', range);
+    const crop = typeof options.crop === 'number' ? ([options.crop, options.crop] as [number, number]) : options.crop;
+    for (const [nm, v] of [['options.crop', crop], ['options.resize', options.resize]] as const) {
+      if (v !== undefined && !(Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x > 0))) {
+        throw new InvalidArgumentError(nm, '[height, width] with positive integers', v);
+      }
+    }
+    const n = this.length;
+    if (n === 0) return;
+    const rng = new Rng(options.seed ?? 0);
+    const order = Array.from({ length: n }, (_, i) => i);
+    if (options.shuffle) rng.shuffle(order);
+    const plans: AugmentPlan[] = order.map(() => ({
+      resize: options.resize,
+      crop,
+      cropU: [rng.next(), rng.next()],
+      flip: options.flip ? rng.next() < 0.5 : false,
+    }));
+    const nb = options.dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
+    const queue: Promise<HostBatch>[] = [];
+    let next = 0;
+    const launch = (): void => {
+      if (next >= nb) return;
+      const b = next++;
+      const p = this.loadHostBatch(order.slice(b * batchSize, (b + 1) * batchSize), plans.slice(b * batchSize, (b + 1) * batchSize), range, options.fields);
+      p.catch(() => undefined); // surfaced when awaited
+      queue.push(p);
+    };
+    for (let k = 0; k <= prefetch; k++) launch();
+    try {
+      while (queue.length) {
+        const host = await queue.shift()!;
+        launch();
+        const batch: Batch = { names: host.names };
+        for (const [k, f] of Object.entries(host.fields)) batch[k] = tf.tensor(f.data, f.shape, f.dtype);
+        yield batch;
+      }
+    } finally {
+      queue.length = 0;
+    }
+  }
+
+  private async loadHostBatch(indices: number[], plans: AugmentPlan[], range: [number, number], only?: string[]): Promise<HostBatch> {
+    const samples = await Promise.all(indices.map((i) => this.load(i)));
+    const augmented = samples.map((s, j) => {
+      const fields: Record<string, Raster> = {};
+      for (const [k, v] of Object.entries(s)) if (k !== 'name' && typeof v !== 'string' && (!only || only.includes(k))) fields[k] = v;
+      if (only) for (const k of only) if (!(k in fields)) throw new InvalidArgumentError('options.fields', `fields present in every sample (${Object.keys(s).filter((x) => x !== 'name').join(', ')})`, k, `sample ${s.name}`);
+      return augmentFields(s.name, fields, plans[j]!);
+    });
+    const names = samples.map((s) => s.name);
+    const out: HostBatch = { names, fields: {} };
+    const first = augmented[0]!;
+    for (const k of Object.keys(first)) {
+      const r0 = first[k]!;
+      const isFloat = r0.data instanceof Float32Array;
+      const isImage = isFloat && k !== 'depth';
+      const per = r0.height * r0.width * r0.channels;
+      const data = isFloat ? new Float32Array(per * augmented.length) : new Int32Array(per * augmented.length);
+      augmented.forEach((a, j) => {
+        const r = a[k];
+        if (!r) throw new InvalidArgumentError(`sample ${JSON.stringify(names[j])}`, `a field ${JSON.stringify(k)} like the other samples of the batch`, Object.keys(a));
+        if (r.height !== r0.height || r.width !== r0.width || r.channels !== r0.channels) {
+          throw new InvalidArgumentError(
+            `sample ${JSON.stringify(names[j])}`,
+            `field ${k} of size ${r0.height}×${r0.width}×${r0.channels} like ${names[0]} (use resize or crop to batch images of different sizes)`,
+            `${r.height}×${r.width}×${r.channels}`,
+          );
+        }
+        data.set(r.data as ArrayLike<number>, j * per);
+      });
+      if (isImage && (range[0] !== 0 || range[1] !== 1)) {
+        const s = range[1] - range[0];
+        for (let i = 0; i < data.length; i++) data[i] = range[0] + data[i]! * s;
+      }
+      const shape = isFloat ? [augmented.length, r0.height, r0.width, r0.channels] : [augmented.length, r0.height, r0.width];
+      if (!isFloat && r0.channels !== 1) shape.push(r0.channels);
+      out.fields[k] = { data, shape, dtype: isFloat ? 'float32' : 'int32' };
+    }
+    return out;
+  }
+}
+
+/** A dataset of in-memory samples.
+ *
+ * @example const ds = new ArrayDataset([{ name: 'a', image }]);
+ */
+export class ArrayDataset<S extends Sample = Sample> extends Dataset<S> {
+  constructor(private readonly samples: S[]) {
+    super();
+  }
+  get length(): number {
+    return this.samples.length;
+  }
+  protected async load(i: number): Promise<S> {
+    return this.samples[i]!;
+  }
+}
+
+class MappedDataset<S extends Sample, T extends Sample> extends Dataset<T> {
+  constructor(
+    private readonly base: Dataset<S>,
+    private readonly fn: (sample: S, index: number) => T | Promise<T>,
+  ) {
+    super();
+  }
+  get length(): number {
+    return this.base.length;
+  }
+  protected async load(i: number): Promise<T> {
+    return this.fn(await this.base.get(i), i);
+  }
+}

@@ -1,0 +1,40 @@
+/** JPEG compression artefacts (the cooperative paper's "JPEG" degradation). */
+import sharp from 'sharp';
+import { InvalidArgumentError } from '../../errors.js';
+import { tf } from '../../tf.js';
+import type { Tensor } from '../../tf.js';
+import { encodeRaster } from '../image_io.js';
+import type { ImageRaster } from '../raster.js';
+import { mapImages } from './image_like.js';
+import type { DegradeCommonOptions, ImageLike } from './image_like.js';
+
+async function jpegRoundTrip(r: ImageRaster, quality: number): Promise<ImageRaster> {
+  const buf = await encodeRaster(r, 'jpeg', { quality });
+  const { data, info } = await sharp(buf).raw().toBuffer({ resolveWithObject: true });
+  const out = new Float32Array(r.data.length);
+  const c = info.channels;
+  for (let i = 0; i < r.height * r.width; i++) for (let k = 0; k < r.channels; k++) out[i * r.channels + k] = data[i * c + Math.min(k, c - 1)]! / 255;
+  return { ...r, data: out };
+}
+
+/**
+ * Encodes to JPEG at `quality` (libjpeg quantisation tables scaled by the IJG
+ * quality factor, 4:2:0 chroma) and decodes back — asynchronous because it
+ * goes through `sharp`. Cooperative-paper levels: quality ∈ {43, 12, 7, 4}.
+ *
+ * @example const jpeg = await jpegCompress(image, { quality: 12 });
+ */
+export async function jpegCompress<T extends ImageLike>(image: T, options: DegradeCommonOptions & { quality: number }): Promise<T> {
+  const q = options?.quality;
+  if (!Number.isInteger(q) || q < 1 || q > 100) throw new InvalidArgumentError('options.quality', 'an integer in [1, 100]', q);
+  // decode asynchronously per image, then assemble synchronously through mapImages
+  const results: ImageRaster[] = [];
+  const collect = mapImages('image', image, options, (r) => {
+    results.push({ ...r, data: r.data.slice() });
+    return r;
+  });
+  if (collect instanceof tf.Tensor) (collect as Tensor).dispose();
+  const done = await Promise.all(results.map((r) => jpegRoundTrip(r, q)));
+  let k = 0;
+  return mapImages('image', image, options, () => done[k++]!);
+}

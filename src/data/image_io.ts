@@ -1,0 +1,217 @@
+/**
+ * Image file I/O with `sharp` (PNG, JPEG, WebP): raw 8/16-bit rasters,
+ * float images for the models, and writing them back. Nothing is resampled
+ * here; resizing belongs to the dataset augmentation.
+ */
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
+import sharp from 'sharp';
+import { InvalidArgumentError, NotFoundError, SegawareError } from '../errors.js';
+import { tf } from '../tf.js';
+import type { Tensor, Tensor3D } from '../tf.js';
+import { assertRange, assertRaster, isRaster, tensorToRaster } from './raster.js';
+import type { ImageRaster, Raster } from './raster.js';
+
+/** An image file that exists but cannot be decoded (truncated, corrupt, not an image).
+ *
+ * @example try { await readImage(p); } catch (e) { if (e instanceof ImageDecodeError) skip(e.path); }
+ */
+export class ImageDecodeError extends SegawareError {
+  readonly path: string;
+  constructor(path: string, reason: string) {
+    super(`segaware: cannot decode image ${JSON.stringify(path)}: ${reason} (expected a readable PNG, JPEG or WebP file)`);
+    this.path = path;
+  }
+}
+
+/** A decoded file: 8-bit (`Uint8Array`) or 16-bit (`Uint16Array`) samples. */
+export type FileRaster = Raster<Uint8Array> | Raster<Uint16Array>;
+
+function assertFile(path: unknown): asserts path is string {
+  if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('path', 'a file path string', path);
+  if (!existsSync(path)) throw new NotFoundError(`segaware: image file not found: ${JSON.stringify(path)}`);
+  if (!statSync(path).isFile()) throw new NotFoundError(`segaware: not a file: ${JSON.stringify(path)}`);
+}
+
+/**
+ * Reads an image file without any colour conversion or resampling and returns
+ * its samples as stored: `Uint8Array` for 8-bit files, `Uint16Array` for
+ * 16-bit PNGs, with the file's channel count (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA).
+ * Truncated or corrupt files throw {@link ImageDecodeError}; missing files {@link NotFoundError}.
+ *
+ * @example const { data, height, width, channels } = await readRaster('gtFine/x_instanceIds.png'); // Uint16Array
+ */
+export async function readRaster(path: string): Promise<FileRaster> {
+  assertFile(path);
+  try {
+    const img = sharp(path, { failOn: 'error' });
+    const meta = await img.metadata();
+    const sixteen = meta.depth === 'ushort';
+    const grey = meta.space === 'b-w' || meta.space === 'grey16';
+    const space = grey ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb';
+    const { data, info } = await img
+      .toColourspace(space)
+      .raw(sixteen ? { depth: 'ushort' } : {})
+      .toBuffer({ resolveWithObject: true });
+    const samples = sixteen
+      ? new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length))
+      : new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+    return { data: samples, height: info.height, width: info.width, channels: info.channels } as FileRaster;
+  } catch (e) {
+    throw new ImageDecodeError(path, (e as Error).message);
+  }
+}
+
+/** Options of {@link readImage} / {@link readImageRaster}. */
+export interface ReadImageOptions {
+  /** value range of the returned floats: `[0,1]` (default) or e.g. `[-1,1]` for tanh generators */
+  range?: [number, number];
+}
+
+/**
+ * Reads an image file as a float RGB raster in `range` (default `[0,1]`):
+ * 8-bit samples are divided by 255, 16-bit by 65535; grey files are expanded
+ * to three channels and alpha is dropped.
+ *
+ * @example const img = await readImageRaster('a/0001.png'); // { data: Float32Array, height, width, channels: 3 }
+ */
+export async function readImageRaster(path: string, options: ReadImageOptions = {}): Promise<ImageRaster> {
+  const range = options.range ?? [0, 1];
+  assertRange('options.range', range);
+  const r = await readRaster(path);
+  const scale = r.data instanceof Uint16Array ? 1 / 65535 : 1 / 255;
+  const n = r.height * r.width;
+  const out = new Float32Array(n * 3);
+  const c = r.channels;
+  const src = r.data;
+  if (c >= 3) {
+    for (let i = 0; i < n; i++) {
+      out[i * 3] = src[i * c]! * scale;
+      out[i * 3 + 1] = src[i * c + 1]! * scale;
+      out[i * 3 + 2] = src[i * c + 2]! * scale;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = src[i * c]! * scale;
+      out[i * 3] = v;
+      out[i * 3 + 1] = v;
+      out[i * 3 + 2] = v;
+    }
+  }
+  const [lo, hi] = range;
+  if (lo !== 0 || hi !== 1) for (let i = 0; i < out.length; i++) out[i] = lo + out[i]! * (hi - lo);
+  return { data: out, height: r.height, width: r.width, channels: 3 };
+}
+
+/**
+ * Reads an image file as a float32 tensor `[H,W,3]` with values in `range`
+ * (default `[0,1]`; `[-1,1]` for generator inputs). PNG (8/16-bit), JPEG, WebP.
+ *
+ * @example const x = await readImage('leftImg8bit/val/x.png', { range: [-1, 1] }); // Tensor3D [H,W,3]
+ */
+export async function readImage(path: string, options: ReadImageOptions = {}): Promise<Tensor3D> {
+  const r = await readImageRaster(path, options);
+  return tf.tensor3d(r.data, [r.height, r.width, 3], 'float32');
+}
+
+/** Options of {@link writeImage}. */
+export interface WriteImageOptions {
+  /** value range of float input (default `[0,1]`); values outside are clamped */
+  range?: [number, number];
+  /** PNG sample depth: 8 (default) or 16 */
+  bitDepth?: 8 | 16;
+  /** JPEG/WebP quality 1..100 (default 95) */
+  quality?: number;
+}
+
+type Format = 'png' | 'jpeg' | 'webp';
+function formatOf(path: string): Format {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.png') return 'png';
+  if (ext === '.jpg' || ext === '.jpeg') return 'jpeg';
+  if (ext === '.webp') return 'webp';
+  throw new InvalidArgumentError('path', 'a file name ending in .png, .jpg, .jpeg or .webp', path);
+}
+
+/**
+ * Encodes a raster with `sharp` into a buffer of the given format (`png`,
+ * `jpeg`, `webp`). Integer rasters are written as stored (Uint16Array → 16-bit
+ * PNG); float rasters are quantised from `range` with rounding and clamping.
+ *
+ * @example const png = await encodeRaster(raster, 'png');
+ */
+export async function encodeRaster(
+  image: Raster,
+  format: Format,
+  options: WriteImageOptions = {},
+): Promise<Buffer> {
+  assertRaster('image', image, [1, 2, 3, 4]);
+  const bitDepth = options.bitDepth ?? (image.data instanceof Uint16Array ? 16 : 8);
+  if (bitDepth !== 8 && bitDepth !== 16) throw new InvalidArgumentError('options.bitDepth', '8 or 16', bitDepth);
+  if (bitDepth === 16 && format !== 'png') throw new InvalidArgumentError('options.bitDepth', `8 for ${format} files (16-bit needs PNG)`, bitDepth);
+  const quality = options.quality ?? 95;
+  if (!(Number.isInteger(quality) && quality >= 1 && quality <= 100)) throw new InvalidArgumentError('options.quality', 'an integer in [1, 100]', quality);
+  const { height, width, channels } = image;
+  let samples: Uint8Array | Uint16Array;
+  if (image.data instanceof Float32Array) {
+    const range = options.range ?? [0, 1];
+    assertRange('options.range', range);
+    const max = bitDepth === 16 ? 65535 : 255;
+    const [lo, hi] = range;
+    const s = max / (hi - lo);
+    samples = bitDepth === 16 ? new Uint16Array(image.data.length) : new Uint8Array(image.data.length);
+    const src = image.data;
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]!;
+      if (Number.isNaN(v)) throw new InvalidArgumentError('image', 'finite pixel values', NaN, `at index ${i}`);
+      const q = Math.round((v - lo) * s);
+      samples[i] = q < 0 ? 0 : q > max ? max : q;
+    }
+  } else if (bitDepth === 8 && image.data instanceof Uint8Array) {
+    samples = image.data;
+  } else {
+    const max = bitDepth === 16 ? 65535 : 255;
+    samples = bitDepth === 16 ? new Uint16Array(image.data.length) : new Uint8Array(image.data.length);
+    const src = image.data;
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]!;
+      if (v < 0 || v > max) throw new InvalidArgumentError('image', `integer samples in [0, ${max}] for a ${bitDepth}-bit file`, v, `at index ${i}`);
+      samples[i] = v;
+    }
+  }
+  let s = sharp(samples, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } });
+  if (format === 'png') {
+    if (bitDepth === 16) s = s.toColourspace(channels <= 2 ? 'grey16' : 'rgb16');
+    else if (channels <= 2) s = s.toColourspace('b-w');
+    return s.png({ compressionLevel: 6 }).toBuffer();
+  }
+  if (format === 'jpeg') return s.jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer();
+  return s.webp({ quality }).toBuffer();
+}
+
+function toRaster(image: Tensor | Raster): Raster {
+  if (isRaster(image)) return image;
+  if (image instanceof tf.Tensor) {
+    if (image.dtype !== 'float32' && image.dtype !== 'int32') throw new InvalidArgumentError('image', 'a float32 or int32 tensor', `dtype ${image.dtype}`);
+    return tensorToRaster(image, 'image'); // int32 samples are range-checked when encoded
+  }
+  throw new InvalidArgumentError('image', 'a tf.Tensor [H,W,C] / [1,H,W,C] or a raster { data, height, width, channels }', image);
+}
+
+/**
+ * Writes an image: a float tensor `[H,W,C]` or `[1,H,W,C]` (C = 1, 3, 4) or a
+ * raster. Float values are mapped from `range` (default `[0,1]`), clamped and
+ * rounded to 8 bits (or 16 with `bitDepth: 16`, PNG only). The format follows
+ * the extension (`.png`, `.jpg`, `.webp`). Parent folders are created.
+ *
+ * @example await writeImage('out/restored.png', restored, { range: [-1, 1] });
+ */
+export async function writeImage(path: string, image: Tensor | Raster, options: WriteImageOptions = {}): Promise<void> {
+  if (typeof path !== 'string' || !path) throw new InvalidArgumentError('path', 'a file path string', path);
+  const format = formatOf(path);
+  const raster = toRaster(image);
+  const buf = await encodeRaster(raster, format, options);
+  mkdirSync(dirname(path), { recursive: true });
+  await writeFile(path, buf);
+}
