@@ -7,3 +7,4 @@ export { tf, tfl } from './tf.js';
 export * from './errors.js';
 export * from './backend/index.js';
 export * from './train/index.js';
+export * from './metrics/index.js';

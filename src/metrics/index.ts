@@ -1,0 +1,11 @@
+/**
+ * Metrics: PSNR, SSIM, MS-SSIM (tensor functions and accumulators), confusion-matrix
+ * metrics, the Cityscapes benchmark, Fréchet distance.
+ */
+export * from './gaussian_window.js';
+export * from './image_input.js';
+export * from './psnr.js';
+export * from './ssim.js';
+export * from './ms_ssim.js';
+export * from './psnr_metric.js';
+export * from './ssim_metric.js';

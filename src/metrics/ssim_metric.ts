@@ -1,0 +1,74 @@
+/**
+ * Streaming SSIM / MS-SSIM over a dataset.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { msSsim } from './ms_ssim.js';
+import { resolveSsimOptions, ssim } from './ssim.js';
+import type { SsimOptions } from './ssim.js';
+import type { ImageInput } from './image_input.js';
+
+/** Result of {@link SsimMetric.compute}. */
+export interface SsimResult {
+  /** mean of per-image values (NaN before any update) */
+  mean: number;
+  /** per-image values in update order */
+  perImage: number[];
+  /** number of images */
+  count: number;
+}
+
+/** Options of {@link SsimMetric}: those of {@link ssim}, plus `multiScale` to accumulate {@link msSsim}. */
+export interface SsimMetricOptions extends SsimOptions {
+  /** accumulate MS-SSIM instead of SSIM (default false; padding/downsample/window options then do not apply) */
+  multiScale?: boolean;
+}
+
+/**
+ * Accumulates SSIM (or MS-SSIM) per image over a dataset: each `update` runs
+ * {@link ssim} on the active backend and keeps the per-image values as float64
+ * numbers; `compute()` returns their mean. Accepts tensors or `{ data, shape }`.
+ *
+ * @example
+ * const m = new SsimMetric({ dataRange: 1 });
+ * m.update(restored, clean);
+ * console.log(m.compute().mean);
+ */
+export class SsimMetric {
+  readonly options: SsimMetricOptions;
+  private values: number[] = [];
+
+  constructor(options: SsimMetricOptions) {
+    resolveSsimOptions(options);
+    this.options = { ...options };
+  }
+
+  /** Adds a batch of image pairs; returns this batch's per-image values. */
+  update(pred: ImageInput, target: ImageInput): number[] {
+    const t = this.options.multiScale ? msSsim(pred, target, this.options) : ssim(pred, target, this.options);
+    const v = Array.from(t.dataSync());
+    t.dispose();
+    this.values.push(...v);
+    return v;
+  }
+
+  /** Mean and per-image values so far. */
+  compute(): SsimResult {
+    const n = this.values.length;
+    return { mean: n === 0 ? NaN : this.values.reduce((p, q) => p + q, 0) / n, perImage: [...this.values], count: n };
+  }
+
+  /** Adds another accumulator's images; both must use the same options. */
+  merge(other: SsimMetric): this {
+    if (!(other instanceof SsimMetric)) throw new InvalidArgumentError('other', 'an SsimMetric', other);
+    for (const key of new Set([...Object.keys(this.options), ...Object.keys(other.options)]) as Set<keyof SsimMetricOptions>) {
+      if (this.options[key] !== other.options[key]) throw new InvalidArgumentError(`other.options.${key}`, JSON.stringify(this.options[key]), other.options[key]);
+    }
+    this.values.push(...other.values);
+    return this;
+  }
+
+  /** Forgets everything. */
+  reset(): void {
+    this.values = [];
+  }
+}
