@@ -9,3 +9,5 @@ export * from './ssim.js';
 export * from './ms_ssim.js';
 export * from './psnr_metric.js';
 export * from './ssim_metric.js';
+export * from './label_input.js';
+export * from './confusion_matrix.js';
