@@ -48,8 +48,8 @@ export function toImageTensor(name: string, x: ImageInput): { t: Tensor4D; owned
   if (x.dtype !== 'float32' && x.dtype !== 'int32') throw new InvalidArgumentError(name, 'a float32 or int32 image tensor', `dtype ${x.dtype}`);
   if (x.rank === 4 && x.dtype === 'float32') return { t: x as Tensor4D, owned: false };
   const t = tf.tidy(() => {
-    const f = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
-    return (x.rank === 3 ? tf.expandDims(f, 0) : tf.reshape(f, x.shape)) as Tensor4D;
+    const f: Tensor = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
+    return (x.rank === 3 ? tf.expandDims(f, 0) : tf.clone(f)) as Tensor4D;
   });
   return { t, owned: true };
 }

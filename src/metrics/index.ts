@@ -11,3 +11,5 @@ export * from './psnr_metric.js';
 export * from './ssim_metric.js';
 export * from './label_input.js';
 export * from './confusion_matrix.js';
+export * from './cityscapes_avg_class_size.js';
+export * from './cityscapes_evaluator.js';

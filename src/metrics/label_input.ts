@@ -91,11 +91,11 @@ export function readPredLabels(name: string, x: LabelInput, targetShape: number[
     if (x.rank !== targetShape.length + 1 || !sameShape(x.shape.slice(0, -1), targetShape)) {
       throw new InvalidArgumentError(name, `logits [${targetShape.join(',')},K] or int32 labels [${targetShape.join(',')}]`, `float32 shape [${x.shape.join(',')}]`, 'float label maps are not accepted: pass int32 labels');
     }
-    const data = tf.tidy(() => {
-      if (tf.any(tf.isNaN(x)).dataSync()[0]) return null;
-      return tf.argMax(x, -1).dataSync() as Int32Array;
-    });
-    if (data === null) throw new InvalidArgumentError(name, 'logits without NaN', 'NaN in the logits');
+    const hasNaN = tf.tidy(() => tf.any(tf.isNaN(x)).dataSync()[0] !== 0);
+    if (hasNaN) throw new InvalidArgumentError(name, 'logits without NaN', 'NaN in the logits');
+    const am = tf.argMax(x, -1);
+    const data = am.dataSync() as Int32Array;
+    am.dispose();
     return { data, shape: targetShape };
   }
   if (isIntArray(x)) {

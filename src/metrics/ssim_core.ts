@@ -60,7 +60,7 @@ export function ssimPerChannel(x: Tensor4D, y: Tensor4D, o: SsimCoreOptions): { 
       a = o.padding === 'reflect' ? mirrorPad2d(x, [r, r], [r, r], 'reflect') : tf.pad(x, pads);
       b = o.padding === 'reflect' ? mirrorPad2d(y, [r, r], [r, r], 'reflect') : tf.pad(y, pads);
     }
-    const stack = tf.concat([a, b, tf.mul(a, a), tf.mul(b, b), tf.mul(a, b)], 3);
+    const stack = tf.concat([a, b, tf.mul(a, a), tf.mul(b, b), tf.mul(a, b)], 3) as Tensor4D;
     const f = separableFilter(stack, o.window);
     const [mx, my, exx, eyy, exy] = tf.split(f, 5, 3) as Tensor4D[];
     const mxy = tf.mul(mx!, my!);
