@@ -13,3 +13,5 @@ export * from './label_input.js';
 export * from './confusion_matrix.js';
 export * from './cityscapes_avg_class_size.js';
 export * from './cityscapes_evaluator.js';
+export * from './frechet_distance.js';
+export * from './feature_statistics.js';

@@ -1,0 +1,156 @@
+/**
+ * Small dense float64 linear algebra used by the Fréchet distance: a
+ * semi-definite Cholesky factorisation and the eigenvalues of a symmetric matrix
+ * (Householder tridiagonalisation followed by implicit-shift QL iterations).
+ * Matrices are row-major `Float64Array`s of size d·d.
+ */
+
+/**
+ * Lower-triangular `L` with `A = L·Lᵀ` for a symmetric positive semi-definite `A`;
+ * a pivot ≤ `tol·max(diag A)` makes its column zero (rank-deficient covariances).
+ */
+export function choleskySemiDefinite(a: Float64Array, d: number, tol = 1e-12): Float64Array {
+  const l = new Float64Array(d * d);
+  let maxDiag = 0;
+  for (let i = 0; i < d; i++) maxDiag = Math.max(maxDiag, a[i * d + i]!);
+  const thresh = tol * maxDiag;
+  for (let j = 0; j < d; j++) {
+    const rj = j * d;
+    let s = a[rj + j]!;
+    for (let k = 0; k < j; k++) s -= l[rj + k]! * l[rj + k]!;
+    if (!(s > thresh)) continue; // zero column
+    const ljj = Math.sqrt(s);
+    l[rj + j] = ljj;
+    for (let i = j + 1; i < d; i++) {
+      const ri = i * d;
+      let t = a[ri + j]!;
+      for (let k = 0; k < j; k++) t -= l[ri + k]! * l[rj + k]!;
+      l[ri + j] = t / ljj;
+    }
+  }
+  return l;
+}
+
+/** `Lᵀ·S·L` for lower-triangular `L` and symmetric `S` (result symmetrised). */
+export function congruence(l: Float64Array, s: Float64Array, d: number): Float64Array {
+  // T = S·L (row-major; L[k][j] = 0 for j > k)
+  const t = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    const ri = i * d;
+    for (let k = 0; k < d; k++) {
+      const sik = s[ri + k]!;
+      if (sik === 0) continue;
+      const rk = k * d;
+      for (let j = 0; j <= k; j++) t[ri + j]! += sik * l[rk + j]!;
+    }
+  }
+  // M = Lᵀ·T: M[i][j] = Σ_k L[k][i] T[k][j], k ≥ i
+  const m = new Float64Array(d * d);
+  for (let k = 0; k < d; k++) {
+    const rk = k * d;
+    for (let i = 0; i <= k; i++) {
+      const lki = l[rk + i]!;
+      if (lki === 0) continue;
+      const ri = i * d;
+      for (let j = 0; j < d; j++) m[ri + j]! += lki * t[rk + j]!;
+    }
+  }
+  for (let i = 0; i < d; i++)
+    for (let j = i + 1; j < d; j++) {
+      const v = 0.5 * (m[i * d + j]! + m[j * d + i]!);
+      m[i * d + j] = v;
+      m[j * d + i] = v;
+    }
+  return m;
+}
+
+/** Eigenvalues (unsorted) of a symmetric matrix; the input is overwritten. */
+export function symmetricEigenvalues(a: Float64Array, d: number): Float64Array {
+  const diag = new Float64Array(d);
+  const off = new Float64Array(d); // off[i] couples i and i+1
+  const v = new Float64Array(d);
+  const p = new Float64Array(d);
+  // Householder reduction to tridiagonal form.
+  for (let k = 0; k < d - 2; k++) {
+    let norm2 = 0;
+    for (let i = k + 1; i < d; i++) norm2 += a[i * d + k]! ** 2;
+    const x0 = a[(k + 1) * d + k]!;
+    const norm = Math.sqrt(norm2);
+    if (norm === 0 || norm2 === x0 * x0) {
+      off[k] = x0;
+      continue;
+    }
+    const alpha = x0 > 0 ? -norm : norm;
+    for (let i = k + 1; i < d; i++) v[i] = a[i * d + k]!;
+    v[k + 1]! -= alpha;
+    let vv = 0;
+    for (let i = k + 1; i < d; i++) vv += v[i]! * v[i]!;
+    const beta = 2 / vv;
+    // p = β·A·v on the trailing block
+    for (let i = k + 1; i < d; i++) {
+      let s = 0;
+      const ri = i * d;
+      for (let j = k + 1; j < d; j++) s += a[ri + j]! * v[j]!;
+      p[i] = beta * s;
+    }
+    let kk = 0;
+    for (let i = k + 1; i < d; i++) kk += v[i]! * p[i]!;
+    kk *= beta / 2;
+    for (let i = k + 1; i < d; i++) p[i]! -= kk * v[i]!; // w
+    for (let i = k + 1; i < d; i++) {
+      const ri = i * d;
+      const vi = v[i]!;
+      const wi = p[i]!;
+      for (let j = k + 1; j < d; j++) a[ri + j]! -= vi * p[j]! + wi * v[j]!;
+    }
+    off[k] = alpha;
+  }
+  for (let i = 0; i < d; i++) diag[i] = a[i * d + i]!;
+  if (d >= 2) off[d - 2] = a[(d - 1) * d + (d - 2)]!;
+  off[d - 1] = 0;
+  // Implicit-shift QL on the tridiagonal matrix.
+  const eps = Number.EPSILON;
+  for (let l = 0; l < d; l++) {
+    for (let iter = 0; ; iter++) {
+      let m = l;
+      for (; m < d - 1; m++) {
+        const dd = Math.abs(diag[m]!) + Math.abs(diag[m + 1]!);
+        if (Math.abs(off[m]!) <= eps * dd) break;
+      }
+      if (m === l) break;
+      if (iter > 60) throw new Error('symmetricEigenvalues: no convergence');
+      let g = (diag[l + 1]! - diag[l]!) / (2 * off[l]!);
+      let r = Math.hypot(g, 1);
+      g = diag[m]! - diag[l]! + off[l]! / (g + (g >= 0 ? r : -r));
+      let s = 1;
+      let c = 1;
+      let pp = 0;
+      let i = m - 1;
+      let early = false;
+      for (; i >= l; i--) {
+        const f = s * off[i]!;
+        const b = c * off[i]!;
+        r = Math.hypot(f, g);
+        off[i + 1] = r;
+        if (r === 0) {
+          diag[i + 1]! -= pp;
+          off[m] = 0;
+          early = true;
+          break;
+        }
+        s = f / r;
+        c = g / r;
+        g = diag[i + 1]! - pp;
+        r = (diag[i]! - g) * s + 2 * c * b;
+        pp = s * r;
+        diag[i + 1] = g + pp;
+        g = c * r - b;
+      }
+      if (early) continue;
+      diag[l]! -= pp;
+      off[l] = g;
+      off[m] = 0;
+    }
+  }
+  return diag;
+}
