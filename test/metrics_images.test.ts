@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../src/tf.js';
 import type { Tensor4D } from '../src/tf.js';
-import { msSsim, psnr, ssim, PsnrMetric, SsimMetric } from '../src/metrics/index.js';
+import { msSsim, psnr, ssim, ssimHost, PsnrMetric, SsimMetric } from '../src/metrics/index.js';
 import { InvalidArgumentError } from '../src/errors.js';
 import { checkGradient, expectClose, expectNoLeaks, loadFixture } from './helpers/index.js';
 import { makePair } from './helpers/metrics_pairs.js';
@@ -23,6 +23,14 @@ describe('image metrics vs scikit-image / torch / tf.image definitions', () => {
       expectClose(values, c.expected, big ? 1e-4 : 1e-5, c.name);
     });
   }
+
+  it('ssimHost (float64 loops) matches every non-downsampling SSIM fixture to 1e-9', () => {
+    for (const c of fixture.cases.filter((x) => x.name === 'ssim' && !x.options.downsample)) {
+      const [a, b] = makePair(c.shape, c.seed, c.scale);
+      const v = ssimHost({ data: a, shape: c.shape }, { data: b, shape: c.shape }, { dataRange: c.dataRange, ...c.options });
+      expectClose(v, c.expected, 1e-9, JSON.stringify(c.options));
+    }
+  });
 
   it('psnr is +Infinity for identical images and accepts host data', () => {
     const [a] = makePair([1, 5, 6, 2], 3);

@@ -8,6 +8,8 @@ export * from './psnr.js';
 export * from './ssim.js';
 export * from './ms_ssim.js';
 export * from './psnr_metric.js';
+export * from './ssim_host.js';
+export * from './mirror_pad.js';
 export * from './ssim_metric.js';
 export * from './label_input.js';
 export * from './confusion_matrix.js';

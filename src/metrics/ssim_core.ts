@@ -79,8 +79,9 @@ export function ssimPerChannel(x: Tensor4D, y: Tensor4D, o: SsimCoreOptions): { 
     const csMap = tf.div(tf.add(tf.mul(vxy, tf.scalar(2)), tf.scalar(c2)), tf.add(tf.add(vx, vy), tf.scalar(c2)));
     const ssimMap = tf.mul(lum, csMap);
     return {
-      ssim: tf.reshape(tf.mean(ssimMap, [1, 2]), [x.shape[0], c]) as Tensor2D,
-      cs: tf.reshape(tf.mean(csMap, [1, 2]), [x.shape[0], c]) as Tensor2D,
+      // mean over W then over H: each float32 reduction adds at most max(H, W) terms
+      ssim: tf.mean(tf.mean(ssimMap, 2), 1) as Tensor2D,
+      cs: tf.mean(tf.mean(csMap, 2), 1) as Tensor2D,
     };
   });
 }

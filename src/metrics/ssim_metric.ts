@@ -5,7 +5,9 @@ import { InvalidArgumentError } from '../errors.js';
 import { msSsim } from './ms_ssim.js';
 import { resolveSsimOptions, ssim } from './ssim.js';
 import type { SsimOptions } from './ssim.js';
+import { isImageData } from './image_input.js';
 import type { ImageInput } from './image_input.js';
+import { ssimHost } from './ssim_host.js';
 
 /** Result of {@link SsimMetric.compute}. */
 export interface SsimResult {
@@ -24,9 +26,10 @@ export interface SsimMetricOptions extends SsimOptions {
 }
 
 /**
- * Accumulates SSIM (or MS-SSIM) per image over a dataset: each `update` runs
- * {@link ssim} on the active backend and keeps the per-image values as float64
- * numbers; `compute()` returns their mean. Accepts tensors or `{ data, shape }`.
+ * Accumulates SSIM (or MS-SSIM) per image over a dataset: host data (`{ data, shape }`)
+ * is evaluated with {@link ssimHost} (float64 loops, no tensors), tensors with {@link ssim}
+ * on the active backend; the per-image values are kept as float64 numbers and
+ * `compute()` returns their mean.
  *
  * @example
  * const m = new SsimMetric({ dataRange: 1 });
@@ -44,9 +47,14 @@ export class SsimMetric {
 
   /** Adds a batch of image pairs; returns this batch's per-image values. */
   update(pred: ImageInput, target: ImageInput): number[] {
-    const t = this.options.multiScale ? msSsim(pred, target, this.options) : ssim(pred, target, this.options);
-    const v = Array.from(t.dataSync());
-    t.dispose();
+    let v: number[];
+    if (!this.options.multiScale && !this.options.downsample && isImageData(pred) && isImageData(target)) {
+      v = ssimHost(pred, target, this.options);
+    } else {
+      const t = this.options.multiScale ? msSsim(pred, target, this.options) : ssim(pred, target, this.options);
+      v = Array.from(t.dataSync());
+      t.dispose();
+    }
     this.values.push(...v);
     return v;
   }
