@@ -40,7 +40,7 @@ export function separableFilter(x: Tensor4D, w: Float64Array): Tensor4D {
  */
 export function ssimPerChannel(x: Tensor4D, y: Tensor4D, o: SsimCoreOptions): { ssim: Tensor2D; cs: Tensor2D } {
   const k = o.window.length;
-  const [, h, w, c] = x.shape;
+  const [, h, w] = x.shape;
   const r = (k - 1) / 2;
   const effH = o.padding === 'valid' ? h : h + 2 * r;
   const effW = o.padding === 'valid' ? w : w + 2 * r;
