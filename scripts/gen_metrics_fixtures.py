@@ -254,9 +254,57 @@ def write(name, obj):
         f.write('\n')
 
 
+def cli_fixtures():
+    """Tiny PNG folders for test/metrics_cli.test.ts and the expected numbers (PIL + NumPy + scikit-image)."""
+    from PIL import Image
+    root = os.path.join(OUT, 'metrics_cli')
+    rng = np.random.default_rng(5)
+    expected = {}
+    # segmentation, K = 4, 8-bit greyscale, ignore 255; predictions named *_pred.png
+    for sub in ('seg/pred', 'seg/gt', 'img/pred', 'img/gt', 'cs/pred', 'cs/gt/city'):
+        os.makedirs(os.path.join(root, sub), exist_ok=True)
+    k = 4
+    hist = np.zeros((k, k + 1))
+    for i in range(3):
+        t = rng.choice([0, 1, 2, 255], size=(6, 9), p=[0.4, 0.3, 0.2, 0.1]).astype(np.uint8)
+        pr = np.where(rng.random((6, 9)) < 0.7, np.where(t == 255, 3, t), rng.integers(0, k, (6, 9))).astype(np.uint8)
+        Image.fromarray(t, mode='L').save(os.path.join(root, 'seg/gt', f'img{i}.png'))
+        Image.fromarray(pr, mode='L').save(os.path.join(root, 'seg/pred', f'img{i}_pred.png'))
+        keep = t != 255
+        hist += np.bincount(t[keep].astype(int) * (k + 1) + pr[keep], minlength=k * (k + 1)).reshape(k, k + 1)
+    diag = np.diag(hist[:, :k])
+    with np.errstate(invalid='ignore', divide='ignore'):
+        iou = diag / (hist.sum(1) + hist[:, :k].sum(0) - diag)
+    expected['seg'] = {'pixelAccuracy': float(diag.sum() / hist.sum()), 'meanIoU': float(np.nanmean(iou)), 'matrix': hist[:, :k].tolist()}
+    # restoration: RGB uint8 pairs, PSNR / SSIM with data_range 255 (scikit-image)
+    ps, ss = [], []
+    for i in range(3):
+        a = rng.integers(0, 256, (20, 23, 3)).astype(np.uint8)
+        a = ndi.uniform_filter(a.astype(float), size=(3, 3, 1)).astype(np.uint8)
+        b = np.clip(a.astype(int) + rng.integers(-12, 13, a.shape), 0, 255).astype(np.uint8)
+        Image.fromarray(b).save(os.path.join(root, 'img/pred', f'p{i}.png'))
+        Image.fromarray(a).save(os.path.join(root, 'img/gt', f'p{i}.png'))
+        ps.append(peak_signal_noise_ratio(a, b, data_range=255))
+        ss.append(structural_similarity(a.astype(float), b.astype(float), data_range=255, channel_axis=-1, gaussian_weights=True,
+                                        sigma=1.5, use_sample_covariance=False))
+    expected['img'] = {'psnr': float(np.mean(ps)), 'ssim': float(np.mean(ss)), 'perImagePsnr': ps, 'perImageSsim': ss}
+    # Cityscapes layout: labelIds (8-bit) and instanceIds (16-bit) in gt/city, predictions X_leftImg8bit.png
+    gt = np.array([[7, 7, 7, 26, 26, 26], [24, 24, 0, 0, 26, 26], [7, 7, 23, 23, 0, 9]], dtype=np.uint8)
+    inst = np.array([[7, 7, 7, 26001, 26001, 26001], [24001, 24001, 0, 0, 26002, 26002], [7, 7, 23, 23, 0, 9]], dtype=np.uint16)
+    pred = np.array([[26, 7, 8, 26, 26, 7], [24, 25, 26, 7, 26, 26], [9, 7, 23, 23, 23, 7]], dtype=np.uint8)
+    Image.fromarray(gt, mode='L').save(os.path.join(root, 'cs/gt/city', 'city_000000_000019_gtFine_labelIds.png'))
+    Image.fromarray(inst.astype(np.int32), mode='I').convert('I;16').save(os.path.join(root, 'cs/gt/city', 'city_000000_000019_gtFine_instanceIds.png'))
+    Image.fromarray(pred, mode='L').save(os.path.join(root, 'cs/pred', 'city_000000_000019_leftImg8bit.png'))
+    back = np.array(Image.open(os.path.join(root, 'cs/gt/city', 'city_000000_000019_gtFine_instanceIds.png')))
+    assert np.array_equal(back, inst), back
+    expected['cityscapes'] = {'gt': gt.ravel().tolist(), 'instances': inst.ravel().tolist(), 'pred': pred.ravel().tolist()}
+    write('metrics_cli/expected.json', expected)
+
+
 if __name__ == '__main__':
     os.makedirs(OUT, exist_ok=True)
     write('metrics_images.json', image_fixtures())
     write('metrics_confusion.json', confusion_fixtures())
     write('metrics_fid.json', fid_fixtures())
-    print('wrote metrics_images.json, metrics_confusion.json, metrics_fid.json')
+    cli_fixtures()
+    print('wrote metrics_images.json, metrics_confusion.json, metrics_fid.json, metrics_cli/')
