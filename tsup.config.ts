@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', cli: 'src/cli/index.ts', 'eval-worker': 'src/cli/eval_worker.ts' },
+  entry: { index: 'src/index.ts', cli: 'src/cli/index.ts', 'eval-worker': 'src/cli/eval_worker.ts', 'metrics-worker': 'src/metrics/metrics_worker.ts' },
   format: ['esm', 'cjs'],
   dts: { entry: { index: 'src/index.ts' } },
   sourcemap: true,

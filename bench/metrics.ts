@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tf } from '../src/tf.js';
 import { initBackend } from '../src/backend/index.js';
-import { ConfusionMatrix, ssim, ssimHost } from '../src/metrics/index.js';
+import { closeMetricWorkers, ConfusionMatrix, defaultMetricWorkers, ssim, ssimHost, ssimHostParallel } from '../src/metrics/index.js';
 import { bestMs, printTable, runPython } from './_util.js';
 
 const H = 1024;
@@ -63,7 +63,16 @@ async function main(): Promise<void> {
     host = ssimHost({ data: a, shape: [H, W, C] }, { data: b, shape: [H, W, C] }, { dataRange: 1 })[0]!;
   }, 3);
 
+  let par = 0;
+  const parMs = await bestMs(async () => {
+    par = (await ssimHostParallel({ data: a, shape: [H, W, C] }, { data: b, shape: [H, W, C] }, { dataRange: 1 }))[0]!;
+  }, 3);
   let cmResult = { diag: 0, total: 0 };
+  const cmParMs = await bestMs(async () => {
+    const cm = new ConfusionMatrix(K);
+    await cm.updateParallel(p, t);
+  }, 5);
+  await closeMetricWorkers();
   const cmMs = await bestMs(() => {
     const cm = new ConfusionMatrix(K);
     cm.updateArrays(p, t);
@@ -80,15 +89,17 @@ async function main(): Promise<void> {
   const rows: (string | number)[][] = [
     [`SSIM ssim() tensor path (${backend}, float32, differentiable)`, ssimMs, ours.toFixed(6), ''],
     ['SSIM ssimHost() / SsimMetric (float64 loops)', hostMs, host.toFixed(6), ''],
+    [`SSIM ssimHostParallel() (${defaultMetricWorkers()} worker threads)`, parMs, par.toFixed(6), ''],
   ];
   if (ref) {
     const fastest = Math.min(ref.skimage_ms, ref.torch_ms);
     rows.push(['SSIM scikit-image 0.19 (float32)', ref.skimage_ms, ref.skimage_ssim.toFixed(6), ''], [`SSIM PyTorch (${THREADS} threads, 2-D conv)`, ref.torch_ms, ref.torch_ssim.toFixed(6), '']);
-    rows.push(['ratio segaware / fastest reference', '', '', `tensor ${(ssimMs / fastest).toFixed(2)}, host ${(hostMs / fastest).toFixed(2)} (target ≤ 0.5)`]);
+    rows.push(['ratio segaware / fastest reference', '', '', `tensor ${(ssimMs / fastest).toFixed(2)}, host ${(hostMs / fastest).toFixed(2)}, parallel ${(parMs / fastest).toFixed(2)} (target ≤ 0.5)`]);
   }
-  rows.push(['confusion matrix (segaware)', cmMs, `${(NPIX / cmMs / 1e3).toFixed(0)} Mpx/s`, '']);
+  rows.push(['confusion matrix ConfusionMatrix.updateArrays (1 thread)', cmMs, `${(NPIX / cmMs / 1e3).toFixed(0)} Mpx/s`, '']);
+  rows.push([`confusion matrix updateParallel (${defaultMetricWorkers()} worker threads)`, cmParMs, `${(NPIX / cmParMs / 1e3).toFixed(0)} Mpx/s`, '']);
   if (ref) {
-    rows.push(['confusion matrix numpy.bincount', ref.numpy_cm_ms, `${(NPIX / ref.numpy_cm_ms / 1e3).toFixed(0)} Mpx/s`, ''], ['ratio segaware / numpy', '', '', `${(cmMs / ref.numpy_cm_ms).toFixed(2)} (target ≤ 0.5)`]);
+    rows.push(['confusion matrix numpy.bincount', ref.numpy_cm_ms, `${(NPIX / ref.numpy_cm_ms / 1e3).toFixed(0)} Mpx/s`, ''], ['ratio segaware / numpy', '', '', `1 thread ${(cmMs / ref.numpy_cm_ms).toFixed(2)}, parallel ${(cmParMs / ref.numpy_cm_ms).toFixed(2)} (target ≤ 0.5)`]);
     if (ref.numpy_cm_diag !== cmResult.diag || ref.numpy_cm_total !== cmResult.total) console.log(`!! confusion counts differ: ${JSON.stringify(cmResult)} vs numpy ${ref.numpy_cm_diag}/${ref.numpy_cm_total}`);
   }
   printTable(['task', 'ms (best)', 'value', 'note'], rows);

@@ -92,6 +92,26 @@ describe('ConfusionMatrix vs numpy bincount / sklearn', () => {
     expect(Number.isNaN(r.iou[2]!)).toBe(true);
   });
 
+  it('updateParallel (worker threads on shared memory) equals the single-thread count', async () => {
+    const n = (1 << 20) + 12345;
+    const t = new Uint8Array(n);
+    const p = new Uint8Array(n);
+    let s = 7;
+    for (let i = 0; i < n; i++) {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      t[i] = s % 11 === 0 ? 255 : s % 5;
+      p[i] = (s >> 8) % 6; // 5 is outside [0, 5): a miss
+    }
+    const a = new ConfusionMatrix(5);
+    const b = new ConfusionMatrix(5);
+    a.updateArrays(p, t);
+    expect(await b.updateParallel(p, t, { workers: 3 })).toBe(a.compute().total);
+    expect(b.toJSON().counts).toEqual(a.toJSON().counts);
+    t[n - 3] = 9;
+    await expect(b.updateParallel(p, t, { workers: 3 })).rejects.toThrow(new RegExp(`index ${n - 3}`));
+    expect(b.toJSON().counts).toEqual(a.toJSON().counts);
+  }, 60_000);
+
   it('rejects bad input with clear errors and leaves the counts untouched', () => {
     const cm = new ConfusionMatrix(3);
     expect(() => cm.update(new Int32Array([0, 1, 2]), new Int32Array([0, 5, 1]))).toThrow(/target.*labels in \[0, 3\) or ignoreIndex 255.*index 1/);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../src/tf.js';
 import type { Tensor4D } from '../src/tf.js';
-import { msSsim, psnr, ssim, ssimHost, PsnrMetric, SsimMetric } from '../src/metrics/index.js';
+import { msSsim, psnr, ssim, ssimHost, ssimHostParallel, PsnrMetric, SsimMetric } from '../src/metrics/index.js';
 import { InvalidArgumentError } from '../src/errors.js';
 import { checkGradient, expectClose, expectNoLeaks, loadFixture } from './helpers/index.js';
 import { makePair } from './helpers/metrics_pairs.js';
@@ -31,6 +31,16 @@ describe('image metrics vs scikit-image / torch / tf.image definitions', () => {
       expectClose(v, c.expected, 1e-9, JSON.stringify(c.options));
     }
   });
+
+  it('ssimHostParallel (worker threads, row bands) equals ssimHost', async () => {
+    const c = fixture.cases.find((x) => x.name === 'ssim' && x.shape[0] === 2 && Object.keys(x.options).length === 0)!;
+    const [a, b] = makePair(c.shape, c.seed, c.scale);
+    for (const padding of ['valid', 'reflect'] as const) {
+      const one = ssimHost({ data: a, shape: c.shape }, { data: b, shape: c.shape }, { dataRange: 1, padding });
+      const par = await ssimHostParallel({ data: a, shape: c.shape }, { data: b, shape: c.shape }, { dataRange: 1, padding }, { workers: 3 });
+      expectClose(par, one, 1e-12, padding);
+    }
+  }, 60_000);
 
   it('psnr is +Infinity for identical images and accepts host data', () => {
     const [a] = makePair([1, 5, 6, 2], 3);

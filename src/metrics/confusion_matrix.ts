@@ -6,6 +6,8 @@ import { InvalidArgumentError } from '../errors.js';
 import { assertNumber } from '../validate.js';
 import { readPredLabels, readTargetLabels } from './label_input.js';
 import type { IntTypedArray, LabelInput } from './label_input.js';
+import { countConfusionU8 } from './confusion_count.js';
+import { defaultMetricWorkers, runMetricJobs, toShared } from './worker_pool.js';
 
 /** Options of {@link ConfusionMatrix}. */
 export interface ConfusionMatrixOptions {
@@ -103,6 +105,50 @@ export class ConfusionMatrix {
     return this.updateArrays(p.data, t.data);
   }
 
+  /**
+   * Like {@link ConfusionMatrix.update}, with large uint8 label maps (≥ 2^20 pixels) counted
+   * on `workers` threads (default: one per core) over shared memory; smaller or non-uint8
+   * inputs are counted in the calling thread. Resolves with the number of pixels counted.
+   *
+   * @example await cm.updateParallel(predU8, targetU8);
+   */
+  async updateParallel(pred: LabelInput, target: LabelInput, { workers = defaultMetricWorkers() } = {}): Promise<number> {
+    const t = readTargetLabels('target', target);
+    const p = readPredLabels('pred', pred, t.shape);
+    const u8 = (x: IntTypedArray) => x instanceof Uint8Array || x instanceof Uint8ClampedArray;
+    const n = t.data.length;
+    const bands = Math.max(1, Math.min(workers, Math.floor(n / (1 << 18))));
+    if (!u8(t.data) || !u8(p.data) || n < 1 << 20 || bands < 2) return this.updateArrays(p.data, t.data);
+    const sp = toShared(p.data, 'u8');
+    const st = toShared(t.data, 'u8');
+    const k = this.numClasses;
+    const jobs = Array.from({ length: bands }, (_, j) => ({
+      op: 'cm' as const,
+      p: sp,
+      t: st,
+      start: Math.floor((j * n) / bands),
+      end: Math.floor(((j + 1) * n) / bands),
+      k,
+      ignoreIndex: this.ignoreIndex,
+      dropInvalidTargets: this.dropInvalidTargets,
+    }));
+    const replies = await runMetricJobs(jobs, bands);
+    const bad = replies.map((r) => r.bad!).filter((b) => b >= 0);
+    if (bad.length) {
+      const i = Math.min(...bad);
+      throw new InvalidArgumentError('target', `labels in [0, ${k}) or ignoreIndex ${this.ignoreIndex}`, t.data[i], `at index ${i}; pass dropInvalidTargets: true to drop such pixels`);
+    }
+    let counted = 0;
+    for (const r of replies) {
+      const c = r.counts!;
+      for (let i = 0; i < c.length; i++) {
+        this.counts[i]! += c[i]!;
+        counted += c[i]!;
+      }
+    }
+    return counted;
+  }
+
   /** Adds host label arrays of equal length (fast path, no shape handling). */
   updateArrays(pred: IntTypedArray, target: IntTypedArray): number {
     if (pred.length !== target.length) throw new InvalidArgumentError('pred/target', 'arrays of equal length', `${pred.length} and ${target.length}`);
@@ -115,7 +161,7 @@ export class ConfusionMatrix {
       const end = Math.min(target.length, start + CHUNK);
       const u8 = (target instanceof Uint8Array || target instanceof Uint8ClampedArray) && (pred instanceof Uint8Array || pred instanceof Uint8ClampedArray);
       const bad = u8
-        ? this.countU8(local, pred as Uint8Array, target as Uint8Array, start, end)
+        ? countConfusionU8(local, pred as Uint8Array, target as Uint8Array, start, end, k, this.ignoreIndex, this.dropInvalidTargets)
         : this.countGeneric(local, pred, target, start, end);
       if (bad >= 0) {
         throw new InvalidArgumentError('target', `labels in [0, ${k}) or ignoreIndex ${this.ignoreIndex}`, target[bad], `at index ${bad}; pass dropInvalidTargets: true to drop such pixels`);
@@ -128,45 +174,6 @@ export class ConfusionMatrix {
     }
     for (let i = 0; i < pending.length; i++) this.counts[i]! += pending[i]!;
     return counted;
-  }
-
-  /**
-   * uint8 × uint8 loop through two 256-entry tables into four interleaved sub-histograms
-   * (breaks the store→load dependency of consecutive equal pixels). Rows K and K+1 of each
-   * sub-histogram collect ignored and invalid targets. Returns the index of the first
-   * invalid target or −1.
-   */
-  private countU8(local: Uint32Array, p: Uint8Array, t: Uint8Array, start: number, end: number): number {
-    const k = this.numClasses;
-    const w = k + 1;
-    const size = (k + 2) * w;
-    const row = new Int32Array(256);
-    const col = new Int32Array(256);
-    for (let v = 0; v < 256; v++) {
-      row[v] = v < k ? v * w : v === this.ignoreIndex || this.dropInvalidTargets ? k * w : (k + 1) * w;
-      col[v] = v < k ? v : k;
-    }
-    const h = new Uint32Array(4 * size);
-    const s1 = size;
-    const s2 = 2 * size;
-    const s3 = 3 * size;
-    const end4 = start + ((end - start) & ~3);
-    let i = start;
-    for (; i < end4; i += 4) {
-      h[row[t[i]!]! + col[p[i]!]!]!++;
-      h[s1 + row[t[i + 1]!]! + col[p[i + 1]!]!]!++;
-      h[s2 + row[t[i + 2]!]! + col[p[i + 2]!]!]!++;
-      h[s3 + row[t[i + 3]!]! + col[p[i + 3]!]!]!++;
-    }
-    for (; i < end; i++) h[row[t[i]!]! + col[p[i]!]!]!++;
-    let invalid = 0;
-    for (let j = (k + 1) * w; j < size; j++) invalid += h[j]! + h[s1 + j]! + h[s2 + j]! + h[s3 + j]!;
-    if (invalid > 0) {
-      for (let j = start; j < end; j++) if (row[t[j]!] === (k + 1) * w) return j;
-    }
-    const n = k * w;
-    for (let j = 0; j < n; j++) local[j]! += h[j]! + h[s1 + j]! + h[s2 + j]! + h[s3 + j]!;
-    return -1;
   }
 
   private countGeneric(local: Uint32Array, p: IntTypedArray, t: IntTypedArray, start: number, end: number): number {

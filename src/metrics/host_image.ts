@@ -3,8 +3,11 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { assertRank } from '../validate.js';
-import { isImageData } from './image_input.js';
-import type { ImageInput } from './image_input.js';
+import { isImageData } from './image_data.js';
+import type { ImageData } from './image_data.js';
+import type { Tensor } from '../tf.js';
+
+type ImageInput = Tensor | ImageData;
 
 /** Host copy (or view) of an image batch with a rank-4 shape. */
 export interface HostImage {

@@ -6,32 +6,15 @@
 import { InvalidArgumentError } from '../errors.js';
 import { tf } from '../tf.js';
 import type { Tensor, Tensor4D } from '../tf.js';
-import { assertNumber, assertRank } from '../validate.js';
+import { assertRank } from '../validate.js';
+import { isImageData } from './image_data.js';
+import type { ImageData } from './image_data.js';
 
-/** A host-side image batch: interleaved NHWC (or HWC) values and their shape. */
-export interface ImageData {
-  /** pixel values, NHWC order */
-  data: Float32Array | Float64Array | Uint8Array | Uint16Array | Uint8ClampedArray | Int32Array;
-  /** `[N,H,W,C]` or `[H,W,C]` */
-  shape: number[];
-}
+export { checkDataRange, isImageData } from './image_data.js';
+export type { ImageData } from './image_data.js';
 
 /** An image batch given either as a tensor or as host data. */
 export type ImageInput = Tensor | ImageData;
-
-/** True when `x` is a `{ data, shape }` host image. */
-export function isImageData(x: unknown): x is ImageData {
-  return x != null && typeof x === 'object' && ArrayBuffer.isView((x as ImageData).data) && Array.isArray((x as ImageData).shape);
-}
-
-/** Validates `dataRange` (required, positive, finite). */
-export function checkDataRange(dataRange: unknown): number {
-  if (dataRange === undefined) {
-    throw new InvalidArgumentError('options.dataRange', 'a positive number (e.g. 1 for [0,1] images, 255 for uint8, 2 for [-1,1])', undefined, 'dataRange is required: it cannot be guessed from the data');
-  }
-  assertNumber('options.dataRange', dataRange, { min: 0, exclusiveMin: true });
-  return dataRange;
-}
 
 /** Converts an image input to a float32 rank-4 tensor (caller disposes when it created it). */
 export function toImageTensor(name: string, x: ImageInput): { t: Tensor4D; owned: boolean } {

@@ -3,8 +3,9 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { msSsim } from './ms_ssim.js';
-import { resolveSsimOptions, ssim } from './ssim.js';
-import type { SsimOptions } from './ssim.js';
+import { ssim } from './ssim.js';
+import { resolveSsimOptions } from './ssim_options.js';
+import type { SsimOptions } from './ssim_options.js';
 import { isImageData } from './image_input.js';
 import type { ImageInput } from './image_input.js';
 import { ssimHost } from './ssim_host.js';
