@@ -1,7 +1,7 @@
 /**
  * The SSIM building block shared by {@link ssim} and {@link msSsim}: local
- * statistics by separable filtering (two 1-D depthwise convolutions over the
- * stacked maps x, y, x², y², xy) and the per-channel mean of the SSIM and
+ * statistics by separable filtering (two 1-D depthwise convolutions of each of the
+ * maps x, y, x², y², xy) and the per-channel mean of the SSIM and
  * contrast-structure maps.
  */
 import { InvalidArgumentError } from '../errors.js';
@@ -60,15 +60,18 @@ export function ssimPerChannel(x: Tensor4D, y: Tensor4D, o: SsimCoreOptions): { 
       a = o.padding === 'reflect' ? mirrorPad2d(x, [r, r], [r, r], 'reflect') : tf.pad(x, pads);
       b = o.padding === 'reflect' ? mirrorPad2d(y, [r, r], [r, r], 'reflect') : tf.pad(y, pads);
     }
-    const stack = tf.concat([a, b, tf.mul(a, a), tf.mul(b, b), tf.mul(a, b)], 3) as Tensor4D;
-    const f = separableFilter(stack, o.window);
-    const [mx, my, exx, eyy, exy] = tf.split(f, 5, 3) as Tensor4D[];
-    const mxy = tf.mul(mx!, my!);
-    const mx2 = tf.square(mx!);
-    const my2 = tf.square(my!);
-    let vx = tf.sub(exx!, mx2);
-    let vy = tf.sub(eyy!, my2);
-    let vxy = tf.sub(exy!, mxy);
+    // five maps filtered one by one (channel concat/split of large tensors is slower than the extra conv calls)
+    const mx = separableFilter(a, o.window);
+    const my = separableFilter(b, o.window);
+    const exx = separableFilter(tf.mul(a, a), o.window);
+    const eyy = separableFilter(tf.mul(b, b), o.window);
+    const exy = separableFilter(tf.mul(a, b), o.window);
+    const mxy = tf.mul(mx, my);
+    const mx2 = tf.square(mx);
+    const my2 = tf.square(my);
+    let vx = tf.sub(exx, mx2);
+    let vy = tf.sub(eyy, my2);
+    let vxy = tf.sub(exy, mxy);
     if (o.covNorm !== 1) {
       const s = tf.scalar(o.covNorm);
       vx = tf.mul(vx, s);
