@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../src/tf.js';
 import { ConfusionMatrix } from '../src/metrics/index.js';
 import { InvalidArgumentError } from '../src/errors.js';
-import { expectClose, loadFixture } from './helpers/index.js';
+import { expectClose, expectNoLeaks, loadFixture } from './helpers/index.js';
 
 interface Expected { matrix: number[][]; pixelAccuracy: number; meanAccuracy: number; meanIoU: number; fwIoU: number; accuracy: (number | null)[]; iou: (number | null)[]; dice: (number | null)[] }
 interface Case { name: string; numClasses: number; shape: number[]; target: number[]; pred: number[]; expected: Expected }
@@ -42,7 +42,7 @@ describe('ConfusionMatrix vs numpy bincount / sklearn', () => {
     });
   }
 
-  it('logits (tensor and host) are reduced by arg-max', () => {
+  it('logits (tensor and host) are reduced by arg-max, without leaking tensors', async () => {
     const c = fixture.cases.find((x) => x.name === 'plain')!;
     const k = c.numClasses;
     const logits = new Float32Array(c.pred.length * k);
@@ -57,6 +57,9 @@ describe('ConfusionMatrix vs numpy bincount / sklearn', () => {
     const b = new ConfusionMatrix(k);
     b.update({ data: logits, shape: [...c.shape, k] }, { data: Int32Array.from(c.target), shape: c.shape });
     expectMetrics(b, c.expected);
+    await expectNoLeaks(() => {
+      new ConfusionMatrix(k).update(lt, tt);
+    });
     tf.dispose([lt, tt]);
   });
 

@@ -67,9 +67,19 @@ describe('image metrics vs scikit-image / torch / tf.image definitions', () => {
     checkGradient((x) => tf.sub(1, tf.sum(ssim(x as Tensor4D, tb, { dataRange: 1 }))), ta, { eps: 1e-2, samples: 8 });
     checkGradient((x) => tf.sub(1, tf.sum(ssim(x as Tensor4D, tb, { dataRange: 1, padding: 'reflect' }))), ta, { eps: 1e-2, samples: 6 });
     checkGradient((x) => tf.sum(psnr(x as Tensor4D, tb, { dataRange: 1 })), ta, { eps: 1e-3, samples: 6, rtol: 5e-2 });
+    checkGradient((x) => tf.sub(1, tf.sum(ssim(x as Tensor4D, tb, { dataRange: 1, padding: 'zero', gaussian: false, windowSize: 5 }))), ta, { eps: 1e-2, samples: 6 });
     ta.dispose();
     tb.dispose();
   });
+
+  it('downsample (2009 ssim.m) is differentiable through the symmetric padding and box filter', () => {
+    // min(H, W) = 384 → f = round(1.5) = 2
+    const [c, d] = makePair([1, 384, 390, 1], 13);
+    const tc = tf.tensor4d(c, [1, 384, 390, 1]);
+    const td = tf.tensor4d(d, [1, 384, 390, 1]);
+    checkGradient((x) => tf.sub(1, tf.sum(ssim(x as Tensor4D, td, { dataRange: 1, downsample: true }))), tc, { eps: 1e-2, samples: 6, atol: 1e-4 });
+    tf.dispose([tc, td]);
+  }, 60_000);
 
   it('does not leak tensors', async () => {
     const [a, b] = makePair([1, 12, 12, 3], 1);
@@ -78,6 +88,8 @@ describe('image metrics vs scikit-image / torch / tf.image definitions', () => {
     await expectNoLeaks(() => ssim(ta, tb, { dataRange: 1, padding: 'zero' }));
     await expectNoLeaks(() => ssim({ data: a, shape: [1, 12, 12, 3] }, tb, { dataRange: 1, downsample: true }));
     await expectNoLeaks(() => psnr(ta, tb, { dataRange: 1 }));
+    await expectNoLeaks(() => msSsim(ta, tb, { dataRange: 1, weights: [0.5, 0.5], windowSize: 5 }));
+    await expectNoLeaks(() => new SsimMetric({ dataRange: 1 }).update(ta, tb));
     ta.dispose();
     tb.dispose();
   });
