@@ -31,40 +31,45 @@ export function choleskySemiDefinite(a: Float64Array, d: number, tol = 1e-12): F
   return l;
 }
 
-/** `Lᵀ·S·L` for lower-triangular `L` and symmetric `S` (result symmetrised). */
+/** Σ_{m=from}^{d−1} x[xo+m]·y[yo+m] with four accumulators. */
+function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, from: number, d: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let m = from;
+  for (; m + 3 < d; m += 4) {
+    s0 += x[xo + m]! * y[yo + m]!;
+    s1 += x[xo + m + 1]! * y[yo + m + 1]!;
+    s2 += x[xo + m + 2]! * y[yo + m + 2]!;
+    s3 += x[xo + m + 3]! * y[yo + m + 3]!;
+  }
+  for (; m < d; m++) s0 += x[xo + m]! * y[yo + m]!;
+  return s0 + s1 + s2 + s3;
+}
+
+/**
+ * Lower triangle of `Lᵀ·S·L` for lower-triangular `L` and symmetric `S` (upper triangle
+ * left 0), as contiguous dot products: with `U = Lᵀ`, `Q = U·S` (`Q[j][k] = U[j]·S[k]`,
+ * m ≥ j) and `M[i][j] = U[i]·Q[j]` (k ≥ i).
+ */
 export function congruence(l: Float64Array, s: Float64Array, d: number): Float64Array {
-  // T = S·L (row-major; L[k][j] = 0 for j > k)
-  const t = new Float64Array(d * d);
+  const u = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) u[j * d + i] = l[i * d + j]!;
+  const q = new Float64Array(d * d);
+  for (let j = 0; j < d; j++) {
+    const rj = j * d;
+    for (let k = 0; k < d; k++) q[rj + k] = dot(u, rj, s, k * d, j, d);
+  }
+  const m = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
     const ri = i * d;
-    for (let k = 0; k < d; k++) {
-      const sik = s[ri + k]!;
-      if (sik === 0) continue;
-      const rk = k * d;
-      for (let j = 0; j <= k; j++) t[ri + j]! += sik * l[rk + j]!;
-    }
+    for (let j = 0; j <= i; j++) m[ri + j] = dot(u, ri, q, j * d, i, d);
   }
-  // M = Lᵀ·T: M[i][j] = Σ_k L[k][i] T[k][j], k ≥ i
-  const m = new Float64Array(d * d);
-  for (let k = 0; k < d; k++) {
-    const rk = k * d;
-    for (let i = 0; i <= k; i++) {
-      const lki = l[rk + i]!;
-      if (lki === 0) continue;
-      const ri = i * d;
-      for (let j = 0; j < d; j++) m[ri + j]! += lki * t[rk + j]!;
-    }
-  }
-  for (let i = 0; i < d; i++)
-    for (let j = i + 1; j < d; j++) {
-      const v = 0.5 * (m[i * d + j]! + m[j * d + i]!);
-      m[i * d + j] = v;
-      m[j * d + i] = v;
-    }
   return m;
 }
 
-/** Eigenvalues (unsorted) of a symmetric matrix; the input is overwritten. */
+/** Eigenvalues (unsorted) of a symmetric matrix given by its lower triangle; the input is overwritten. */
 export function symmetricEigenvalues(a: Float64Array, d: number): Float64Array {
   const diag = new Float64Array(d);
   const off = new Float64Array(d); // off[i] couples i and i+1
@@ -86,22 +91,30 @@ export function symmetricEigenvalues(a: Float64Array, d: number): Float64Array {
     let vv = 0;
     for (let i = k + 1; i < d; i++) vv += v[i]! * v[i]!;
     const beta = 2 / vv;
-    // p = β·A·v on the trailing block
+    // p = β·A·v on the trailing block, reading the lower triangle only
+    for (let i = k + 1; i < d; i++) p[i] = 0;
     for (let i = k + 1; i < d; i++) {
-      let s = 0;
       const ri = i * d;
-      for (let j = k + 1; j < d; j++) s += a[ri + j]! * v[j]!;
-      p[i] = beta * s;
+      const vi = v[i]!;
+      let s = a[ri + i]! * vi;
+      for (let j = k + 1; j < i; j++) {
+        const aij = a[ri + j]!;
+        s += aij * v[j]!;
+        p[j]! += aij * vi;
+      }
+      p[i]! += s;
     }
+    for (let i = k + 1; i < d; i++) p[i]! *= beta;
     let kk = 0;
     for (let i = k + 1; i < d; i++) kk += v[i]! * p[i]!;
     kk *= beta / 2;
     for (let i = k + 1; i < d; i++) p[i]! -= kk * v[i]!; // w
+    // A ← A − v·wᵀ − w·vᵀ on the lower triangle
     for (let i = k + 1; i < d; i++) {
       const ri = i * d;
       const vi = v[i]!;
       const wi = p[i]!;
-      for (let j = k + 1; j < d; j++) a[ri + j]! -= vi * p[j]! + wi * v[j]!;
+      for (let j = k + 1; j <= i; j++) a[ri + j]! -= vi * p[j]! + wi * v[j]!;
     }
     off[k] = alpha;
   }
