@@ -19,7 +19,11 @@ const INSTANCE_CATEGORIES: string[] = [...new Set(categoryOf)].filter((cat) =>
 );
 /** Instance classes evaluated (hasInstances and not ignored): the 8 of the benchmark. */
 const INSTANCE_CLASSES: string[] = CITYSCAPES_CLASSES.filter((c) => c.hasInstances && !c.ignoreInEval).map((c) => c.name);
-/** The 7 evaluated categories in table order. */
+/**
+ * The 7 evaluated Cityscapes categories in table order.
+ *
+ * @example CITYSCAPES_CATEGORIES.indexOf('vehicle') // 6
+ */
 export const CITYSCAPES_CATEGORIES: readonly string[] = Object.freeze(['flat', 'construction', 'object', 'nature', 'sky', 'human', 'vehicle']);
 /** For each labelId, 1 + index in INSTANCE_CATEGORIES (0 = none). */
 const instCatOf = new Int32Array(NL).map((_, id) => INSTANCE_CATEGORIES.indexOf(categoryOf[id]!) + 1);

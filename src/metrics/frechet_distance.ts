@@ -8,7 +8,7 @@ import { choleskySemiDefinite, congruence, symmetricEigenvalues } from './linalg
 export type MatrixInput = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
 /** Flattens and validates a d×d matrix. */
-export function toSquareMatrix(name: string, m: MatrixInput, d: number): Float64Array {
+function toSquareMatrix(name: string, m: MatrixInput, d: number): Float64Array {
   const out = new Float64Array(d * d);
   const rows = m as ArrayLike<ArrayLike<number>>;
   if (m != null && m.length === d && d > 0 && typeof rows[0] === 'object') {

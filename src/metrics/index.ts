@@ -3,21 +3,20 @@
  * metrics, the Cityscapes benchmark, Fréchet distance.
  */
 export * from './gaussian_window.js';
-export * from './image_data.js';
-export * from './image_input.js';
+export { checkDataRange, isImageData } from './image_data.js';
+export type { ImageData } from './image_data.js';
+export type { ImageInput } from './image_input.js';
 export * from './psnr.js';
 export * from './ssim_options.js';
 export * from './ssim.js';
 export * from './ms_ssim.js';
 export * from './psnr_metric.js';
 export * from './ssim_host.js';
-export * from './ssim_host_kernel.js';
 export * from './ssim_host_parallel.js';
 export { closeMetricWorkers, defaultMetricWorkers } from './worker_pool.js';
 export * from './mirror_pad.js';
 export * from './ssim_metric.js';
-export * from './label_input.js';
-export * from './confusion_count.js';
+export type { IntTypedArray, LabelData, LabelInput } from './label_input.js';
 export * from './confusion_matrix.js';
 export * from './cityscapes_avg_class_size.js';
 export * from './cityscapes_evaluator.js';

@@ -10,7 +10,11 @@ import { checkDataRange, checkPair, toImageTensor } from './image_input.js';
 import type { ImageInput } from './image_input.js';
 import { ssimPerChannel } from './ssim_core.js';
 
-/** The five MS-SSIM scale weights of Wang et al. 2003. */
+/**
+ * The five MS-SSIM scale weights of Wang et al. 2003 (finest scale first).
+ *
+ * @example msSsim(a, b, { dataRange: 1, weights: MS_SSIM_WEIGHTS.slice(0, 3) })
+ */
 export const MS_SSIM_WEIGHTS: readonly number[] = Object.freeze([0.0448, 0.2856, 0.3001, 0.2363, 0.1333]);
 
 /** Options of {@link msSsim}. */
@@ -35,8 +39,8 @@ export interface MsSsimOptions {
  * `cs_j` / `ssim_M` are the per-channel means of the contrast-structure / SSIM maps
  * ('valid' 11×11 Gaussian σ = 1.5, population statistics) at scale j, and each next
  * scale is a 2×2 average pooling (an odd size is first zero-padded by one at the end).
- * Equals `tf.image.ssim_multiscale(a, b, max_val=R)`. Needs H, W ≥ 11·2^(M−1) − 2^(M-1) + 1
- * (176 is always enough for M = 5). Differentiable.
+ * Equals `tf.image.ssim_multiscale(a, b, max_val=R)`. Every scale must stay ≥ the window
+ * (for 5 scales and an 11 window: H, W ≥ 161). Differentiable.
  *
  * @param a images `[N,H,W,C]`, float32
  * @param b images of the same shape

@@ -15,7 +15,9 @@ import { mirrorPad2d } from './mirror_pad.js';
  * Wang's 2009 `ssim.m` downsampling: `f = max(1, round(min(H,W)/256))`; when
  * f > 1 the image is filtered with an f×f box (`imfilter(…,'symmetric','same')`,
  * MATLAB's centre `floor((f+1)/2)`) and every f-th pixel from the first is kept.
- * Returns the input itself when f = 1.
+ * Returns the input itself when f = 1. Differentiable.
+ *
+ * @example ssimDownsample(tf.zeros([1, 512, 768, 3])) // f = 2 → shape [1, 256, 384, 3]
  */
 export function ssimDownsample(x: Tensor4D): Tensor4D {
   const [, h, w] = x.shape;

@@ -38,7 +38,11 @@ export interface SsimOptions {
   downsample?: boolean;
 }
 
-/** Resolves and validates SSIM options into the core options. */
+/**
+ * Resolves and validates SSIM options into the core options (window, constants, padding).
+ *
+ * @example resolveSsimOptions({ dataRange: 1 }).window.length // 11
+ */
 export function resolveSsimOptions(options: SsimOptions): SsimCoreOptions {
   const dataRange = checkDataRange(options?.dataRange);
   const padding = options.padding ?? 'valid';

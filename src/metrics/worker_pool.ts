@@ -47,7 +47,11 @@ function spawn(): Worker {
   return worker;
 }
 
-/** Number of workers the pool uses by default (the machine's parallelism). */
+/**
+ * Number of workers the parallel metrics use by default (the machine's parallelism).
+ *
+ * @example await ssimHostParallel(a, b, { dataRange: 1 }, { workers: defaultMetricWorkers() })
+ */
 export const defaultMetricWorkers = (): number => availableParallelism();
 
 /** Runs jobs on `n` workers (job i on worker i mod n) and resolves with the replies in order. */
@@ -84,7 +88,11 @@ export function runMetricJobs(jobs: WorkerJobInput[], n: number): Promise<Reply[
   );
 }
 
-/** Terminates the pool's workers (they are unref'd, so this is only needed to free memory early). */
+/**
+ * Terminates the metric worker threads (they are unref'd, so this only frees memory early).
+ *
+ * @example await closeMetricWorkers();
+ */
 export async function closeMetricWorkers(): Promise<void> {
   const ws = pool;
   pool = [];
