@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../src/tf.js';
 import { CITYSCAPES_AVG_CLASS_SIZE, CityscapesEvaluator } from '../src/metrics/index.js';
+import * as segaware from '../src/index.js';
 
 // One 3×6 image, by pixel: GT labelId, GT instanceId, predicted labelId.
 //  0: road  → car          6: person#1 → person     12: road → parking (ignored label predicted: FN road)
@@ -77,6 +78,15 @@ describe('CityscapesEvaluator (cityscapesScripts evalPixelLevelSemanticLabeling)
     const r = ev.compute();
     expect(r.classIou.car).toBeCloseTo(3 / 5, 12);
     expect(r.classInstIou.car).toBeCloseTo(0.75 / 2, 12);
+  });
+
+  it('the package root exports the evaluator with the label table helpers', () => {
+    expect(segaware.CityscapesEvaluator).toBe(CityscapesEvaluator);
+    expect(segaware.CITYSCAPES_TRAIN_CLASSES.map((c) => c.name).slice(0, 3)).toEqual(['road', 'sidewalk', 'building']);
+    expect(Array.from(segaware.labelIdToTrainId(new Uint8Array([7, 26, 0, 33])))).toEqual([0, 13, 255, 18]);
+    expect(Array.from(segaware.trainIdToLabelId(new Uint8Array([0, 13, 255])))).toEqual([7, 26, 0]);
+    expect(Array.from(segaware.colorize(new Uint8Array([0])))).toEqual([128, 64, 128]);
+    expect(Object.keys(CITYSCAPES_AVG_CLASS_SIZE)).toHaveLength(10);
   });
 
   it('rejects ids outside the label table and mismatched shapes', () => {

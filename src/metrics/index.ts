@@ -4,7 +4,7 @@
  */
 export * from './gaussian_window.js';
 export { checkDataRange, isImageData } from './image_data.js';
-export type { ImageData } from './image_data.js';
+export type { ImageData as HostImageData } from './image_data.js';
 export type { ImageInput } from './image_input.js';
 export * from './psnr.js';
 export * from './ssim_options.js';
@@ -22,3 +22,14 @@ export * from './cityscapes_avg_class_size.js';
 export * from './cityscapes_evaluator.js';
 export * from './frechet_distance.js';
 export * from './feature_statistics.js';
+// The Cityscapes label table lives in src/data; re-exported here with the evaluator that uses it
+// (the same bindings, so a data-area `export *` of them does not conflict).
+export {
+  CITYSCAPES_CLASSES,
+  CITYSCAPES_TRAIN_CLASSES,
+  CITYSCAPES_NUM_CLASSES,
+  labelIdToTrainId,
+  trainIdToLabelId,
+  colorize,
+} from '../data/cityscapes_labels.js';
+export type { CityscapesClass } from '../data/cityscapes_labels.js';
