@@ -143,5 +143,14 @@ describe('PsnrMetric / SsimMetric accumulators', () => {
     expectClose(r.perImage, c.expected, 1e-5);
     expectClose(r.mean, (c.expected[0]! + c.expected[1]!) / 2, 1e-5);
     expect(() => m.merge(new SsimMetric({ dataRange: 255 }))).toThrow(/dataRange/);
+    // tensors go through ssim(); multiScale accumulates msSsim()
+    const ms = fixture.cases.find((x) => x.name === 'msSsim' && x.shape[0] === 1)!;
+    const [c1, c2] = makePair(ms.shape, ms.seed, ms.scale);
+    const t1 = tf.tensor4d(c1, ms.shape as [number, number, number, number]);
+    const t2 = tf.tensor4d(c2, ms.shape as [number, number, number, number]);
+    const mm = new SsimMetric({ dataRange: ms.dataRange, multiScale: true });
+    mm.update(t1, t2);
+    tf.dispose([t1, t2]);
+    expectClose(mm.compute().perImage, ms.expected, 1e-4);
   });
 });
