@@ -143,6 +143,12 @@ describe('PsnrMetric / SsimMetric accumulators', () => {
     expectClose(r.perImage, c.expected, 1e-5);
     expectClose(r.mean, (c.expected[0]! + c.expected[1]!) / 2, 1e-5);
     expect(() => m.merge(new SsimMetric({ dataRange: 255 }))).toThrow(/dataRange/);
+    const ta = tf.tensor4d(a, c.shape as [number, number, number, number]);
+    const tb = tf.tensor4d(b, c.shape as [number, number, number, number]);
+    const mt = new SsimMetric({ dataRange: 1 });
+    mt.update(ta, tb); // wasm backend: host float64 loop
+    tf.dispose([ta, tb]);
+    expectClose(mt.compute().perImage, c.expected, 1e-9);
     // tensors go through ssim(); multiScale accumulates msSsim()
     const ms = fixture.cases.find((x) => x.name === 'msSsim' && x.shape[0] === 1)!;
     const [c1, c2] = makePair(ms.shape, ms.seed, ms.scale);

@@ -6,6 +6,8 @@ import { msSsim } from './ms_ssim.js';
 import { ssim } from './ssim.js';
 import { resolveSsimOptions } from './ssim_options.js';
 import type { SsimOptions } from './ssim_options.js';
+import { tf } from '../tf.js';
+import { toHostImage } from './host_image.js';
 import { isImageData } from './image_input.js';
 import type { ImageInput } from './image_input.js';
 import { ssimHost } from './ssim_host.js';
@@ -27,9 +29,9 @@ export interface SsimMetricOptions extends SsimOptions {
 }
 
 /**
- * Accumulates SSIM (or MS-SSIM) per image over a dataset: host data (`{ data, shape }`)
- * is evaluated with {@link ssimHost} (float64 loops, no tensors), tensors with {@link ssim}
- * on the active backend; the per-image values are kept as float64 numbers and
+ * Accumulates SSIM (or MS-SSIM) per image over a dataset: host data (`{ data, shape }`), and
+ * tensors on the wasm / cpu backends, are evaluated with {@link ssimHost} (float64 loops);
+ * tensors on accelerated backends, `multiScale` and `downsample` use {@link ssim} / {@link msSsim}; the per-image values are kept as float64 numbers and
  * `compute()` returns their mean.
  *
  * @example
@@ -49,8 +51,12 @@ export class SsimMetric {
   /** Adds a batch of image pairs; returns this batch's per-image values. */
   update(pred: ImageInput, target: ImageInput): number[] {
     let v: number[];
-    if (!this.options.multiScale && !this.options.downsample && isImageData(pred) && isImageData(target)) {
-      v = ssimHost(pred, target, this.options);
+    const hostBackend = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
+    if (!this.options.multiScale && !this.options.downsample && ((isImageData(pred) && isImageData(target)) || hostBackend)) {
+      // host data, or tensors on a CPU backend: the fused float64 loop is faster and exact
+      const a = toHostImage('pred', pred);
+      const b = toHostImage('target', target);
+      v = ssimHost({ data: a.data as Float32Array, shape: a.shape }, { data: b.data as Float32Array, shape: b.shape }, this.options);
     } else {
       const t = this.options.multiScale ? msSsim(pred, target, this.options) : ssim(pred, target, this.options);
       v = Array.from(t.dataSync());
