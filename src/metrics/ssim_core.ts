@@ -1,7 +1,7 @@
 /**
  * The SSIM building block shared by {@link ssim} and {@link msSsim}: local
  * statistics by separable filtering (two 1-D depthwise convolutions of each of the
- * maps x, y, x², y², xy) and the per-channel mean of the SSIM and
+ * maps x, y, x² + y², xy) and the per-channel mean of the SSIM and
  * contrast-structure maps.
  */
 import { InvalidArgumentError } from '../errors.js';
@@ -60,26 +60,24 @@ export function ssimPerChannel(x: Tensor4D, y: Tensor4D, o: SsimCoreOptions): { 
       a = o.padding === 'reflect' ? mirrorPad2d(x, [r, r], [r, r], 'reflect') : tf.pad(x, pads);
       b = o.padding === 'reflect' ? mirrorPad2d(y, [r, r], [r, r], 'reflect') : tf.pad(y, pads);
     }
-    // five maps filtered one by one (channel concat/split of large tensors is slower than the extra conv calls)
+    // four maps filtered one by one: SSIM only needs σx² + σy², so x² + y² is filtered as one map
+    // (channel concat/split of large tensors is slower than the extra conv calls)
     const mx = separableFilter(a, o.window);
     const my = separableFilter(b, o.window);
-    const exx = separableFilter(tf.mul(a, a), o.window);
-    const eyy = separableFilter(tf.mul(b, b), o.window);
+    const ess = separableFilter(tf.add(tf.mul(a, a), tf.mul(b, b)), o.window);
     const exy = separableFilter(tf.mul(a, b), o.window);
     const mxy = tf.mul(mx, my);
     const mx2 = tf.square(mx);
     const my2 = tf.square(my);
-    let vx = tf.sub(exx, mx2);
-    let vy = tf.sub(eyy, my2);
+    let vsum = tf.sub(tf.sub(ess, mx2), my2);
     let vxy = tf.sub(exy, mxy);
     if (o.covNorm !== 1) {
       const s = tf.scalar(o.covNorm);
-      vx = tf.mul(vx, s);
-      vy = tf.mul(vy, s);
+      vsum = tf.mul(vsum, s);
       vxy = tf.mul(vxy, s);
     }
     const lum = tf.div(tf.add(tf.mul(mxy, tf.scalar(2)), tf.scalar(c1)), tf.add(tf.add(mx2, my2), tf.scalar(c1)));
-    const csMap = tf.div(tf.add(tf.mul(vxy, tf.scalar(2)), tf.scalar(c2)), tf.add(tf.add(vx, vy), tf.scalar(c2)));
+    const csMap = tf.div(tf.add(tf.mul(vxy, tf.scalar(2)), tf.scalar(c2)), tf.add(vsum, tf.scalar(c2)));
     const ssimMap = tf.mul(lum, csMap);
     return {
       // mean over W then over H: each float32 reduction adds at most max(H, W) terms

@@ -63,10 +63,10 @@ export function ssimHostSums(
   const cn = o.covNorm;
   const px = new Float64Array(wp);
   const py = new Float64Array(wp);
-  const ring = Array.from({ length: 5 }, () => new Float64Array(k * wo));
-  const [rx, ry, rxx, ryy, rxy] = ring as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-  const pxx = new Float64Array(wp);
-  const pyy = new Float64Array(wp);
+  // four maps suffice: x, y, x² + y² (SSIM only needs σx² + σy²) and xy
+  const ring = Array.from({ length: 4 }, () => new Float64Array(k * wo));
+  const [rx, ry, rss, rxy] = ring as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const pss = new Float64Array(wp);
   const pxy = new Float64Array(wp);
   const slots = new Int32Array(k);
   const gc = g[r]!;
@@ -107,8 +107,7 @@ export function ssimHostSums(
       for (let j = 0; j < wp; j++) {
         const xa = px[j]!;
         const yb = py[j]!;
-        pxx[j] = xa * xa;
-        pyy[j] = yb * yb;
+        pss[j] = xa * xa + yb * yb;
         pxy[j] = xa * yb;
       }
       const slot = ((row - row0) % k) * wo;
@@ -116,21 +115,18 @@ export function ssimHostSums(
         const e = j + k - 1;
         let sx = gc * px[j + r]!;
         let sy = gc * py[j + r]!;
-        let sxx = gc * pxx[j + r]!;
-        let syy = gc * pyy[j + r]!;
+        let sss = gc * pss[j + r]!;
         let sxy = gc * pxy[j + r]!;
         for (let t = 0; t < r; t++) {
           const gv = g[t]!;
           sx += gv * (px[j + t]! + px[e - t]!);
           sy += gv * (py[j + t]! + py[e - t]!);
-          sxx += gv * (pxx[j + t]! + pxx[e - t]!);
-          syy += gv * (pyy[j + t]! + pyy[e - t]!);
+          sss += gv * (pss[j + t]! + pss[e - t]!);
           sxy += gv * (pxy[j + t]! + pxy[e - t]!);
         }
         rx[slot + j] = sx;
         ry[slot + j] = sy;
-        rxx[slot + j] = sxx;
-        ryy[slot + j] = syy;
+        rss[slot + j] = sss;
         rxy[slot + j] = sxy;
       }
       if (row - row0 < k - 1) continue;
@@ -143,8 +139,7 @@ export function ssimHostSums(
       for (let j = 0; j < wo; j++) {
         let mx = gc * rx[sc + j]!;
         let my = gc * ry[sc + j]!;
-        let exx = gc * rxx[sc + j]!;
-        let eyy = gc * ryy[sc + j]!;
+        let ess = gc * rss[sc + j]!;
         let exy = gc * rxy[sc + j]!;
         for (let t = 0; t < r; t++) {
           const gv = g[t]!;
@@ -152,17 +147,15 @@ export function ssimHostSums(
           const s1 = slots[k - 1 - t]! + j;
           mx += gv * (rx[s0]! + rx[s1]!);
           my += gv * (ry[s0]! + ry[s1]!);
-          exx += gv * (rxx[s0]! + rxx[s1]!);
-          eyy += gv * (ryy[s0]! + ryy[s1]!);
+          ess += gv * (rss[s0]! + rss[s1]!);
           exy += gv * (rxy[s0]! + rxy[s1]!);
         }
         const mx2 = mx * mx;
         const my2 = my * my;
         const mxy = mx * my;
-        const sxx = cn * (exx - mx2);
-        const syy = cn * (eyy - my2);
+        const vsum = cn * (ess - mx2 - my2); // σx² + σy²
         const sxy = cn * (exy - mxy);
-        const cs = (2 * sxy + c2) / (sxx + syy + c2);
+        const cs = (2 * sxy + c2) / (vsum + c2);
         rowCs += cs;
         rowS += ((2 * mxy + c1) / (mx2 + my2 + c1)) * cs;
       }
