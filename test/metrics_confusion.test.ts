@@ -110,6 +110,16 @@ describe('ConfusionMatrix vs numpy bincount / sklearn', () => {
     a.updateArrays(p, t);
     expect(await b.updateParallel(p, t, { workers: 3 })).toBe(a.compute().total);
     expect(b.toJSON().counts).toEqual(a.toJSON().counts);
+    // unaligned views (byte-by-byte path) and equally misaligned views (word path after a head) agree
+    const c = new ConfusionMatrix(5);
+    c.updateArrays(p.subarray(1), t.subarray(1));
+    c.updateArrays(p.subarray(0, 1), t.subarray(0, 1));
+    expect(c.toJSON().counts).toEqual(a.toJSON().counts);
+    const d = new ConfusionMatrix(5);
+    const p2 = new Uint8Array(n + 3);
+    p2.set(p, 2);
+    d.updateArrays(p2.subarray(2, n + 2), t);
+    expect(d.toJSON().counts).toEqual(a.toJSON().counts);
     t[n - 3] = 9;
     await expect(b.updateParallel(p, t, { workers: 3 })).rejects.toThrow(new RegExp(`index ${n - 3}`));
     expect(b.toJSON().counts).toEqual(a.toJSON().counts);

@@ -4,7 +4,8 @@
 
 /**
  * uint8 × uint8 loop through two 256-entry tables into four interleaved sub-histograms
- * (breaks the store→load dependency of consecutive equal pixels). Rows K and K+1 of each
+ * (breaks the store→load dependency of consecutive equal pixels), reading four pixels per
+ * 32-bit load when both arrays are equally aligned. Rows K and K+1 of each
  * sub-histogram collect ignored and invalid targets. Returns the index of the first
  * invalid target or −1. Adds into `local` (K×(K+1), column K = predictions outside [0,K)).
  */
@@ -30,13 +31,35 @@ export function countConfusionU8(
   const s1 = size;
   const s2 = 2 * size;
   const s3 = 3 * size;
-  const end4 = start + ((end - start) & ~3);
   let i = start;
-  for (; i < end4; i += 4) {
+  // head pixels until the target is 4-byte aligned
+  while (i < end && (t.byteOffset + i) % 4 !== 0) {
     h[row[t[i]!]! + col[p[i]!]!]!++;
-    h[s1 + row[t[i + 1]!]! + col[p[i + 1]!]!]!++;
-    h[s2 + row[t[i + 2]!]! + col[p[i + 2]!]!]!++;
-    h[s3 + row[t[i + 3]!]! + col[p[i + 3]!]!]!++;
+    i++;
+  }
+  const words = (end - i) >> 2;
+  if (words > 0 && (p.byteOffset + i) % 4 === 0) {
+    // four pixels per 32-bit load of each array; each byte lane has its own sub-histogram
+    // (lanes are summed, so the platform's byte order does not matter)
+    const t32 = new Uint32Array(t.buffer, t.byteOffset + i, words);
+    const p32 = new Uint32Array(p.buffer, p.byteOffset + i, words);
+    for (let q = 0; q < words; q++) {
+      const tv = t32[q]!;
+      const pv = p32[q]!;
+      h[row[tv & 255]! + col[pv & 255]!]!++;
+      h[s1 + row[(tv >>> 8) & 255]! + col[(pv >>> 8) & 255]!]!++;
+      h[s2 + row[(tv >>> 16) & 255]! + col[(pv >>> 16) & 255]!]!++;
+      h[s3 + row[tv >>> 24]! + col[pv >>> 24]!]!++;
+    }
+    i += words * 4;
+  } else {
+    const end4 = i + ((end - i) & ~3);
+    for (; i < end4; i += 4) {
+      h[row[t[i]!]! + col[p[i]!]!]!++;
+      h[s1 + row[t[i + 1]!]! + col[p[i + 1]!]!]!++;
+      h[s2 + row[t[i + 2]!]! + col[p[i + 2]!]!]!++;
+      h[s3 + row[t[i + 3]!]! + col[p[i + 3]!]!]!++;
+    }
   }
   for (; i < end; i++) h[row[t[i]!]! + col[p[i]!]!]!++;
   let invalid = 0;
