@@ -33,7 +33,7 @@ function toSquareMatrix(name: string, m: MatrixInput, d: number): Float64Array {
  * those of the symmetric PSD matrix `Lᵀ Σ2 L` with `Σ1 = L Lᵀ` (semi-definite Cholesky),
  * so rank-deficient covariances (fewer samples than features) are fine. Agrees with
  * pytorch-fid's `calculate_frechet_distance` (`scipy.linalg.sqrtm`) to ~1e-6 relative
- * on well-conditioned inputs. Cost O(d³) (d = 2048: seconds).
+ * on well-conditioned inputs. Cost O(d³): d = 2048 takes ≈ 9 s single-threaded.
  *
  * @param mu1 mean of the first set (length d)
  * @param sigma1 covariance of the first set (d×d, row-major flat or rows)

@@ -50,21 +50,73 @@ function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, from: num
 
 /**
  * Lower triangle of `Lᵀ·S·L` for lower-triangular `L` and symmetric `S` (upper triangle
- * left 0), as contiguous dot products: with `U = Lᵀ`, `Q = U·S` (`Q[j][k] = U[j]·S[k]`,
- * m ≥ j) and `M[i][j] = U[i]·Q[j]` (k ≥ i).
+ * left 0), as contiguous dot products blocked by four rows: with `U = Lᵀ`, `Q = U·S`
+ * (`Q[j][k] = U[j]·S[k]`, m ≥ j) and `M[i][j] = U[i]·Q[j]` (k ≥ i).
  */
 export function congruence(l: Float64Array, s: Float64Array, d: number): Float64Array {
   const u = new Float64Array(d * d);
   for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) u[j * d + i] = l[i * d + j]!;
+  // Q[j][k] = U[j]·S[k] over m ≥ j; four rows of U per pass over S (U rows are 0 before their diagonal)
   const q = new Float64Array(d * d);
-  for (let j = 0; j < d; j++) {
-    const rj = j * d;
-    for (let k = 0; k < d; k++) q[rj + k] = dot(u, rj, s, k * d, j, d);
+  for (let j0 = 0; j0 < d; j0 += 4) {
+    const nb = Math.min(4, d - j0);
+    if (nb < 4) {
+      for (let j = j0; j < d; j++) for (let k = 0; k < d; k++) q[j * d + k] = dot(u, j * d, s, k * d, j, d);
+      break;
+    }
+    const r0 = j0 * d;
+    const r1 = r0 + d;
+    const r2 = r1 + d;
+    const r3 = r2 + d;
+    for (let k = 0; k < d; k++) {
+      const rk = k * d;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let m = j0; m < d; m++) {
+        const sv = s[rk + m]!;
+        a0 += u[r0 + m]! * sv;
+        a1 += u[r1 + m]! * sv;
+        a2 += u[r2 + m]! * sv;
+        a3 += u[r3 + m]! * sv;
+      }
+      q[r0 + k] = a0;
+      q[r1 + k] = a1;
+      q[r2 + k] = a2;
+      q[r3 + k] = a3;
+    }
   }
+  // M[i][j] = U[i]·Q[j] over k ≥ i, j ≤ i; four rows of U per pass over Q
   const m = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    const ri = i * d;
-    for (let j = 0; j <= i; j++) m[ri + j] = dot(u, ri, q, j * d, i, d);
+  for (let i0 = 0; i0 < d; i0 += 4) {
+    const nb = Math.min(4, d - i0);
+    if (nb < 4) {
+      for (let i = i0; i < d; i++) for (let j = 0; j <= i; j++) m[i * d + j] = dot(u, i * d, q, j * d, i, d);
+      break;
+    }
+    const r0 = i0 * d;
+    const r1 = r0 + d;
+    const r2 = r1 + d;
+    const r3 = r2 + d;
+    for (let j = 0; j <= i0 + 3; j++) {
+      const rj = j * d;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let k = i0; k < d; k++) {
+        const qv = q[rj + k]!;
+        a0 += u[r0 + k]! * qv;
+        a1 += u[r1 + k]! * qv;
+        a2 += u[r2 + k]! * qv;
+        a3 += u[r3 + k]! * qv;
+      }
+      if (j <= i0) m[r0 + j] = a0;
+      if (j <= i0 + 1) m[r1 + j] = a1;
+      if (j <= i0 + 2) m[r2 + j] = a2;
+      m[r3 + j] = a3;
+    }
   }
   return m;
 }
