@@ -51,8 +51,10 @@ export class SsimMetric {
   /** Adds a batch of image pairs; returns this batch's per-image values. */
   update(pred: ImageInput, target: ImageInput): number[] {
     let v: number[];
-    const hostBackend = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
-    if (!this.options.multiScale && !this.options.downsample && ((isImageData(pred) && isImageData(target)) || hostBackend)) {
+    const hostData = isImageData(pred) && isImageData(target);
+    // (the backend is only queried for tensors: querying it may initialise one)
+    const hostBackend = !hostData && (tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu');
+    if (!this.options.multiScale && !this.options.downsample && (hostData || hostBackend)) {
       // host data, or tensors on a CPU backend: the fused float64 loop is faster and exact
       const a = toHostImage('pred', pred);
       const b = toHostImage('target', target);
