@@ -36,6 +36,7 @@ export function ssimHostImage(
 /**
  * Sums of the SSIM and cs maps over output rows `[row0, row1)`, per channel
  * (`[ssim_0, cs_0, ssim_1, cs_1, …]`); bands of rows can be computed independently.
+ * The window must be symmetric (Gaussian and uniform windows are): taps are paired.
  */
 export function ssimHostSums(
   a: ArrayLike<number>,
@@ -55,7 +56,6 @@ export function ssimHostSums(
   const wp = w + 2 * pad;
   if (hp < k || wp < k) throw new InvalidArgumentError('images', `height and width ≥ the window size ${k}`, `${h}×${w}`);
   if (o.padding === 'reflect' && (h <= r || w <= r)) throw new InvalidArgumentError('images', `height and width > ${r} for reflect padding`, `${h}×${w}`);
-  const ho = hp - k + 1;
   const wo = wp - k + 1;
   const g = o.window;
   const c1 = (o.k1 * o.dataRange) ** 2;
@@ -81,7 +81,6 @@ export function ssimHostSums(
   for (let j = 0; j < wp; j++) colSrc[j] = srcIndex(j, w);
   const out = new Float64Array(2 * c);
   const rowEnd = Math.min(hp, row1 + k - 1);
-  void ho;
   for (let ch = 0; ch < c; ch++) {
     let sumS = 0;
     let sumCs = 0;
