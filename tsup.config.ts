@@ -17,8 +17,9 @@ export default defineConfig([
     external,
   },
   {
-    // the command line is ESM only (top-level await)
-    entry: { cli: 'src/cli/index.ts' },
+    // the command line (top-level await) and the worker-thread entries are ESM only;
+    // the library finds the workers next to itself in dist/
+    entry: { cli: 'src/cli/index.ts', 'eval-worker': 'src/cli/eval_worker.ts', 'metrics-worker': 'src/metrics/metrics_worker.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

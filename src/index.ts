@@ -8,3 +8,4 @@ export * from './errors.js';
 export * from './backend/index.js';
 export * from './train/index.js';
 export * from './data/index.js';
+export * from './metrics/index.js';

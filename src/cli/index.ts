@@ -5,12 +5,13 @@
  */
 import { Command } from 'commander';
 import { dataCommand } from './data.js';
+import { evalCommand } from './eval.js';
 
 export function buildProgram(): Command {
   const program = new Command();
   program.name('segaware').description('Segmentation-aware image restoration tools').version('0.1.0');
-  // subcommands: program.addCommand(evalCommand()); program.addCommand(dataCommand());
   program.addCommand(dataCommand());
+  program.addCommand(evalCommand());
   return program;
 }
 

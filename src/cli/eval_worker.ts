@@ -1,0 +1,14 @@
+/**
+ * Worker thread of `segaware eval`: runs one {@link EvalTask} and posts
+ * `{ type: 'tick' }` per pair, then `{ type: 'done', result }` or `{ type: 'error', message }`.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { runEvalTask } from './eval_core.js';
+import type { EvalTask } from './eval_core.js';
+
+if (parentPort) {
+  const port = parentPort;
+  runEvalTask(workerData as EvalTask, () => port.postMessage({ type: 'tick' }))
+    .then((result) => port.postMessage({ type: 'done', result }))
+    .catch((err: Error) => port.postMessage({ type: 'error', message: err.message }));
+}

@@ -1,0 +1,273 @@
+/**
+ * Confusion matrix of a semantic segmentation and the metrics derived from it
+ * (the FCN "Evaluator" convention).
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { assertNumber } from '../validate.js';
+import { readPredLabels, readTargetLabels } from './label_input.js';
+import type { IntTypedArray, LabelInput } from './label_input.js';
+import { countConfusionU8 } from './confusion_count.js';
+import { defaultMetricWorkers, runMetricJobs, toShared } from './worker_pool.js';
+
+/** Options of {@link ConfusionMatrix}. */
+export interface ConfusionMatrixOptions {
+  /** target value to skip (default 255) */
+  ignoreIndex?: number;
+  /** silently drop targets outside `[0,K)` that are not `ignoreIndex` (the FCN code's behaviour); default false = error */
+  dropInvalidTargets?: boolean;
+}
+
+/** Result of {@link ConfusionMatrix.compute}. NaN marks a class absent from both GT and prediction. */
+export interface ConfusionMetrics {
+  /** PA = Σ diag / Σ (pixels with a valid target) */
+  pixelAccuracy: number;
+  /** mPA = nanmean(accuracy) */
+  meanAccuracy: number;
+  /** mIoU = nanmean(iou) */
+  meanIoU: number;
+  /** FWIoU = Σ_{freq>0} freq · IoU, freq = rowsum / total */
+  fwIoU: number;
+  /** IoU_c = diag / (rowsum + colsum − diag) */
+  iou: number[];
+  /** per-class accuracy diag / rowsum (recall) */
+  accuracy: number[];
+  /** Dice_c = 2·diag / (rowsum + colsum) */
+  dice: number[];
+  /** K×K counts, rows = ground truth, columns = prediction */
+  matrix: number[][];
+  /** per GT class, pixels whose prediction was outside `[0,K)` (counted as misses) */
+  outOfRangePredictions: number[];
+  /** number of counted pixels */
+  total: number;
+}
+
+/** Serialised counts of a {@link ConfusionMatrix} (e.g. to send from a worker thread). */
+export interface ConfusionMatrixState {
+  numClasses: number;
+  ignoreIndex: number;
+  dropInvalidTargets: boolean;
+  /** K×(K+1) row-major counts; column K = predictions outside [0,K) */
+  counts: number[];
+}
+
+const CHUNK = 1 << 30; // local Uint32 counters are flushed well before 2^32
+
+const nanmean = (v: number[]) => {
+  let s = 0;
+  let n = 0;
+  for (const x of v) if (!Number.isNaN(x)) {
+    s += x;
+    n++;
+  }
+  return n === 0 ? NaN : s / n;
+};
+
+/**
+ * Streaming K×K confusion matrix with exact counts (float64 totals, exact to 2^53).
+ *
+ * `update(pred, target)`: `target` int labels `[N,H,W]` (tensor, `{data, shape}` or integer
+ * typed array); `pred` int labels of the same shape or logits `[N,H,W,K]` (arg-max taken).
+ * Targets equal to `ignoreIndex` are dropped; other targets outside `[0,K)` are an error
+ * unless `dropInvalidTargets`; predictions outside `[0,K)` count as misses of the GT class.
+ *
+ * `compute()`: PA = Σdiag/Σ; mPA = nanmean(diag/rowsum); IoU_c = diag/(rowsum + colsum − diag),
+ * mIoU = nanmean(IoU) (absent from GT and prediction ⇒ NaN, skipped; predicted but absent
+ * from GT ⇒ 0); FWIoU = Σ_{freq>0} freq·IoU_c, freq = rowsum/total; Dice_c = 2·diag/(rowsum + colsum).
+ * Matches the FCN `fast_hist` evaluator and sklearn's `confusion_matrix` counts.
+ *
+ * @example
+ * const cm = new ConfusionMatrix(19);
+ * cm.update(logits, labels);           // [N,H,W,19] float32, [N,H,W] int32
+ * const { meanIoU, iou } = cm.compute();
+ */
+export class ConfusionMatrix {
+  readonly numClasses: number;
+  readonly ignoreIndex: number;
+  readonly dropInvalidTargets: boolean;
+  /** K×(K+1) counts; column K holds predictions outside [0,K) */
+  private readonly counts: Float64Array;
+
+  constructor(numClasses: number, options: ConfusionMatrixOptions = {}) {
+    assertNumber('numClasses', numClasses, { min: 1, integer: true });
+    const ignoreIndex = options.ignoreIndex ?? 255;
+    assertNumber('options.ignoreIndex', ignoreIndex, { integer: true });
+    if (ignoreIndex >= 0 && ignoreIndex < numClasses) throw new InvalidArgumentError('options.ignoreIndex', `a value outside [0, ${numClasses})`, ignoreIndex);
+    this.numClasses = numClasses;
+    this.ignoreIndex = ignoreIndex;
+    this.dropInvalidTargets = options.dropInvalidTargets ?? false;
+    this.counts = new Float64Array(numClasses * (numClasses + 1));
+  }
+
+  /** Adds a batch; returns the number of pixels counted. Nothing is added if the batch is rejected. */
+  update(pred: LabelInput, target: LabelInput): number {
+    const t = readTargetLabels('target', target);
+    const p = readPredLabels('pred', pred, t.shape);
+    return this.updateArrays(p.data, t.data);
+  }
+
+  /**
+   * Like {@link ConfusionMatrix.update}, with large uint8 label maps (≥ 2^20 pixels) counted
+   * on `workers` threads (default: one per core) over shared memory; smaller or non-uint8
+   * inputs are counted in the calling thread. Resolves with the number of pixels counted.
+   *
+   * @example await cm.updateParallel(predU8, targetU8);
+   */
+  async updateParallel(pred: LabelInput, target: LabelInput, { workers = defaultMetricWorkers() } = {}): Promise<number> {
+    const t = readTargetLabels('target', target);
+    const p = readPredLabels('pred', pred, t.shape);
+    const u8 = (x: IntTypedArray) => x instanceof Uint8Array || x instanceof Uint8ClampedArray;
+    const n = t.data.length;
+    const bands = Math.max(1, Math.min(workers, Math.floor(n / (1 << 18))));
+    if (!u8(t.data) || !u8(p.data) || n < 1 << 20 || bands < 2) return this.updateArrays(p.data, t.data);
+    const sp = toShared(p.data, 'u8');
+    const st = toShared(t.data, 'u8');
+    const k = this.numClasses;
+    const jobs = Array.from({ length: bands }, (_, j) => ({
+      op: 'cm' as const,
+      p: sp,
+      t: st,
+      start: Math.floor((j * n) / bands),
+      end: Math.floor(((j + 1) * n) / bands),
+      k,
+      ignoreIndex: this.ignoreIndex,
+      dropInvalidTargets: this.dropInvalidTargets,
+    }));
+    const replies = await runMetricJobs(jobs, bands);
+    const bad = replies.map((r) => r.bad!).filter((b) => b >= 0);
+    if (bad.length) {
+      const i = Math.min(...bad);
+      throw new InvalidArgumentError('target', `labels in [0, ${k}) or ignoreIndex ${this.ignoreIndex}`, t.data[i], `at index ${i}; pass dropInvalidTargets: true to drop such pixels`);
+    }
+    let counted = 0;
+    for (const r of replies) {
+      const c = r.counts!;
+      for (let i = 0; i < c.length; i++) {
+        this.counts[i]! += c[i]!;
+        counted += c[i]!;
+      }
+    }
+    return counted;
+  }
+
+  /** Adds host label arrays of equal length (fast path, no shape handling). */
+  updateArrays(pred: IntTypedArray, target: IntTypedArray): number {
+    if (pred.length !== target.length) throw new InvalidArgumentError('pred/target', 'arrays of equal length', `${pred.length} and ${target.length}`);
+    const k = this.numClasses;
+    const w = k + 1;
+    const local = new Uint32Array(k * w);
+    const pending = new Float64Array(k * w);
+    let counted = 0;
+    for (let start = 0; start < target.length; start += CHUNK) {
+      const end = Math.min(target.length, start + CHUNK);
+      const u8 = (target instanceof Uint8Array || target instanceof Uint8ClampedArray) && (pred instanceof Uint8Array || pred instanceof Uint8ClampedArray);
+      const bad = u8
+        ? countConfusionU8(local, pred as Uint8Array, target as Uint8Array, start, end, k, this.ignoreIndex, this.dropInvalidTargets)
+        : this.countGeneric(local, pred, target, start, end);
+      if (bad >= 0) {
+        throw new InvalidArgumentError('target', `labels in [0, ${k}) or ignoreIndex ${this.ignoreIndex}`, target[bad], `at index ${bad}; pass dropInvalidTargets: true to drop such pixels`);
+      }
+      for (let i = 0; i < local.length; i++) {
+        pending[i]! += local[i]!;
+        counted += local[i]!;
+      }
+      local.fill(0);
+    }
+    for (let i = 0; i < pending.length; i++) this.counts[i]! += pending[i]!;
+    return counted;
+  }
+
+  private countGeneric(local: Uint32Array, p: IntTypedArray, t: IntTypedArray, start: number, end: number): number {
+    const k = this.numClasses;
+    const w = k + 1;
+    const ignore = this.ignoreIndex;
+    const drop = this.dropInvalidTargets;
+    for (let i = start; i < end; i++) {
+      const tv = t[i]!;
+      if (tv >= 0 && tv < k) {
+        const pv = p[i]!;
+        local[tv * w + (pv >= 0 && pv < k ? pv : k)]!++;
+      } else if (tv !== ignore && !drop) return i;
+    }
+    return -1;
+  }
+
+  /** The K×K counts (rows = GT, columns = prediction). */
+  get matrix(): number[][] {
+    const k = this.numClasses;
+    return Array.from({ length: k }, (_, r) => Array.from(this.counts.subarray(r * (k + 1), r * (k + 1) + k)));
+  }
+
+  /** PA, mPA, mIoU, FWIoU and per-class IoU / accuracy / Dice from the counts so far. */
+  compute(): ConfusionMetrics {
+    const k = this.numClasses;
+    const w = k + 1;
+    const c = this.counts;
+    const rows = new Float64Array(k);
+    const cols = new Float64Array(k);
+    const diag = new Float64Array(k);
+    const oor: number[] = [];
+    let total = 0;
+    for (let r = 0; r < k; r++) {
+      for (let j = 0; j < w; j++) {
+        const v = c[r * w + j]!;
+        rows[r]! += v;
+        if (j < k) cols[j]! += v;
+      }
+      diag[r] = c[r * w + r]!;
+      oor.push(c[r * w + k]!);
+      total += rows[r]!;
+    }
+    const iou: number[] = [];
+    const accuracy: number[] = [];
+    const dice: number[] = [];
+    let sumDiag = 0;
+    let fw = 0;
+    for (let r = 0; r < k; r++) {
+      const d = diag[r]!;
+      sumDiag += d;
+      const union = rows[r]! + cols[r]! - d;
+      iou.push(union > 0 ? d / union : NaN);
+      accuracy.push(rows[r]! > 0 ? d / rows[r]! : NaN);
+      dice.push(rows[r]! + cols[r]! > 0 ? (2 * d) / (rows[r]! + cols[r]!) : NaN);
+      if (rows[r]! > 0) fw += (rows[r]! / total) * iou[r]!;
+    }
+    return {
+      pixelAccuracy: total > 0 ? sumDiag / total : NaN,
+      meanAccuracy: nanmean(accuracy),
+      meanIoU: nanmean(iou),
+      fwIoU: total > 0 ? fw : NaN,
+      iou,
+      accuracy,
+      dice,
+      matrix: this.matrix,
+      outOfRangePredictions: oor,
+      total,
+    };
+  }
+
+  /** Adds the counts of another matrix with the same K and ignoreIndex (e.g. a worker's partial result). */
+  merge(other: ConfusionMatrix | ConfusionMatrixState): this {
+    const o = other instanceof ConfusionMatrix ? other.toJSON() : other;
+    if (o == null || o.numClasses !== this.numClasses) throw new InvalidArgumentError('other.numClasses', `${this.numClasses}`, o?.numClasses);
+    if (o.ignoreIndex !== this.ignoreIndex) throw new InvalidArgumentError('other.ignoreIndex', `${this.ignoreIndex}`, o.ignoreIndex);
+    if (!o.counts || o.counts.length !== this.counts.length) throw new InvalidArgumentError('other.counts', `${this.counts.length} counts`, o.counts?.length);
+    for (let i = 0; i < this.counts.length; i++) this.counts[i]! += o.counts[i]!;
+    return this;
+  }
+
+  /** Serialisable state (structured-clone / JSON safe). */
+  toJSON(): ConfusionMatrixState {
+    return { numClasses: this.numClasses, ignoreIndex: this.ignoreIndex, dropInvalidTargets: this.dropInvalidTargets, counts: Array.from(this.counts) };
+  }
+
+  /** Rebuilds a matrix from {@link ConfusionMatrix.toJSON} output. */
+  static fromJSON(state: ConfusionMatrixState): ConfusionMatrix {
+    const cm = new ConfusionMatrix(state.numClasses, { ignoreIndex: state.ignoreIndex, dropInvalidTargets: state.dropInvalidTargets });
+    return cm.merge(state);
+  }
+
+  /** Zeroes the counts. */
+  reset(): void {
+    this.counts.fill(0);
+  }
+}

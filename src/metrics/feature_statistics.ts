@@ -1,0 +1,179 @@
+/**
+ * Streaming mean and covariance of feature vectors (for FID with any feature extractor).
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { tf } from '../tf.js';
+import type { Tensor } from '../tf.js';
+import { frechetDistance } from './frechet_distance.js';
+
+/** Feature rows: a `[N,D]` tensor, `{ data, shape: [N,D] }`, or rows of numbers. */
+export type FeatureInput = Tensor | { data: ArrayLike<number>; shape: number[] } | ArrayLike<ArrayLike<number>>;
+
+/** Serialisable state of {@link FeatureStatistics}. */
+export interface FeatureStatisticsState {
+  dim: number;
+  count: number;
+  mean: number[];
+  /** Σ (x − mean)(x − mean)ᵀ, row-major d·d */
+  m2: number[];
+}
+
+/**
+ * Accumulates the mean and covariance of D-dimensional features in float64 with the
+ * parallel (Chan et al.) update: each batch's centred scatter matrix is merged with
+ * `M2 = M2a + M2b + δδᵀ·na·nb/n`, so large feature values do not lose precision.
+ * `covariance` uses N − 1 (as `numpy.cov`, pytorch-fid). Feed the activations of any
+ * extractor (e.g. InceptionV3 pool3, 2048-D) and compare two sets with {@link frechetDistance}.
+ *
+ * @example
+ * const real = new FeatureStatistics(); const fake = new FeatureStatistics();
+ * real.update(extract(realBatch)); fake.update(extract(fakeBatch));   // [N, D] each
+ * const fid = real.frechetDistance(fake);
+ */
+export class FeatureStatistics {
+  private dim = 0;
+  private n = 0;
+  private mu = new Float64Array(0);
+  private m2 = new Float64Array(0);
+
+  /** @param dim feature dimension (optional: taken from the first batch) */
+  constructor(dim?: number) {
+    if (dim !== undefined) {
+      if (!Number.isInteger(dim) || dim < 1) throw new InvalidArgumentError('dim', 'a positive integer', dim);
+      this.init(dim);
+    }
+  }
+
+  private init(dim: number): void {
+    this.dim = dim;
+    this.mu = new Float64Array(dim);
+    this.m2 = new Float64Array(dim * dim);
+  }
+
+  /** Number of feature vectors seen. */
+  get count(): number {
+    return this.n;
+  }
+
+  /** Adds a batch of feature rows `[N, D]`. */
+  update(features: FeatureInput): void {
+    let data: ArrayLike<number>;
+    let rows: number;
+    let dim: number;
+    if (features instanceof tf.Tensor) {
+      if (features.rank !== 2) throw new InvalidArgumentError('features', 'a [N, D] tensor', `shape [${features.shape.join(',')}]`);
+      [rows, dim] = features.shape as [number, number];
+      data = features.dataSync() as Float32Array;
+    } else if (features != null && typeof features === 'object' && 'shape' in features && 'data' in features) {
+      const f = features as { data: ArrayLike<number>; shape: number[] };
+      if (f.shape.length !== 2 || f.shape[0]! * f.shape[1]! !== f.data.length) throw new InvalidArgumentError('features.shape', `[N, D] with N·D = ${f.data.length}`, f.shape);
+      [rows, dim] = f.shape as [number, number];
+      data = f.data;
+    } else if (features != null && typeof (features as ArrayLike<unknown>).length === 'number') {
+      const r = features as ArrayLike<ArrayLike<number>>;
+      rows = r.length;
+      dim = rows > 0 ? r[0]!.length : this.dim;
+      const flat = new Float64Array(rows * dim);
+      for (let i = 0; i < rows; i++) {
+        if (r[i]?.length !== dim) throw new InvalidArgumentError('features', `rows of length ${dim}`, `row ${i} of length ${r[i]?.length}`);
+        for (let j = 0; j < dim; j++) flat[i * dim + j] = r[i]![j]!;
+      }
+      data = flat;
+    } else {
+      throw new InvalidArgumentError('features', 'a [N, D] tensor, { data, shape } or rows', features);
+    }
+    if (rows === 0) return;
+    if (this.dim === 0) this.init(dim);
+    if (dim !== this.dim) throw new InvalidArgumentError('features', `rows of dimension ${this.dim}`, `dimension ${dim}`);
+    const d = dim;
+    const mb = new Float64Array(d);
+    for (let i = 0; i < rows; i++) {
+      const o = i * d;
+      for (let j = 0; j < d; j++) mb[j]! += data[o + j]!;
+    }
+    for (let j = 0; j < d; j++) {
+      mb[j]! /= rows;
+      if (!Number.isFinite(mb[j]!)) throw new InvalidArgumentError('features', 'finite values', mb[j], `in column ${j}`);
+    }
+    // centred scatter of the batch (upper triangle, mirrored)
+    const m2b = new Float64Array(d * d);
+    const c = new Float64Array(d);
+    for (let i = 0; i < rows; i++) {
+      const o = i * d;
+      for (let j = 0; j < d; j++) c[j] = data[o + j]! - mb[j]!;
+      for (let a = 0; a < d; a++) {
+        const ca = c[a]!;
+        if (ca === 0) continue;
+        const ra = a * d;
+        for (let b = a; b < d; b++) m2b[ra + b]! += ca * c[b]!;
+      }
+    }
+    for (let a = 0; a < d; a++) for (let b = a + 1; b < d; b++) m2b[b * d + a] = m2b[a * d + b]!;
+    this.combine(rows, mb, m2b);
+  }
+
+  private combine(nb: number, mb: Float64Array, m2b: Float64Array): void {
+    const na = this.n;
+    const n = na + nb;
+    const d = this.dim;
+    const delta = new Float64Array(d);
+    for (let j = 0; j < d; j++) delta[j] = mb[j]! - this.mu[j]!;
+    const f = (na * nb) / n;
+    for (let a = 0; a < d; a++) {
+      const ra = a * d;
+      const da = delta[a]! * f;
+      for (let b = 0; b < d; b++) this.m2[ra + b]! += m2b[ra + b]! + da * delta[b]!;
+    }
+    for (let j = 0; j < d; j++) this.mu[j]! += (delta[j]! * nb) / n;
+    this.n = n;
+  }
+
+  /** Mean vector (length D). */
+  get mean(): Float64Array {
+    return this.mu.slice();
+  }
+
+  /** Covariance with N − 1 (row-major D·D); NaN-filled with fewer than two samples. */
+  get covariance(): Float64Array {
+    if (this.n < 2) return new Float64Array(this.dim * this.dim).fill(NaN);
+    return this.m2.map((v) => v / (this.n - 1));
+  }
+
+  /** `{ count, mean, covariance }`. */
+  compute(): { count: number; mean: Float64Array; covariance: Float64Array } {
+    return { count: this.n, mean: this.mean, covariance: this.covariance };
+  }
+
+  /** Fréchet distance between this set and `other` (both need ≥ 2 samples). */
+  frechetDistance(other: FeatureStatistics): number {
+    if (this.n < 2 || other.n < 2) throw new InvalidArgumentError('features', 'at least 2 feature vectors in each set', `${this.n} and ${other.n}`);
+    return frechetDistance(this.mu, this.covariance, other.mu, other.covariance);
+  }
+
+  /** Adds another accumulator's samples (same dimension). */
+  merge(other: FeatureStatistics | FeatureStatisticsState): this {
+    const o = other instanceof FeatureStatistics ? other.toJSON() : other;
+    if (o.count === 0) return this;
+    if (this.dim === 0) this.init(o.dim);
+    if (o.dim !== this.dim) throw new InvalidArgumentError('other', `features of dimension ${this.dim}`, `dimension ${o.dim}`);
+    this.combine(o.count, Float64Array.from(o.mean), Float64Array.from(o.m2));
+    return this;
+  }
+
+  /** Serialisable state. */
+  toJSON(): FeatureStatisticsState {
+    return { dim: this.dim, count: this.n, mean: Array.from(this.mu), m2: Array.from(this.m2) };
+  }
+
+  /** Rebuilds from {@link FeatureStatistics.toJSON}. */
+  static fromJSON(state: FeatureStatisticsState): FeatureStatistics {
+    return new FeatureStatistics().merge(state);
+  }
+
+  /** Forgets everything (keeps the dimension). */
+  reset(): void {
+    this.n = 0;
+    this.mu.fill(0);
+    this.m2.fill(0);
+  }
+}

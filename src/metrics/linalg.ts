@@ -1,0 +1,221 @@
+/**
+ * Small dense float64 linear algebra used by the Fréchet distance: a
+ * semi-definite Cholesky factorisation and the eigenvalues of a symmetric matrix
+ * (Householder tridiagonalisation followed by implicit-shift QL iterations).
+ * Matrices are row-major `Float64Array`s of size d·d.
+ */
+
+/**
+ * Lower-triangular `L` with `A = L·Lᵀ` for a symmetric positive semi-definite `A`;
+ * a pivot ≤ `tol·max(diag A)` makes its column zero (rank-deficient covariances).
+ */
+export function choleskySemiDefinite(a: Float64Array, d: number, tol = 1e-12): Float64Array {
+  const l = new Float64Array(d * d);
+  let maxDiag = 0;
+  for (let i = 0; i < d; i++) maxDiag = Math.max(maxDiag, a[i * d + i]!);
+  const thresh = tol * maxDiag;
+  for (let j = 0; j < d; j++) {
+    const rj = j * d;
+    let s = a[rj + j]!;
+    for (let k = 0; k < j; k++) s -= l[rj + k]! * l[rj + k]!;
+    if (!(s > thresh)) continue; // zero column
+    const ljj = Math.sqrt(s);
+    l[rj + j] = ljj;
+    for (let i = j + 1; i < d; i++) {
+      const ri = i * d;
+      let t = a[ri + j]!;
+      for (let k = 0; k < j; k++) t -= l[ri + k]! * l[rj + k]!;
+      l[ri + j] = t / ljj;
+    }
+  }
+  return l;
+}
+
+/** Σ_{m=from}^{d−1} x[xo+m]·y[yo+m] with four accumulators. */
+function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, from: number, d: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let m = from;
+  for (; m + 3 < d; m += 4) {
+    s0 += x[xo + m]! * y[yo + m]!;
+    s1 += x[xo + m + 1]! * y[yo + m + 1]!;
+    s2 += x[xo + m + 2]! * y[yo + m + 2]!;
+    s3 += x[xo + m + 3]! * y[yo + m + 3]!;
+  }
+  for (; m < d; m++) s0 += x[xo + m]! * y[yo + m]!;
+  return s0 + s1 + s2 + s3;
+}
+
+/**
+ * Lower triangle of `Lᵀ·S·L` for lower-triangular `L` and symmetric `S` (upper triangle
+ * left 0), as contiguous dot products blocked by four rows: with `U = Lᵀ`, `Q = U·S`
+ * (`Q[j][k] = U[j]·S[k]`, m ≥ j) and `M[i][j] = U[i]·Q[j]` (k ≥ i).
+ */
+export function congruence(l: Float64Array, s: Float64Array, d: number): Float64Array {
+  const u = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) u[j * d + i] = l[i * d + j]!;
+  // Q[j][k] = U[j]·S[k] over m ≥ j; four rows of U per pass over S (U rows are 0 before their diagonal)
+  const q = new Float64Array(d * d);
+  for (let j0 = 0; j0 < d; j0 += 4) {
+    const nb = Math.min(4, d - j0);
+    if (nb < 4) {
+      for (let j = j0; j < d; j++) for (let k = 0; k < d; k++) q[j * d + k] = dot(u, j * d, s, k * d, j, d);
+      break;
+    }
+    const r0 = j0 * d;
+    const r1 = r0 + d;
+    const r2 = r1 + d;
+    const r3 = r2 + d;
+    for (let k = 0; k < d; k++) {
+      const rk = k * d;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let m = j0; m < d; m++) {
+        const sv = s[rk + m]!;
+        a0 += u[r0 + m]! * sv;
+        a1 += u[r1 + m]! * sv;
+        a2 += u[r2 + m]! * sv;
+        a3 += u[r3 + m]! * sv;
+      }
+      q[r0 + k] = a0;
+      q[r1 + k] = a1;
+      q[r2 + k] = a2;
+      q[r3 + k] = a3;
+    }
+  }
+  // M[i][j] = U[i]·Q[j] over k ≥ i, j ≤ i; four rows of U per pass over Q
+  const m = new Float64Array(d * d);
+  for (let i0 = 0; i0 < d; i0 += 4) {
+    const nb = Math.min(4, d - i0);
+    if (nb < 4) {
+      for (let i = i0; i < d; i++) for (let j = 0; j <= i; j++) m[i * d + j] = dot(u, i * d, q, j * d, i, d);
+      break;
+    }
+    const r0 = i0 * d;
+    const r1 = r0 + d;
+    const r2 = r1 + d;
+    const r3 = r2 + d;
+    for (let j = 0; j <= i0 + 3; j++) {
+      const rj = j * d;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let k = i0; k < d; k++) {
+        const qv = q[rj + k]!;
+        a0 += u[r0 + k]! * qv;
+        a1 += u[r1 + k]! * qv;
+        a2 += u[r2 + k]! * qv;
+        a3 += u[r3 + k]! * qv;
+      }
+      if (j <= i0) m[r0 + j] = a0;
+      if (j <= i0 + 1) m[r1 + j] = a1;
+      if (j <= i0 + 2) m[r2 + j] = a2;
+      m[r3 + j] = a3;
+    }
+  }
+  return m;
+}
+
+/** Eigenvalues (unsorted) of a symmetric matrix given by its lower triangle; the input is overwritten. */
+export function symmetricEigenvalues(a: Float64Array, d: number): Float64Array {
+  const diag = new Float64Array(d);
+  const off = new Float64Array(d); // off[i] couples i and i+1
+  const v = new Float64Array(d);
+  const p = new Float64Array(d);
+  // Householder reduction to tridiagonal form.
+  for (let k = 0; k < d - 2; k++) {
+    let norm2 = 0;
+    for (let i = k + 1; i < d; i++) norm2 += a[i * d + k]! ** 2;
+    const x0 = a[(k + 1) * d + k]!;
+    const norm = Math.sqrt(norm2);
+    if (norm === 0 || norm2 === x0 * x0) {
+      off[k] = x0;
+      continue;
+    }
+    const alpha = x0 > 0 ? -norm : norm;
+    for (let i = k + 1; i < d; i++) v[i] = a[i * d + k]!;
+    v[k + 1]! -= alpha;
+    let vv = 0;
+    for (let i = k + 1; i < d; i++) vv += v[i]! * v[i]!;
+    const beta = 2 / vv;
+    // p = β·A·v on the trailing block, reading the lower triangle only
+    for (let i = k + 1; i < d; i++) p[i] = 0;
+    for (let i = k + 1; i < d; i++) {
+      const ri = i * d;
+      const vi = v[i]!;
+      let s = a[ri + i]! * vi;
+      for (let j = k + 1; j < i; j++) {
+        const aij = a[ri + j]!;
+        s += aij * v[j]!;
+        p[j]! += aij * vi;
+      }
+      p[i]! += s;
+    }
+    for (let i = k + 1; i < d; i++) p[i]! *= beta;
+    let kk = 0;
+    for (let i = k + 1; i < d; i++) kk += v[i]! * p[i]!;
+    kk *= beta / 2;
+    for (let i = k + 1; i < d; i++) p[i]! -= kk * v[i]!; // w
+    // A ← A − v·wᵀ − w·vᵀ on the lower triangle
+    for (let i = k + 1; i < d; i++) {
+      const ri = i * d;
+      const vi = v[i]!;
+      const wi = p[i]!;
+      for (let j = k + 1; j <= i; j++) a[ri + j]! -= vi * p[j]! + wi * v[j]!;
+    }
+    off[k] = alpha;
+  }
+  for (let i = 0; i < d; i++) diag[i] = a[i * d + i]!;
+  if (d >= 2) off[d - 2] = a[(d - 1) * d + (d - 2)]!;
+  off[d - 1] = 0;
+  // Implicit-shift QL on the tridiagonal matrix.
+  const eps = Number.EPSILON;
+  for (let l = 0; l < d; l++) {
+    for (let iter = 0; ; iter++) {
+      let m = l;
+      for (; m < d - 1; m++) {
+        const dd = Math.abs(diag[m]!) + Math.abs(diag[m + 1]!);
+        if (Math.abs(off[m]!) <= eps * dd) break;
+      }
+      if (m === l) break;
+      if (iter > 60) throw new Error('symmetricEigenvalues: no convergence');
+      let g = (diag[l + 1]! - diag[l]!) / (2 * off[l]!);
+      let r = Math.hypot(g, 1);
+      g = diag[m]! - diag[l]! + off[l]! / (g + (g >= 0 ? r : -r));
+      let s = 1;
+      let c = 1;
+      let pp = 0;
+      let i = m - 1;
+      let early = false;
+      for (; i >= l; i--) {
+        const f = s * off[i]!;
+        const b = c * off[i]!;
+        r = Math.hypot(f, g);
+        off[i + 1] = r;
+        if (r === 0) {
+          diag[i + 1]! -= pp;
+          off[m] = 0;
+          early = true;
+          break;
+        }
+        s = f / r;
+        c = g / r;
+        g = diag[i + 1]! - pp;
+        r = (diag[i]! - g) * s + 2 * c * b;
+        pp = s * r;
+        diag[i + 1] = g + pp;
+        g = c * r - b;
+      }
+      if (early) continue;
+      diag[l]! -= pp;
+      off[l] = g;
+      off[m] = 0;
+    }
+  }
+  return diag;
+}

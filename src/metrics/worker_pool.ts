@@ -1,0 +1,107 @@
+/**
+ * A lazily started pool of metric worker threads (one per core by default), shared by
+ * the parallel host metrics. Workers are `unref`'d: they never keep a process alive.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { SsimCoreOptions } from './ssim_core.js';
+
+/** A job for a metrics worker; buffers are SharedArrayBuffers. */
+export type WorkerJob =
+  | { op: 'ssim'; id: number; a: SharedArrayBuffer; b: SharedArrayBuffer; offset: number; h: number; w: number; c: number; core: SsimCoreOptions; row0: number; row1: number }
+  | { op: 'cm'; id: number; p: SharedArrayBuffer; t: SharedArrayBuffer; start: number; end: number; k: number; ignoreIndex: number; dropInvalidTargets: boolean };
+
+/** A job without its id (assigned by the pool). */
+export type WorkerJobInput = { [K in WorkerJob['op']]: Omit<Extract<WorkerJob, { op: K }>, 'id'> }[WorkerJob['op']];
+
+type Reply = { id: number; error?: string; sums?: Float64Array; counts?: Uint32Array; bad?: number };
+
+let pool: Worker[] = [];
+let nextId = 1;
+const inflight = new Map<Worker, number>();
+const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+
+function spawn(): Worker {
+  const here = import.meta.url;
+  let worker: Worker;
+  if (here.endsWith('.ts')) {
+    // running from TypeScript sources (tsx, vitest): load the worker through tsx's loader
+    const src = new URL('./metrics_worker.ts', here).href;
+    worker = new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(src)}); })`, { eval: true });
+  } else {
+    worker = new Worker(new URL('./metrics-worker.js', here));
+  }
+  worker.on('message', (r: Reply) => {
+    const p = pending.get(r.id);
+    if (!p) return;
+    pending.delete(r.id);
+    if (r.error) p.reject(new Error(r.error));
+    else p.resolve(r);
+  });
+  worker.on('error', (err) => {
+    for (const [, p] of pending) p.reject(err);
+    pending.clear();
+    pool = pool.filter((w) => w !== worker);
+  });
+  worker.unref();
+  return worker;
+}
+
+/**
+ * Number of workers the parallel metrics use by default (the machine's parallelism).
+ *
+ * @example await ssimHostParallel(a, b, { dataRange: 1 }, { workers: defaultMetricWorkers() })
+ */
+export const defaultMetricWorkers = (): number => availableParallelism();
+
+/** Runs jobs on `n` workers (job i on worker i mod n) and resolves with the replies in order. */
+export function runMetricJobs(jobs: WorkerJobInput[], n: number): Promise<Reply[]> {
+  while (pool.length < n) pool.push(spawn());
+  return Promise.all(
+    jobs.map(
+      (job, i) =>
+        new Promise<Reply>((resolve, reject) => {
+          const id = nextId++;
+          const worker = pool[i % n]!;
+          // keep the process alive only while a worker has jobs in flight
+          const count = (inflight.get(worker) ?? 0) + 1;
+          inflight.set(worker, count);
+          if (count === 1) worker.ref();
+          const done = () => {
+            const left = (inflight.get(worker) ?? 1) - 1;
+            inflight.set(worker, left);
+            if (left === 0) worker.unref();
+          };
+          pending.set(id, {
+            resolve: (r) => {
+              done();
+              resolve(r);
+            },
+            reject: (e) => {
+              done();
+              reject(e);
+            },
+          });
+          worker.postMessage({ ...job, id });
+        }),
+    ),
+  );
+}
+
+/**
+ * Terminates the metric worker threads (they are unref'd, so this only frees memory early).
+ *
+ * @example await closeMetricWorkers();
+ */
+export async function closeMetricWorkers(): Promise<void> {
+  const ws = pool;
+  pool = [];
+  await Promise.all(ws.map((w) => w.terminate()));
+}
+
+/** Copies a typed array into shared memory (workers then read it without a further copy). */
+export function toShared(x: ArrayLike<number>, kind: 'f32' | 'u8'): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(x.length * (kind === 'f32' ? 4 : 1));
+  (kind === 'f32' ? new Float32Array(sab) : new Uint8Array(sab)).set(x);
+  return sab;
+}
