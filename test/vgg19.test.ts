@@ -30,7 +30,7 @@ describe('vgg19Features', () => {
     expect(VGG19_LAYERS.slice(0, 5)).toEqual(['conv1_1', 'relu1_1', 'conv1_2', 'relu1_2', 'pool1']);
     expect(VGG19_LAYERS.at(-1)).toBe('pool5');
     const full = vgg19Features({ weights: 'random', layers: ['pool5'], trainable: true, seed: 1 });
-    const trainable = full.model.trainableWeights.reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1), 0);
+    const trainable = full.model.trainableWeights.reduce((a, w) => a + (w.shape as number[]).reduce((x, y) => x * y, 1), 0);
     expect(trainable).toBe(fx.fullFeatureParams);
     expect(trainable).toBe(20024384);
     expect(full.model.layers.filter((l) => l.getClassName() === 'Conv2D').length).toBe(16);

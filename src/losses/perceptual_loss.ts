@@ -38,10 +38,15 @@ export function perceptualLoss(prediction: Tensor4D, target: Tensor4D, options: 
   return tf.tidy(() => {
     const fp = options.extractor.extract(prediction, options.inputRange);
     const ft = options.extractor.extract(target, options.inputRange);
-    const terms = layers.map(([name, w]) => {
-      const d = tf.sub(fp[name]!, stopGradient(ft[name]!));
-      return tf.mul(tf.mean(criterion === 'l1' ? tf.abs(d) : tf.square(d)), w);
-    });
-    return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as Scalar;
+    return perceptualDistance(fp, ft, layers, criterion);
   });
+}
+
+/** `Σ_l w_l · mean|fp_l − sg(ft_l)|` (or squared) on already extracted features (internal). */
+export function perceptualDistance(fp: Record<string, Tensor4D>, ft: Record<string, Tensor4D>, layers: [string, number][], criterion: 'l1' | 'l2'): Scalar {
+  const terms = layers.map(([name, w]) => {
+    const d = tf.sub(fp[name]!, stopGradient(ft[name]!));
+    return tf.mul(tf.mean(criterion === 'l1' ? tf.abs(d) : tf.square(d)), w);
+  });
+  return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as Scalar;
 }

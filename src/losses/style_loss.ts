@@ -35,7 +35,12 @@ export function styleLoss(prediction: Tensor4D, target: Tensor4D, options: Style
   return tf.tidy(() => {
     const fp = options.extractor.extract(prediction, options.inputRange);
     const ft = options.extractor.extract(target, options.inputRange);
-    const terms = layers.map(([name, w]) => tf.mul(tf.mean(tf.abs(tf.sub(gramMatrix(fp[name]!), stopGradient(gramMatrix(ft[name]!))))), w));
-    return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as Scalar;
+    return styleDistance(fp, ft, layers);
   });
+}
+
+/** `Σ_l w_l · mean|G(fp_l) − sg(G(ft_l))|` on already extracted features (internal). */
+export function styleDistance(fp: Record<string, Tensor4D>, ft: Record<string, Tensor4D>, layers: [string, number][]): Scalar {
+  const terms = layers.map(([name, w]) => tf.mul(tf.mean(tf.abs(tf.sub(gramMatrix(fp[name]!), stopGradient(gramMatrix(ft[name]!))))), w));
+  return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as Scalar;
 }
