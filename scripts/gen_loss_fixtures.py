@@ -457,6 +457,12 @@ for name, fn in {
     v, g = value_and_grad(fn, vimg)
     vo[name] = {'value': v[0], 'grad': g}
 
+# UNIT's compute_vgg_loss on the twin's relu4_4: mean((IN(f(img)) - IN(f(target)))^2)
+with torch.no_grad():
+    fi = vgg_taps(nhwc_to_nchw(vimg), ['relu4_4'])['relu4_4']
+    ft_ = vgg_taps(tgt, ['relu4_4'])['relu4_4']
+    vo['unit_vgg_relu4_4'] = float(torch.mean((F.instance_norm(fi, eps=1e-5) - F.instance_norm(ft_, eps=1e-5)) ** 2))
+
 full = VGG(make_layers([64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M']), init_weights=False)
 vo['fullFeatureParams'] = sum(p.numel() for p in full.features.parameters() if p.requires_grad)
 with open(os.path.join(FIX, 'losses_vgg.json'), 'w') as fh:

@@ -199,9 +199,9 @@ export interface Vgg19FeaturesOptions {
 
 /** A VGG-19 feature extractor built by {@link vgg19Features}. */
 export interface Vgg19Extractor {
-  /** the network: input already preprocessed `[N, H, W, 3]`, one output per entry of `layers` (up to the deepest tap only) */
+  /** the network: input already preprocessed `[N, H, W, 3]`, one output per distinct tap of `layers` (up to the deepest tap only) */
   readonly model: tfl.LayersModel;
-  /** the taps, in the order of `model`'s outputs */
+  /** the requested layer names (keys of {@link Vgg19Extractor.extract}'s result) */
   readonly layers: readonly string[];
   /** the preprocessing the weights expect */
   readonly preprocessing: 'imagenet' | 'caffe';
@@ -243,7 +243,8 @@ export function vgg19Features(options: Vgg19FeaturesOptions): Vgg19Extractor {
   const preActivation = options.preActivation ?? true;
   const requested = options.layers ?? ['conv5_4'];
   if (!Array.isArray(requested) || requested.length === 0) throw new InvalidArgumentError('vgg19Features: layers', 'a non-empty array of layer names', requested);
-  const taps = requested.map((l) => resolveVgg19Layer(l, preActivation, 'vgg19Features: layers'));
+  const resolved = requested.map((l) => resolveVgg19Layer(l, preActivation, 'vgg19Features: layers'));
+  const taps = [...new Set(resolved)];
   const deepest = Math.max(...taps.map((t) => VGG19_LAYERS.indexOf(t)));
   const widths = weights === 'random' ? VGG19_WIDTHS : weights.convs.map((c) => c.outChannels);
 
@@ -303,7 +304,7 @@ export function vgg19Features(options: Vgg19FeaturesOptions): Vgg19Extractor {
         const out = model.apply(preprocess(images, inputRange)) as Tensor | Tensor[];
         const list = Array.isArray(out) ? out : [out];
         const result: Record<string, Tensor4D> = {};
-        requested.forEach((name, i) => (result[name] = list[i] as Tensor4D));
+        requested.forEach((name, i) => (result[name] = list[taps.indexOf(resolved[i]!)] as Tensor4D));
         return result;
       });
     },
