@@ -49,6 +49,17 @@ describe('vgg19Features', () => {
     tf.dispose(Object.values(out));
   });
 
+  it('the trainable (layers-graph) path gives the same features and gradients reach the weights', () => {
+    const tv = vgg19Features({ weights, layers: ['conv5_4'], trainable: true });
+    const out = tv.extract(images);
+    expectClose(out.conv5_4!, fx.features.conv5_4.data, 1e-4, 'conv5_4 trainable path');
+    tf.dispose(Object.values(out));
+    const { value, grads } = tf.variableGrads(() => tf.sum(tv.extract(images).conv5_4!) as tf.Scalar);
+    expect(Object.keys(grads).length).toBe(32);
+    tf.dispose([value, ...Object.values(grads)]);
+    tv.dispose();
+  });
+
   it('preActivation: false maps convB_C to the ReLU output', () => {
     const post = vgg19Features({ weights, layers: ['conv1_2'], preActivation: false });
     const a = post.extract(images);

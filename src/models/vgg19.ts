@@ -294,6 +294,7 @@ export function vgg19Features(options: Vgg19FeaturesOptions): Vgg19Extractor {
       return tf.sub(bgr, tf.tensor1d(CAFFE_BGR_MEAN as number[])) as Tensor4D;
     });
   };
+  const frozen = frozenForward(VGG19_LAYERS.slice(0, deepest + 1), convLayers);
   return {
     model,
     layers: requested.slice(),
@@ -301,7 +302,9 @@ export function vgg19Features(options: Vgg19FeaturesOptions): Vgg19Extractor {
     preprocess,
     extract(images: Tensor4D, inputRange?: readonly [number, number]): Record<string, Tensor4D> {
       return tf.tidy(() => {
-        const out = model.apply(preprocess(images, inputRange)) as Tensor | Tensor[];
+        const x = preprocess(images, inputRange);
+        // frozen weights: a direct forward whose backward needs only input gradients (faster than the layers' graph)
+        const out = model.trainableWeights.length === 0 ? frozen(x, taps) : (model.apply(x) as Tensor | Tensor[]);
         const list = Array.isArray(out) ? out : [out];
         const result: Record<string, Tensor4D> = {};
         requested.forEach((name, i) => (result[name] = list[taps.indexOf(resolved[i]!)] as Tensor4D));
@@ -309,7 +312,79 @@ export function vgg19Features(options: Vgg19FeaturesOptions): Vgg19Extractor {
       });
     },
     dispose() {
+      frozen.dispose();
       model.dispose();
     },
   };
+}
+
+/**
+ * 3×3 stride-1 'same' convolution + bias whose gradient is computed for the input only,
+ * as a convolution with the spatially flipped, in/out-transposed kernel.
+ */
+function frozenConv(kernel: () => Tensor4D, flipped: () => Tensor4D, bias: () => Tensor) {
+  return tf.customGrad(((x: Tensor4D) => ({
+    value: tf.fused.conv2d({ x, filter: kernel(), strides: 1, pad: 'same', bias: bias() }),
+    gradFunc: (dy: Tensor) => tf.conv2d(dy as Tensor4D, flipped(), 1, 'same'),
+  })) as any) as (x: Tensor4D) => Tensor4D;
+}
+
+/**
+ * 2×2 stride-2 max pooling whose gradient routes `dy` to the positions equal to the window
+ * maximum (one mask multiply instead of a MaxPoolGrad kernel). Ties at positive values are
+ * measure-zero after a convolution; ties at 0 (ReLU output) receive gradient that the
+ * preceding ReLU zeroes, so the input gradient equals PyTorch's.
+ */
+const frozenPool = tf.customGrad(((x: Tensor4D, save: (t: Tensor[]) => void) => {
+  const y = tf.maxPool(x, 2, 2, 'valid');
+  save([x, y]);
+  return {
+    value: y,
+    gradFunc: (dy: Tensor, saved: Tensor[]) => {
+      const [xx, yy] = saved as [Tensor4D, Tensor4D];
+      const [n, h, w, c] = xx.shape;
+      const [ho, wo] = [yy.shape[1], yy.shape[2]];
+      const xc = tf.slice(xx, [0, 0, 0, 0], [n, ho * 2, wo * 2, c]);
+      const x6 = tf.reshape(xc, [n, ho, 2, wo, 2, c]);
+      const mask = tf.cast(tf.equal(x6, tf.reshape(yy, [n, ho, 1, wo, 1, c])), 'float32');
+      const g = tf.reshape(tf.mul(mask, tf.reshape(dy, [n, ho, 1, wo, 1, c])), [n, ho * 2, wo * 2, c]);
+      return h === ho * 2 && w === wo * 2 ? g : tf.pad(g, [[0, 0], [0, h - ho * 2], [0, w - wo * 2], [0, 0]]);
+    },
+  };
+}) as any) as (x: Tensor4D) => Tensor4D;
+
+/** The frozen forward pass over `names` with the weights of `convLayers` (flipped kernels made on first use). */
+function frozenForward(names: string[], convLayers: tfl.layers.Layer[]) {
+  const flippedCache: (Tensor4D | undefined)[] = [];
+  const convs = convLayers.map((layer, i) => {
+    const kernel = () => layer.getWeights()[0] as Tensor4D;
+    const bias = () => layer.getWeights()[1]!;
+    const flipped = () => {
+      let f = flippedCache[i];
+      if (!f) {
+        f = tf.keep(tf.tidy(() => tf.transpose(tf.reverse(kernel(), [0, 1]), [0, 1, 3, 2]) as Tensor4D));
+        flippedCache[i] = f;
+      }
+      return f;
+    };
+    return frozenConv(kernel, flipped, bias);
+  });
+  const run = (x: Tensor4D, taps: string[]): Tensor[] => {
+    const out = new Map<string, Tensor4D>();
+    let h = x;
+    let conv = 0;
+    for (const name of names) {
+      if (name.startsWith('conv')) h = convs[conv++]!(h);
+      else if (name.startsWith('relu')) h = tf.relu(h);
+      else h = frozenPool(h);
+      out.set(name, h);
+    }
+    return taps.map((t) => out.get(t)!);
+  };
+  return Object.assign(run, {
+    dispose: () => {
+      tf.dispose(flippedCache.filter((f): f is Tensor4D => f !== undefined));
+      flippedCache.length = 0;
+    },
+  });
 }
