@@ -178,3 +178,30 @@ describe('composite losses', () => {
     tf.dispose(D.w);
   });
 });
+
+describe('segmentationConsistencyLoss', () => {
+  it("'ce', 'l2', 'kl' modes, LayersModel segmenters and validation", () => {
+    const x = tf.randomUniform([1, 6, 7, 3], -1, 1, 'float32', 1) as Tensor4D;
+    const clear = tf.randomUniform([1, 6, 7, 3], -1, 1, 'float32', 2) as Tensor4D;
+    const labels = tf.tensor3d(Array.from({ length: 42 }, (_, i) => (i % 7 === 0 ? 255 : i % 4)), [1, 6, 7], 'int32');
+    const model = segaware.tfl.sequential({ layers: [segaware.tfl.layers.conv2d({ inputShape: [null, null, 3], filters: 4, kernelSize: 1, kernelInitializer: segaware.tfl.initializers.glorotUniform({ seed: 3 }) })] });
+    const logits = model.apply(x) as Tensor;
+    const ce = segmentationConsistencyLoss(model, x, labels, { mode: 'ce' });
+    expectClose(ce, tf.tidy(() => num(crossEntropyLoss(logits, labels))), 1e-6, 'ce');
+    const l2 = segmentationConsistencyLoss(model, x, labels, { mode: 'l2' });
+    const manual = tf.tidy(() => {
+      const mask = tf.cast(tf.notEqual(labels, 255), 'float32');
+      const oh = tf.mul(tf.oneHot(tf.where(tf.notEqual(labels, 255), labels, tf.zerosLike(labels)), 4), tf.expandDims(mask, -1));
+      return num(tf.div(tf.sum(tf.mul(tf.square(tf.sub(tf.softmax(logits), oh)), tf.expandDims(mask, -1))), tf.mul(tf.sum(mask), 4)));
+    });
+    expectClose(l2, manual, 1e-6, 'l2');
+    const self = segmentationConsistencyLoss(model, x, x, { mode: 'kl' });
+    expect(Math.abs(num(self))).toBeLessThan(1e-6);
+    const kl = segmentationConsistencyLoss(model, x, clear, { mode: 'kl' });
+    expect(num(kl)).toBeGreaterThan(0);
+    expect(() => segmentationConsistencyLoss(model, x, clear, { mode: 'ce' })).toThrow(/int32/);
+    expect(() => segmentationConsistencyLoss(model, x, labels, { mode: 'kl' })).toThrow(/segmentationConsistencyLoss: target/);
+    tf.dispose([x, clear, labels, logits, ce, l2, self, kl]);
+    model.dispose();
+  });
+});

@@ -11,6 +11,7 @@ import { assertOneOf, assertRank, assertTensor } from '../validate.js';
 /** How a per-element / per-item loss is reduced: `'mean'`, `'sum'`, or `'none'` (no reduction). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** Every {@link Reduction}. */
 export const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
 
 /** Validates and returns a reduction option. */
@@ -37,9 +38,10 @@ export function stopGradient<T extends Tensor>(x: T): T {
 }
 
 /**
- * A network a composite or consistency loss calls: a `tf.LayersModel` (run with
- * `training: false` semantics left to the model) or any function `(x) => output`.
- * Multi-scale discriminators return an array (one logits tensor per scale).
+ * A network a composite or consistency loss calls: a `tf.LayersModel` (called as
+ * `model.apply(x)`, i.e. dropout and batch norm in inference mode) or any function
+ * `(x) => output` — wrap a model as `(x) => model.apply(x, { training: true })` to run it in
+ * training mode. Multi-scale discriminators return an array (one logits tensor per scale).
  */
 export type Network = tfl.LayersModel | ((x: Tensor) => Tensor | Tensor[]);
 

@@ -6,6 +6,7 @@ import { assertFloat } from './_util.js';
 
 /** Adversarial objective: `'vanilla'` (BCE), `'lsgan'`, `'hinge'` or `'wgan'`. */
 export type GanMode = 'vanilla' | 'lsgan' | 'hinge' | 'wgan';
+/** Every {@link GanMode}. */
 export const GAN_MODES: readonly GanMode[] = ['vanilla', 'lsgan', 'hinge', 'wgan'];
 
 /** Discriminator logits of one scale, or one tensor per scale (summed). */

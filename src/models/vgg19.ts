@@ -31,8 +31,9 @@ export const VGG19_LAYERS: readonly string[] = BLOCKS.flatMap((n, b) => [
   `pool${b + 1}`,
 ]);
 
-/** ImageNet channel means and standard deviations (torchvision preprocessing). */
+/** ImageNet channel means (RGB, [0, 1] scale; torchvision preprocessing). */
 export const IMAGENET_MEAN: readonly number[] = [0.485, 0.456, 0.406];
+/** ImageNet channel standard deviations (RGB; torchvision preprocessing). */
 export const IMAGENET_STD: readonly number[] = [0.229, 0.224, 0.225];
 /** Caffe/Keras VGG preprocessing: BGR channel means on the 0–255 scale. */
 export const CAFFE_BGR_MEAN: readonly number[] = [103.939, 116.779, 123.68];
