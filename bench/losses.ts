@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       const g = tf.grad((t: Tensor) => perceptualLoss(t as Tensor4D, y, { extractor: vgg }))(x);
       g.dataSync();
       g.dispose();
-    }, 1);
+    }, 2);
     rows.push([backend, 'perceptual conv5_4 fwd+bwd, 1×256×256×3', perceptual, ref?.perceptual_ms ?? '–', ratio(perceptual, ref?.perceptual_ms)]);
     vgg.dispose();
     tf.dispose([x, y]);
@@ -71,13 +71,13 @@ async function main(): Promise<void> {
       const g = tf.grad((t: Tensor) => combinedCeFocalLoss(t, labels, { alpha: 0.5, gamma: 2 }))(logits);
       g.dataSync();
       g.dispose();
-    }, 3);
+    }, 5);
     rows.push([backend, 'combined CE+focal fwd+bwd, 2×256×512×19', combined, ref?.combined_ms ?? '–', ratio(combined, ref?.combined_ms)]);
     const lovasz = await bestMs(() => {
       const g = tf.grad((t: Tensor) => lovaszSoftmaxLoss(t, labels))(logits);
       g.dataSync();
       g.dispose();
-    }, 3);
+    }, 5);
     rows.push([backend, 'Lovász-Softmax fwd+bwd, 2×256×512×19', lovasz, ref?.lovasz_ms ?? '–', ratio(lovasz, ref?.lovasz_ms)]);
     tf.dispose([logits, labels]);
   }
