@@ -1,4 +1,4 @@
-export type { Reduction, Network } from './_util.js';
+export type { Reduction as LossReduction, Network as LossNetwork } from './_util.js';
 export { stopGradient } from './_util.js';
 export * from './l1_loss.js';
 export * from './l2_loss.js';
@@ -14,7 +14,7 @@ export * from './lovasz_softmax_loss.js';
 export * from './kl_loss.js';
 export * from './segmentation_consistency_loss.js';
 export * from './gram_matrix.js';
-export type { LayerWeights } from './vgg_loss_common.js';
+export type { LayerWeights as VggLayerWeights } from './vgg_loss_common.js';
 export { perceptualLoss, type PerceptualLossOptions } from './perceptual_loss.js';
 export { styleLoss, DEFAULT_STYLE_LAYERS, type StyleLossOptions } from './style_loss.js';
 export type { CompositeLoss } from './_composite.js';

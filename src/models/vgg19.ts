@@ -32,11 +32,11 @@ export const VGG19_LAYERS: readonly string[] = BLOCKS.flatMap((n, b) => [
 ]);
 
 /** ImageNet channel means (RGB, [0, 1] scale; torchvision preprocessing). */
-export const IMAGENET_MEAN: readonly number[] = [0.485, 0.456, 0.406];
+const IMAGENET_MEAN: readonly number[] = [0.485, 0.456, 0.406];
 /** ImageNet channel standard deviations (RGB; torchvision preprocessing). */
-export const IMAGENET_STD: readonly number[] = [0.229, 0.224, 0.225];
+const IMAGENET_STD: readonly number[] = [0.229, 0.224, 0.225];
 /** Caffe/Keras VGG preprocessing: BGR channel means on the 0–255 scale. */
-export const CAFFE_BGR_MEAN: readonly number[] = [103.939, 116.779, 123.68];
+const CAFFE_BGR_MEAN: readonly number[] = [103.939, 116.779, 123.68];
 
 /** One convolution's parameters: kernel in tfjs layout `[3, 3, in, out]` and bias `[out]`. */
 export interface Vgg19Conv {
