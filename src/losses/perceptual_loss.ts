@@ -1,4 +1,5 @@
 import { tf } from '../tf.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { Scalar, Tensor4D } from '../tf.js';
 import { assertOneOf } from '../validate.js';
 import type { Vgg19Extractor } from '../models/vgg19.js';
@@ -32,7 +33,8 @@ export interface PerceptualLossOptions {
  */
 export function perceptualLoss(prediction: Tensor4D, target: Tensor4D, options: PerceptualLossOptions): Scalar {
   checkImages('perceptualLoss', prediction, target);
-  const layers = resolveLayerWeights('perceptualLoss', options?.extractor, options.layers ?? { conv5_4: 1 });
+  if (options == null) throw new InvalidArgumentError('perceptualLoss: options', '{ extractor: vgg19Features(...) }', options);
+  const layers = resolveLayerWeights('perceptualLoss', options.extractor, options.layers ?? { conv5_4: 1 });
   const criterion = options.criterion ?? 'l1';
   assertOneOf('perceptualLoss: criterion', criterion, ['l1', 'l2'] as const);
   return tf.tidy(() => {

@@ -1,4 +1,5 @@
 import { tf } from '../tf.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { Scalar, Tensor4D } from '../tf.js';
 import type { Vgg19Extractor } from '../models/vgg19.js';
 import { stopGradient } from './_util.js';
@@ -31,7 +32,8 @@ export interface StyleLossOptions {
  */
 export function styleLoss(prediction: Tensor4D, target: Tensor4D, options: StyleLossOptions): Scalar {
   checkImages('styleLoss', prediction, target);
-  const layers = resolveLayerWeights('styleLoss', options?.extractor, options.layers ?? DEFAULT_STYLE_LAYERS);
+  if (options == null) throw new InvalidArgumentError('styleLoss: options', '{ extractor: vgg19Features(...) }', options);
+  const layers = resolveLayerWeights('styleLoss', options.extractor, options.layers ?? DEFAULT_STYLE_LAYERS);
   return tf.tidy(() => {
     const fp = options.extractor.extract(prediction, options.inputRange);
     const ft = options.extractor.extract(target, options.inputRange);
