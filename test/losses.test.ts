@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tf } from '../src/tf.js';
+import { tf, tfl } from '../src/tf.js';
 import type { Tensor } from '../src/tf.js';
 import {
   charbonnierLoss,
@@ -110,6 +110,38 @@ describe('GAN losses', () => {
     expectClose(grads[w.name]!, gp.gradW, 1e-4, 'd penalty / d w');
     await expectNoLeaks(() => gradientPenalty(critic, real, fake, { seed: 3 }));
     tf.dispose([w, real, fake, pen, value, grads[w.name]!]);
+  });
+});
+
+describe('gradientPenalty with a LayersModel critic', () => {
+  it('conv + LeakyReLU critic: gradient w.r.t. its kernel matches finite differences', () => {
+    const critic = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ inputShape: [6, 6, 2], filters: 3, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: tfl.initializers.glorotNormal({ seed: 1 }), biasInitializer: 'ones' }),
+        tfl.layers.leakyReLU({ alpha: 0.2 }),
+        tfl.layers.conv2d({ filters: 1, kernelSize: 3, padding: 'same', kernelInitializer: tfl.initializers.glorotNormal({ seed: 2 }) }),
+      ],
+    });
+    const real = tf.randomNormal([2, 6, 6, 2], 0, 1, 'float32', 3);
+    const fake = tf.randomNormal([2, 6, 6, 2], 0, 1, 'float32', 4);
+    const f = () => gradientPenalty(critic, real, fake, { alpha: [0.3, 0.6] });
+    const kernel = (critic.layers[0]!.trainableWeights[0] as unknown as { val: tf.Variable }).val;
+    const { value, grads } = tf.variableGrads(f, [kernel]);
+    const g = grads[kernel.name]!.dataSync();
+    const base = kernel.dataSync().slice();
+    for (const i of [0, 5, 17, 40]) {
+      const at = (d: number) => {
+        const p = base.slice();
+        p[i] = p[i]! + d;
+        tf.tidy(() => kernel.assign(tf.tensor(p, kernel.shape)));
+        return tf.tidy(() => f().dataSync()[0]!);
+      };
+      const numeric = (at(1e-2) - at(-1e-2)) / 2e-2;
+      expect(Math.abs(numeric - g[i]!)).toBeLessThan(1e-3 + 1e-3 * Math.abs(numeric));
+    }
+    tf.tidy(() => kernel.assign(tf.tensor(base, kernel.shape)));
+    tf.dispose([real, fake, value, grads[kernel.name]!]);
+    critic.dispose();
   });
 });
 
