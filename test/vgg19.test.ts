@@ -60,6 +60,21 @@ describe('vgg19Features', () => {
     tv.dispose();
   });
 
+  it('the frozen fast path has the same input gradient as the layers graph (odd sizes too)', () => {
+    const fast = vgg19Features({ weights, layers: ['conv2_2', 'relu4_1', 'pool3'] });
+    const graph = vgg19Features({ weights, layers: ['conv2_2', 'relu4_1', 'pool3'], trainable: true });
+    const x = tf.randomUniform([1, 19, 22, 3], -1, 1, 'float32', 4) as Tensor4D;
+    const loss = (v: typeof fast) => (t: tf.Tensor) => {
+      const f = v.extract(t as Tensor4D);
+      return tf.addN([tf.sum(tf.square(f.conv2_2!)), tf.sum(f.relu4_1!), tf.mul(tf.sum(f.pool3!), 3)]);
+    };
+    const [gFast, gGraph] = tf.tidy(() => [tf.grad(loss(fast))(x).dataSync(), tf.grad(loss(graph))(x).dataSync()]);
+    expectClose(gFast!, gGraph!, 1e-5, 'input gradient');
+    tf.dispose(x);
+    fast.dispose();
+    graph.dispose();
+  });
+
   it('preActivation: false maps convB_C to the ReLU output', () => {
     const post = vgg19Features({ weights, layers: ['conv1_2'], preActivation: false });
     const a = post.extract(images);
