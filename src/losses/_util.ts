@@ -114,13 +114,15 @@ export function checkClassVector(name: string, value: unknown, K: number): numbe
 /**
  * One-hot targets and the keep-mask of non-ignored pixels.
  * `oneHot` is float32 `[..., K]` (all zeros at ignored pixels), `mask` float32 `[...]`,
- * `safe` int32 labels with ignored pixels replaced by 0.
+ * `safe` int32 labels with ignored pixels replaced by 0. With `maskOneHot: false` the one-hot
+ * rows of ignored pixels select class 0 (cheaper when the caller masks per-pixel terms).
  */
-export function labelTensors(labels: Tensor, K: number, ignoreIndex: number): { oneHot: Tensor; mask: Tensor; safe: Tensor } {
+export function labelTensors(labels: Tensor, K: number, ignoreIndex: number, maskOneHot = true): { oneHot: Tensor; mask: Tensor; safe: Tensor } {
   const keep = tf.notEqual(labels, tf.scalar(ignoreIndex, 'int32'));
   const safe = tf.where(keep, labels, tf.zerosLike(labels));
   const mask = tf.cast(keep, 'float32');
-  const oneHot = tf.mul(tf.oneHot(safe, K), tf.expandDims(mask, -1));
+  // unmasked: ignored pixels select class 0, for callers that multiply per-pixel terms by `mask`
+  const oneHot = maskOneHot ? tf.mul(tf.oneHot(safe, K), tf.expandDims(mask, -1)) : tf.oneHot(safe, K);
   return { oneHot, mask, safe };
 }
 

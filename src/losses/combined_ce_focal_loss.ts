@@ -45,7 +45,7 @@ export function combinedCeFocalLoss(logits: Tensor, labels: Tensor, options: Com
   const weights = options.classWeights === undefined ? undefined : checkClassVector('combinedCeFocalLoss: classWeights', options.classWeights, K);
   return tf.tidy(() => {
     const logp = tf.logSoftmax(logits);
-    const { oneHot, mask, safe } = labelTensors(labels, K, ignoreIndex);
+    const { oneHot, mask, safe } = labelTensors(labels, K, ignoreIndex, false);
     const logpt = tf.sum(tf.mul(oneHot, logp), -1);
     const parts: Tensor[] = [];
     if (alpha > 0) {

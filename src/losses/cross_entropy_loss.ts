@@ -20,7 +20,7 @@ export interface CrossEntropyLossOptions {
 /** Per-pixel weighted NLL terms shared by CE, focal and their combination (internal). */
 export function crossEntropyTerms(logits: Tensor, labels: Tensor, K: number, ignoreIndex: number, classWeights?: number[], labelSmoothing = 0) {
   const logp = tf.logSoftmax(logits);
-  const { oneHot, mask, safe } = labelTensors(labels, K, ignoreIndex);
+  const { oneHot, mask, safe } = labelTensors(labels, K, ignoreIndex, false);
   const logpt = tf.sum(tf.mul(oneHot, logp), -1);
   const w = classWeights ? tf.mul(tf.gather(tf.tensor1d(classWeights), safe), mask) : mask;
   let perPixel = tf.neg(tf.mul(w, logpt));

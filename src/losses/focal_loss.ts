@@ -62,7 +62,7 @@ export function focalLoss(logits: Tensor, labels: Tensor, options: FocalLossOpti
   const alpha = checkFocalAlpha('focalLoss', options.alpha, K);
   return tf.tidy(() => {
     const logp = tf.logSoftmax(logits);
-    const { oneHot, mask, safe } = labelTensors(labels, K, ignoreIndex);
+    const { oneHot, mask, safe } = labelTensors(labels, K, ignoreIndex, false);
     const logpt = tf.sum(tf.mul(oneHot, logp), -1);
     const perPixel = focalTerms(logpt, safe, mask, gamma, alpha);
     if (reduction === 'none') return perPixel;
