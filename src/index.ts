@@ -9,3 +9,5 @@ export * from './backend/index.js';
 export * from './train/index.js';
 export * from './data/index.js';
 export * from './metrics/index.js';
+export * from './losses/index.js';
+export * from './models/index.js';

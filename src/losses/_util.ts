@@ -1,0 +1,140 @@
+/**
+ * Internal helpers shared by the loss functions: reductions, a gradient stop,
+ * segmentation input validation and calling user-supplied networks.
+ * Not part of the public API.
+ */
+import { tf, tfl } from '../tf.js';
+import type { Tensor } from '../tf.js';
+import { InvalidArgumentError } from '../errors.js';
+import { assertOneOf, assertRank, assertTensor } from '../validate.js';
+
+/** How a per-element / per-item loss is reduced: `'mean'`, `'sum'`, or `'none'` (no reduction). */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+/** Every {@link Reduction}. */
+export const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
+
+/** Validates and returns a reduction option. */
+export function checkReduction(value: unknown, allowed: readonly Reduction[] = REDUCTIONS): Reduction {
+  const r = value ?? 'mean';
+  assertOneOf('reduction', r, allowed);
+  return r;
+}
+
+/** Mean / sum / identity over all elements of `x`. */
+export function reduce(x: Tensor, reduction: Reduction): Tensor {
+  if (reduction === 'mean') return tf.mean(x);
+  if (reduction === 'sum') return tf.sum(x);
+  return x;
+}
+
+/**
+ * Identity in the forward pass, zero gradient in the backward pass
+ * (PyTorch's `.detach()`, TensorFlow's `stop_gradient`).
+ */
+export function stopGradient<T extends Tensor>(x: T): T {
+  const f = tf.customGrad(((input: Tensor) => ({ value: tf.clone(input), gradFunc: (dy: Tensor) => tf.zerosLike(dy) })) as any);
+  return f(x) as T;
+}
+
+/**
+ * A network a composite or consistency loss calls: a `tf.LayersModel` (called as
+ * `model.apply(x)`, i.e. dropout and batch norm in inference mode) or any function
+ * `(x) => output` — wrap a model as `(x) => model.apply(x, { training: true })` to run it in
+ * training mode. Multi-scale discriminators return an array (one logits tensor per scale).
+ */
+export type Network = tfl.LayersModel | ((x: Tensor) => Tensor | Tensor[]);
+
+/** Runs a {@link Network} eagerly (differentiably) on `x`. */
+export function callNetwork(name: string, net: Network, x: Tensor): Tensor | Tensor[] {
+  if (typeof net === 'function') return net(x);
+  if (net instanceof tfl.LayersModel) return net.apply(x) as Tensor | Tensor[];
+  throw new InvalidArgumentError(name, 'a tf.LayersModel or a function (x) => tensor', net);
+}
+
+/** Runs a network that must return one tensor. */
+export function callSingle(name: string, net: Network, x: Tensor): Tensor {
+  const out = callNetwork(name, net, x);
+  if (Array.isArray(out)) {
+    if (out.length !== 1) throw new InvalidArgumentError(`${name} output`, 'a single tensor', `${out.length} tensors`);
+    return out[0]!;
+  }
+  return out;
+}
+
+/** Checks that `x` is a float32 tensor. */
+export function assertFloat(name: string, x: unknown): asserts x is Tensor {
+  assertTensor(name, x);
+  if (x.dtype !== 'float32') throw new InvalidArgumentError(name, 'a float32 tensor', `dtype ${x.dtype}`);
+}
+
+/**
+ * Validates segmentation logits `[..., K]` and int32 labels `[...]`: labels
+ * must have the logits' shape without the last axis, and every label must be
+ * in `[0, K)` or equal `ignoreIndex` (checked on the host). Returns K.
+ */
+export function checkLogitsLabels(fn: string, logits: unknown, labels: unknown, ignoreIndex: number, checkValues = true): number {
+  assertRank(`${fn}: logits`, logits, [2, 3, 4, 5]);
+  if (logits.dtype !== 'float32') throw new InvalidArgumentError(`${fn}: logits`, 'float32 logits', `dtype ${logits.dtype}`);
+  assertTensor(`${fn}: labels`, labels);
+  if (labels.dtype !== 'int32') {
+    throw new InvalidArgumentError(`${fn}: labels`, 'int32 class indices', `dtype ${labels.dtype}`, 'cast with tf.cast(labels, "int32") if they are whole numbers');
+  }
+  const expected = logits.shape.slice(0, -1);
+  if (labels.rank !== expected.length || labels.shape.some((d, i) => d !== expected[i])) {
+    throw new InvalidArgumentError(
+      `${fn}: labels`,
+      `shape [${expected.join(',')}] (the logits shape [${logits.shape.join(',')}] without the class axis)`,
+      `shape [${labels.shape.join(',')}]`,
+    );
+  }
+  if (!Number.isInteger(ignoreIndex)) throw new InvalidArgumentError(`${fn}: ignoreIndex`, 'an integer', ignoreIndex);
+  const K = logits.shape[logits.rank - 1]!;
+  if (checkValues) {
+    const v = labels.dataSync() as Int32Array;
+    for (let i = 0; i < v.length; i++) {
+      const l = v[i]!;
+      if ((l < 0 || l >= K) && l !== ignoreIndex) {
+        throw new InvalidArgumentError(`${fn}: labels`, `class indices in [0, ${K}) or ignoreIndex ${ignoreIndex}`, `label ${l} at flat index ${i}`);
+      }
+    }
+  }
+  return K;
+}
+
+/** Validates a per-class vector option (length K, finite, ≥ 0). */
+export function checkClassVector(name: string, value: unknown, K: number): number[] {
+  const arr = value instanceof Float32Array || value instanceof Float64Array ? Array.from(value) : value;
+  if (!Array.isArray(arr) || arr.length !== K || arr.some((a) => typeof a !== 'number' || !Number.isFinite(a) || a < 0)) {
+    throw new InvalidArgumentError(name, `an array of ${K} finite non-negative numbers (one per class)`, value);
+  }
+  return arr as number[];
+}
+
+/**
+ * One-hot targets and the keep-mask of non-ignored pixels.
+ * `oneHot` is float32 `[..., K]` (all zeros at ignored pixels), `mask` float32 `[...]`,
+ * `safe` int32 labels with ignored pixels replaced by 0. With `maskOneHot: false` the one-hot
+ * rows of ignored pixels select class 0 (cheaper when the caller masks per-pixel terms).
+ */
+export function labelTensors(labels: Tensor, K: number, ignoreIndex: number, maskOneHot = true): { oneHot: Tensor; mask: Tensor; safe: Tensor } {
+  const keep = tf.notEqual(labels, tf.scalar(ignoreIndex, 'int32'));
+  const safe = tf.where(keep, labels, tf.zerosLike(labels));
+  const mask = tf.cast(keep, 'float32');
+  // unmasked: ignored pixels select class 0, for callers that multiply per-pixel terms by `mask`
+  const oneHot = maskOneHot ? tf.mul(tf.oneHot(safe, K), tf.expandDims(mask, -1)) : tf.oneHot(safe, K);
+  return { oneHot, mask, safe };
+}
+
+/** `num / den` where `den` > 0, else 0 (for all-ignored batches). */
+export function safeDivide(num: Tensor, den: Tensor): Tensor {
+  const positive = tf.greater(den, 0);
+  return tf.where(positive, tf.div(num, tf.where(positive, den, tf.onesLike(den))), tf.zerosLike(num));
+}
+
+/** Validates a non-negative loss weight. */
+export function checkWeight(name: string, value: unknown, fallback: number): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new InvalidArgumentError(name, 'a finite number ≥ 0', value);
+  return v;
+}

@@ -1,0 +1,104 @@
+import { tf } from '../tf.js';
+import type { Tensor, Tensor4D } from '../tf.js';
+import { assertRank, assertSameShape } from '../validate.js';
+import type { Vgg19Extractor } from '../models/vgg19.js';
+import { TermCollector, tidyComposite, type CompositeLoss } from './_composite.js';
+import { callNetwork, stopGradient, type Network } from './_util.js';
+import { ganGeneratorLoss, type GanMode } from './gan_loss.js';
+import { l1Loss } from './l1_loss.js';
+import { perceptualDistance } from './perceptual_loss.js';
+import { DEFAULT_STYLE_LAYERS, styleDistance } from './style_loss.js';
+import { totalVariationLoss } from './total_variation_loss.js';
+import { resolveLayerWeights, type LayerWeights } from './vgg_loss_common.js';
+
+/** VGG-19 taps the default {@link cooperativeRestorationLoss} needs: conv5_4 (perceptual) and the style layers. */
+export const COOPERATIVE_VGG_LAYERS: readonly string[] = ['conv5_4', ...DEFAULT_STYLE_LAYERS];
+
+/** Tensors and networks of {@link cooperativeRestorationLoss}. */
+export interface CooperativeRestorationLossInputs {
+  /** G2's output I_r `[N, H, W, 3]` */
+  restored: Tensor4D;
+  /** the ground truth I_gt `[N, H, W, 3]` */
+  target: Tensor4D;
+  /** D2, called on `restored` (or `concat([condition, restored], -1)`) (needed if `lambdaGan` > 0) */
+  discriminator?: Network;
+  /** optional conditioning tensor `[N, H, W, *]` concatenated before `restored` for D2 */
+  condition?: Tensor4D;
+  /** VGG-19 extractor with the perceptual and style layers (e.g. {@link COOPERATIVE_VGG_LAYERS}) */
+  extractor?: Vgg19Extractor;
+}
+
+/** Weights and settings of {@link cooperativeRestorationLoss}. */
+export interface CooperativeRestorationLossOptions {
+  /** λ1 (L1); default 1 */
+  lambdaL1?: number;
+  /** λ2 (LSGAN); default 0.1 */
+  lambdaGan?: number;
+  /** λ3 (perceptual); default 0.1 */
+  lambdaPerceptual?: number;
+  /** λ4 (style); default 250 */
+  lambdaStyle?: number;
+  /** λ_tv; default 1 */
+  lambdaTv?: number;
+  /** default 'lsgan' */
+  ganMode?: GanMode;
+  /** perceptual taps (pre-activation); default `{ conv5_4: 1 }` */
+  perceptualLayers?: LayerWeights;
+  /** default 'l1' */
+  perceptualCriterion?: 'l1' | 'l2';
+  /** style taps; default relu2_2, relu3_4, relu4_4, relu5_2 */
+  styleLayers?: LayerWeights;
+  /** TV mode; default 'l1' (eq. 9, the absolute image gradient) */
+  tvMode?: 'l1' | 'l2' | 'isotropic';
+  /** value range of the images; default [-1, 1] */
+  inputRange?: readonly [number, number];
+}
+
+/**
+ * G2 loss of the cooperative restoration + segmentation paper (eq. 4):
+ * `L_G2 = λ1·L1(I_r, I_gt) + λ2·L_GAN(D2(I_r)) + λ3·L_perc + λ4·L_style + λ_tv·L_tv`, with the
+ * pre-activation VGG-19 perceptual loss (eq. 7), the Gram style loss (eq. 8), TV (eq. 9) and
+ * LSGAN. The paper does not publish its weights; the defaults λ1 = 1, λ2 = 0.1, λ3 = 0.1,
+ * λ4 = 250, λ_tv = 1 are EdgeConnect's. The VGG features of `restored` and `target` are
+ * extracted once and shared by the perceptual and style terms; weight-0 terms are skipped.
+ *
+ * @returns `{ total, terms: { l1, gan, perceptual, style, tv } }` (unweighted terms)
+ * @example
+ * const vgg = vgg19Features({ weights, layers: COOPERATIVE_VGG_LAYERS });
+ * const { total, terms } = cooperativeRestorationLoss({ restored, target, discriminator: D2, extractor: vgg });
+ */
+export function cooperativeRestorationLoss(inputs: CooperativeRestorationLossInputs, options: CooperativeRestorationLossOptions = {}): CompositeLoss {
+  const c = new TermCollector('cooperativeRestorationLoss');
+  const lambdaL1 = c.weight('lambdaL1', options.lambdaL1, 1);
+  const lambdaGan = c.weight('lambdaGan', options.lambdaGan, 0.1);
+  const lambdaPerceptual = c.weight('lambdaPerceptual', options.lambdaPerceptual, 0.1);
+  const lambdaStyle = c.weight('lambdaStyle', options.lambdaStyle, 250);
+  const lambdaTv = c.weight('lambdaTv', options.lambdaTv, 1);
+  const { restored, target, condition } = inputs ?? ({} as CooperativeRestorationLossInputs);
+  assertRank('cooperativeRestorationLoss: restored', restored, 4);
+  assertRank('cooperativeRestorationLoss: target', target, 4);
+  assertSameShape('cooperativeRestorationLoss: restored', restored, 'target', target);
+  if (condition !== undefined) assertRank('cooperativeRestorationLoss: condition', condition, 4);
+  const discriminator = lambdaGan > 0 ? c.require('discriminator', inputs.discriminator, 'a discriminator network', 'lambdaGan') : undefined;
+  const needVgg = lambdaPerceptual > 0 || lambdaStyle > 0;
+  const extractor = needVgg ? c.require('extractor', inputs.extractor, 'a VGG-19 extractor from vgg19Features', 'lambdaPerceptual or lambdaStyle') : undefined;
+  const pLayers = lambdaPerceptual > 0 ? resolveLayerWeights('cooperativeRestorationLoss', extractor!, options.perceptualLayers ?? { conv5_4: 1 }) : [];
+  const sLayers = lambdaStyle > 0 ? resolveLayerWeights('cooperativeRestorationLoss', extractor!, options.styleLayers ?? DEFAULT_STYLE_LAYERS) : [];
+  return tidyComposite(() => {
+    c.add('l1', lambdaL1, () => l1Loss(restored, target));
+    c.add('gan', lambdaGan, () => {
+      const dIn = condition ? tf.concat([condition, restored], -1) : restored;
+      return ganGeneratorLoss(callNetwork('cooperativeRestorationLoss: discriminator', discriminator!, dIn), { mode: options.ganMode ?? 'lsgan' });
+    });
+    let fp: Record<string, Tensor4D> = {};
+    let ft: Record<string, Tensor4D> = {};
+    if (needVgg) {
+      fp = extractor!.extract(restored, options.inputRange);
+      ft = extractor!.extract(stopGradient(target), options.inputRange);
+    }
+    c.add('perceptual', lambdaPerceptual, () => perceptualDistance(fp, ft, pLayers, options.perceptualCriterion ?? 'l1'));
+    c.add('style', lambdaStyle, () => styleDistance(fp, ft, sLayers));
+    c.add('tv', lambdaTv, () => totalVariationLoss(restored, { mode: options.tvMode ?? 'l1' }) as Tensor);
+    return c.result();
+  });
+}

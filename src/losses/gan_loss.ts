@@ -1,0 +1,106 @@
+import { tf } from '../tf.js';
+import type { Scalar, Tensor } from '../tf.js';
+import { InvalidArgumentError } from '../errors.js';
+import { assertNumber, assertOneOf } from '../validate.js';
+import { assertFloat } from './_util.js';
+
+/** Adversarial objective: `'vanilla'` (BCE), `'lsgan'`, `'hinge'` or `'wgan'`. */
+export type GanMode = 'vanilla' | 'lsgan' | 'hinge' | 'wgan';
+/** Every {@link GanMode}. */
+export const GAN_MODES: readonly GanMode[] = ['vanilla', 'lsgan', 'hinge', 'wgan'];
+
+/** Discriminator logits of one scale, or one tensor per scale (summed). */
+export type GanLogits = Tensor | Tensor[];
+
+/** Options of {@link ganGeneratorLoss}. */
+export interface GanGeneratorLossOptions {
+  /** default `'lsgan'` */
+  mode?: GanMode;
+}
+
+/** Options of {@link ganDiscriminatorLoss}. */
+export interface GanDiscriminatorLossOptions extends GanGeneratorLossOptions {
+  /** factor on `(real term + fake term)`; default 0.5 (pix2pix). UNIT uses 1. */
+  scale?: number;
+}
+
+function asList(name: string, x: GanLogits): Tensor[] {
+  const list = Array.isArray(x) ? x : [x];
+  if (list.length === 0) throw new InvalidArgumentError(name, 'a tensor or a non-empty array of tensors', x);
+  list.forEach((t, i) => assertFloat(list.length > 1 ? `${name}[${i}]` : name, t));
+  return list;
+}
+
+function checkMode(mode: unknown): GanMode {
+  const m = mode ?? 'lsgan';
+  assertOneOf('mode', m, GAN_MODES);
+  return m;
+}
+
+/** The loss of logits `x` against target "real" (`true`) or "fake" (`false`), mean over elements. */
+function targetTerm(x: Tensor, real: boolean, mode: GanMode): Tensor {
+  switch (mode) {
+    case 'vanilla':
+      // BCE with logits: −log σ(x) = softplus(−x) for real, −log(1−σ(x)) = softplus(x) for fake
+      return tf.mean(tf.softplus(real ? tf.neg(x) : x));
+    case 'lsgan':
+      return tf.mean(real ? tf.square(tf.sub(x, 1)) : tf.square(x));
+    case 'hinge':
+      return tf.mean(tf.relu(real ? tf.sub(1, x) : tf.add(1, x)));
+    case 'wgan':
+      return real ? tf.neg(tf.mean(x)) : tf.mean(x);
+  }
+}
+
+/**
+ * Generator adversarial loss on the discriminator's logits for generated samples.
+ *
+ * - vanilla: `mean(softplus(−x))` (BCE-with-logits against 1, stable form);
+ * - lsgan: `mean((x − 1)²)`;
+ * - hinge, wgan: `−mean(x)`.
+ *
+ * Multi-scale discriminators: pass the array of per-scale logits; the terms are summed.
+ *
+ * @param fakeLogits logits of any shape (or one per scale)
+ * @returns a scalar
+ * @example
+ * const lossG = ganGeneratorLoss(discriminator.apply(tf.concat([hazy, fake], -1)), { mode: 'lsgan' });
+ */
+export function ganGeneratorLoss(fakeLogits: GanLogits, options: GanGeneratorLossOptions = {}): Scalar {
+  const mode = checkMode(options.mode);
+  const list = asList('ganGeneratorLoss: fakeLogits', fakeLogits);
+  return tf.tidy(() => {
+    const terms = list.map((x) => (mode === 'hinge' || mode === 'wgan' ? tf.neg(tf.mean(x)) : targetTerm(x, true, mode)));
+    return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as Scalar;
+  });
+}
+
+/**
+ * Discriminator adversarial loss `scale · (real term + fake term)`, scale 0.5 by default (pix2pix):
+ *
+ * - vanilla: `mean(softplus(−real)) + mean(softplus(fake))` (BCE with logits);
+ * - lsgan: `mean((real − 1)²) + mean(fake²)`;
+ * - hinge: `mean(relu(1 − real)) + mean(relu(1 + fake))`;
+ * - wgan: `−mean(real) + mean(fake)`.
+ *
+ * Multi-scale: arrays of per-scale logits (same length), summed over scales.
+ * Detach the generator output before computing `fakeLogits` (or restrict the optimizer's
+ * `varList` to the discriminator).
+ *
+ * @example
+ * const lossD = ganDiscriminatorLoss(D(realPair), D(fakePair), { mode: 'lsgan' });
+ */
+export function ganDiscriminatorLoss(realLogits: GanLogits, fakeLogits: GanLogits, options: GanDiscriminatorLossOptions = {}): Scalar {
+  const mode = checkMode(options.mode);
+  const scale = options.scale ?? 0.5;
+  assertNumber('ganDiscriminatorLoss: scale', scale, { min: 0 });
+  const real = asList('ganDiscriminatorLoss: realLogits', realLogits);
+  const fake = asList('ganDiscriminatorLoss: fakeLogits', fakeLogits);
+  if (real.length !== fake.length) {
+    throw new InvalidArgumentError('ganDiscriminatorLoss: fakeLogits', `${real.length} scales like realLogits`, `${fake.length} scales`);
+  }
+  return tf.tidy(() => {
+    const terms = real.flatMap((r, i) => [targetTerm(r, true, mode), targetTerm(fake[i]!, false, mode)]);
+    return tf.mul(tf.addN(terms), scale) as Scalar;
+  });
+}

@@ -1,0 +1,44 @@
+import { tf } from '../tf.js';
+import type { Tensor } from '../tf.js';
+import { assertSameShape } from '../validate.js';
+import { assertFloat, checkReduction, reduce, type Reduction } from './_util.js';
+
+/** Options of {@link klLoss} and {@link gaussianKl}. */
+export interface KlLossOptions {
+  /** `'mean'` (default) over all elements, `'sum'`, or `'none'` (element-wise) */
+  reduction?: Reduction;
+}
+
+/**
+ * UNIT's KL term: `mean(μ²)` over the latent code (the KL divergence to a unit Gaussian
+ * when the encoder's variance is fixed to 1, up to the constant and the factor ½; UNIT's
+ * `__compute_kl`).
+ *
+ * @param mu float32 latent code `[N, h, w, C]` (any shape)
+ * @example
+ * const kl = klLoss(hiddenA); // mean(hiddenA²)
+ */
+export function klLoss(mu: Tensor, options: KlLossOptions = {}): Tensor {
+  assertFloat('klLoss: mu', mu);
+  const reduction = checkReduction(options.reduction);
+  return tf.tidy(() => reduce(tf.square(mu), reduction));
+}
+
+/**
+ * Closed-form KL divergence of `N(μ, exp(logVar))` to `N(0, 1)`, element-wise
+ * `½·(μ² + exp(logVar) − 1 − logVar)` (Kingma & Welling 2014), then reduced
+ * (= `torch.distributions.kl_divergence(Normal(μ, σ), Normal(0, 1))`).
+ * Use `reduction: 'sum'` and divide by the batch for the VAE convention.
+ *
+ * @param mu float32, any shape
+ * @param logVar float32, same shape as `mu`
+ * @example
+ * const kl = gaussianKl(mu, logVar, { reduction: 'mean' });
+ */
+export function gaussianKl(mu: Tensor, logVar: Tensor, options: KlLossOptions = {}): Tensor {
+  assertFloat('gaussianKl: mu', mu);
+  assertFloat('gaussianKl: logVar', logVar);
+  assertSameShape('gaussianKl: mu', mu, 'logVar', logVar);
+  const reduction = checkReduction(options.reduction);
+  return tf.tidy(() => reduce(tf.mul(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1)), 0.5), reduction));
+}

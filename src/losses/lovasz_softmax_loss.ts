@@ -1,0 +1,138 @@
+import { tf } from '../tf.js';
+import type { Tensor } from '../tf.js';
+import { InvalidArgumentError } from '../errors.js';
+import { checkLogitsLabels, checkReduction, labelTensors, type Reduction } from './_util.js';
+
+/** Options of {@link lovaszSoftmaxLoss}. */
+export interface LovaszSoftmaxLossOptions {
+  /** `'present'` (default: classes present in the labels), `'all'`, or a list of class indices */
+  classes?: 'present' | 'all' | number[];
+  /** compute the loss per image and average over images; default false */
+  perImage?: boolean;
+  /** default 255 */
+  ignoreIndex?: number;
+  /** with `perImage`: `'mean'` (default) over images, `'sum'`, or `'none'` (per image `[N]`); ignored otherwise */
+  reduction?: Reduction;
+  /** check label values on the host; default true */
+  validateLabels?: boolean;
+}
+
+/** Sorts indices of `errors[0..n)` by decreasing value (ties in index order). */
+function argsortDesc(errors: Float32Array, n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  if (n < 1 << 21) {
+    // errors ≥ 0, so their float32 bit patterns sort like the values; pack (bits, index) into one exact double
+    const bits = new Uint32Array(errors.buffer, errors.byteOffset, n);
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = bits[i]! * 2097152 + (2097151 - i);
+    keys.sort();
+    for (let i = 0; i < n; i++) order[i] = 2097151 - (keys[n - 1 - i]! % 2097152);
+    return order;
+  }
+  const idx = Array.from({ length: n }, (_, i) => i);
+  idx.sort((a, b) => errors[b]! - errors[a]! || a - b);
+  order.set(idx);
+  return order;
+}
+
+/**
+ * Adds into `w` (layout `[pixels, K]`) the Lovász-extension gradient of one flat set of
+ * pixels, scaled by `scale / (number of classes counted)`.
+ */
+function accumulateFlat(
+  probs: Float32Array,
+  labels: Int32Array,
+  pixels: Uint32Array,
+  K: number,
+  classes: 'present' | 'all' | number[],
+  scale: number,
+  w: Float32Array,
+): void {
+  const n = pixels.length;
+  if (n === 0) return;
+  const list = Array.isArray(classes) ? classes : Array.from({ length: K }, (_, c) => c);
+  const errors = new Float32Array(n);
+  const fg = new Uint8Array(n);
+  const grads: { c: number; order: Uint32Array; grad: Float64Array }[] = [];
+  for (const c of list) {
+    let gts = 0;
+    for (let i = 0; i < n; i++) {
+      const p = pixels[i]!;
+      const f = labels[p] === c ? 1 : 0;
+      fg[i] = f;
+      gts += f;
+      errors[i] = Math.abs(f - probs[p * K + c]!);
+    }
+    if (classes === 'present' && gts === 0) continue;
+    const order = argsortDesc(errors, n);
+    const grad = new Float64Array(n);
+    let cumFg = 0;
+    let prev = 0;
+    for (let r = 0; r < n; r++) {
+      const f = fg[order[r]!]!;
+      cumFg += f;
+      const inter = gts - cumFg;
+      const union = gts + (r + 1 - cumFg);
+      const jac = 1 - inter / union;
+      grad[r] = jac - prev;
+      prev = jac;
+    }
+    grads.push({ c, order, grad });
+  }
+  if (grads.length === 0) return;
+  const s = scale / grads.length;
+  for (const { c, order, grad } of grads) {
+    for (let r = 0; r < n; r++) {
+      const at = pixels[order[r]!]! * K + c;
+      w[at] = w[at]! + grad[r]! * s;
+    }
+  }
+}
+
+/**
+ * Lovász-Softmax loss (Berman, Rannen Triki & Blaschko, CVPR 2018; the authors'
+ * `lovasz_softmax`): for each class c, the errors `e_i = |[y_i = c] − p_{i,c}|` over
+ * non-ignored pixels are sorted in decreasing order and dotted with the gradient of the
+ * Lovász extension of the Jaccard loss, `ΔJ_c(π)`; mean over the classes (`'present'` by
+ * default) — and over images when `perImage`. A differentiable surrogate of 1 − IoU.
+ *
+ * The sort and the Lovász gradient are computed on the host from the softmax
+ * probabilities (one read-back); the loss is then `Σ |fg − p| · W` with the constant
+ * weights `W`, so the value and the (sub)gradient equal the reference's on every backend.
+ * Images (or batches) with no valid pixel contribute 0.
+ *
+ * @param logits float32 `[N, H, W, K]`
+ * @param labels int32 `[N, H, W]`
+ * @example
+ * const loss = lovaszSoftmaxLoss(logits, labels, { classes: 'present', perImage: false });
+ */
+export function lovaszSoftmaxLoss(logits: Tensor, labels: Tensor, options: LovaszSoftmaxLossOptions = {}): Tensor {
+  const ignoreIndex = options.ignoreIndex ?? 255;
+  const K = checkLogitsLabels('lovaszSoftmaxLoss', logits, labels, ignoreIndex, options.validateLabels ?? true);
+  const reduction = checkReduction(options.reduction);
+  const classes = options.classes ?? 'present';
+  if (!(classes === 'present' || classes === 'all' || (Array.isArray(classes) && classes.every((c) => Number.isInteger(c) && c >= 0 && c < K)))) {
+    throw new InvalidArgumentError('lovaszSoftmaxLoss: classes', `'present', 'all' or an array of class indices in [0, ${K})`, classes);
+  }
+  const perImage = options.perImage ?? false;
+  const n = perImage ? logits.shape[0]! : 1;
+  return tf.tidy(() => {
+    const probs = tf.softmax(logits);
+    const pData = probs.dataSync() as Float32Array;
+    const lData = labels.dataSync() as Int32Array;
+    const total = lData.length;
+    const per = total / n;
+    const w = new Float32Array(total * K);
+    for (let img = 0; img < n; img++) {
+      const idx: number[] = [];
+      for (let i = img * per; i < (img + 1) * per; i++) if (lData[i] !== ignoreIndex) idx.push(i);
+      accumulateFlat(pData, lData, Uint32Array.from(idx), K, classes, 1, w);
+    }
+    const { oneHot } = labelTensors(labels, K, ignoreIndex);
+    const weighted = tf.mul(tf.abs(tf.sub(oneHot, probs)), tf.tensor(w, probs.shape));
+    if (!perImage) return tf.sum(weighted);
+    const perImg = tf.sum(weighted, Array.from({ length: logits.rank - 1 }, (_, i) => i + 1));
+    if (reduction === 'none') return perImg;
+    return reduction === 'sum' ? tf.sum(perImg) : tf.mean(perImg);
+  });
+}

@@ -1,0 +1,54 @@
+import { tf } from '../tf.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { Scalar, Tensor4D } from '../tf.js';
+import { assertOneOf } from '../validate.js';
+import type { Vgg19Extractor } from '../models/vgg19.js';
+import { stopGradient } from './_util.js';
+import { checkImages, resolveLayerWeights, type LayerWeights } from './vgg_loss_common.js';
+
+/** Options of {@link perceptualLoss}. */
+export interface PerceptualLossOptions {
+  /** the VGG-19 extractor (from `vgg19Features`, built with every layer used here) */
+  extractor: Vgg19Extractor;
+  /** taps and weights; default `{ conv5_4: 1 }` (pre-activation, ESRGAN) */
+  layers?: LayerWeights;
+  /** distance between feature maps: `'l1'` (default, mean absolute) or `'l2'` (mean squared) */
+  criterion?: 'l1' | 'l2';
+  /** value range of the images; default [-1, 1] (mapped to [0, 1] then ImageNet-normalised) */
+  inputRange?: readonly [number, number];
+}
+
+/**
+ * Perceptual loss on VGG-19 features (Johnson et al. 2016; pre-activation taps as in
+ * ESRGAN and the cooperative restoration paper, eq. 7):
+ * `Σ_l w_l · mean|φ_l(prediction) − φ_l(target)|` (or squared for `'l2'`), the target's
+ * features computed without gradient. Images are mapped from `inputRange` to [0, 1] and
+ * normalised with the ImageNet mean/std inside the extractor.
+ *
+ * @param prediction float32 `[N, H, W, 3]`
+ * @param target float32 `[N, H, W, 3]`
+ * @example
+ * const vgg = vgg19Features({ weights, layers: ['conv5_4'] });
+ * const loss = perceptualLoss(restored, clean, { extractor: vgg });
+ */
+export function perceptualLoss(prediction: Tensor4D, target: Tensor4D, options: PerceptualLossOptions): Scalar {
+  checkImages('perceptualLoss', prediction, target);
+  if (options == null) throw new InvalidArgumentError('perceptualLoss: options', '{ extractor: vgg19Features(...) }', options);
+  const layers = resolveLayerWeights('perceptualLoss', options.extractor, options.layers ?? { conv5_4: 1 });
+  const criterion = options.criterion ?? 'l1';
+  assertOneOf('perceptualLoss: criterion', criterion, ['l1', 'l2'] as const);
+  return tf.tidy(() => {
+    const fp = options.extractor.extract(prediction, options.inputRange);
+    const ft = options.extractor.extract(target, options.inputRange);
+    return perceptualDistance(fp, ft, layers, criterion);
+  });
+}
+
+/** `Σ_l w_l · mean|fp_l − sg(ft_l)|` (or squared) on already extracted features (internal). */
+export function perceptualDistance(fp: Record<string, Tensor4D>, ft: Record<string, Tensor4D>, layers: [string, number][], criterion: 'l1' | 'l2'): Scalar {
+  const terms = layers.map(([name, w]) => {
+    const d = tf.sub(fp[name]!, stopGradient(ft[name]!));
+    return tf.mul(tf.mean(criterion === 'l1' ? tf.abs(d) : tf.square(d)), w);
+  });
+  return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as Scalar;
+}

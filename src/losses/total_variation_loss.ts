@@ -1,0 +1,59 @@
+import { tf } from '../tf.js';
+import type { Tensor } from '../tf.js';
+import { assertOneOf, assertRank } from '../validate.js';
+import { InvalidArgumentError } from '../errors.js';
+import { checkReduction, type Reduction } from './_util.js';
+
+/** Options of {@link totalVariationLoss}. */
+export interface TotalVariationLossOptions {
+  /** `'l1'` (default, anisotropic), `'l2'` (squared) or `'isotropic'`. */
+  mode?: 'l1' | 'l2' | 'isotropic';
+  /**
+   * `'mean'` (default): means over the difference tensors; `'sum'`: sum over pixels and
+   * channels, averaged over the batch; `'none'`: the per-image sums `[N]` (kornia's `total_variation`).
+   */
+  reduction?: Reduction;
+}
+
+/**
+ * Total-variation loss of images `[N, H, W, C]`. With `dy = x[:, 1:] − x[:, :-1]` and
+ * `dx = x[:, :, 1:] − x[:, :, :-1]`:
+ *
+ * - `'l1'`: `mean|dy| + mean|dx|`;
+ * - `'l2'`: `mean dy² + mean dx²`;
+ * - `'isotropic'`: `mean sqrt(dy² + dx² + 1e-12)` on the common `(H−1)×(W−1)` grid.
+ *
+ * `reduction: 'sum'` sums over pixels and channels and averages over the batch
+ * (per-image sums for `'none'`).
+ *
+ * @param images float32 `[N, H, W, C]`, H, W ≥ 2
+ * @example
+ * const tv = totalVariationLoss(restored, { mode: 'l1' });
+ */
+export function totalVariationLoss(images: Tensor, options: TotalVariationLossOptions = {}): Tensor {
+  assertRank('totalVariationLoss: images', images, 4);
+  const mode = options.mode ?? 'l1';
+  assertOneOf('totalVariationLoss: mode', mode, ['l1', 'l2', 'isotropic'] as const);
+  const reduction = checkReduction(options.reduction);
+  const [n, h, w, c] = images.shape as [number, number, number, number];
+  if (h < 2 || w < 2) throw new InvalidArgumentError('totalVariationLoss: images', 'height and width ≥ 2', `shape [${images.shape}]`);
+  return tf.tidy(() => {
+    const dy = tf.sub(tf.slice(images, [0, 1, 0, 0], [n, h - 1, w, c]), tf.slice(images, [0, 0, 0, 0], [n, h - 1, w, c]));
+    const dx = tf.sub(tf.slice(images, [0, 0, 1, 0], [n, h, w - 1, c]), tf.slice(images, [0, 0, 0, 0], [n, h, w - 1, c]));
+    const perImage = (t: Tensor) => tf.sum(t, [1, 2, 3]);
+    if (mode === 'isotropic') {
+      const dyc = tf.slice(dy, [0, 0, 0, 0], [n, h - 1, w - 1, c]);
+      const dxc = tf.slice(dx, [0, 0, 0, 0], [n, h - 1, w - 1, c]);
+      const mag = tf.sqrt(tf.add(tf.add(tf.square(dyc), tf.square(dxc)), 1e-12));
+      if (reduction === 'mean') return tf.mean(mag);
+      const s = perImage(mag);
+      return reduction === 'sum' ? tf.mean(s) : s;
+    }
+    const f = mode === 'l1' ? tf.abs : tf.square;
+    const ay = f(dy);
+    const ax = f(dx);
+    if (reduction === 'mean') return tf.add(tf.mean(ay), tf.mean(ax));
+    const s = tf.add(perImage(ay), perImage(ax));
+    return reduction === 'sum' ? tf.mean(s) : s;
+  });
+}
