@@ -1,0 +1,292 @@
+#!/usr/bin/python3
+"""Fixtures for test/layers.test.ts and test/models*.test.ts.
+
+Run with Debian's python (torch 1.13, torchvision):
+    /usr/bin/python3 scripts/gen_model_fixtures.py
+
+Writes test/fixtures/models/<case>.safetensors (the torch state_dict, written
+by the small safetensors writer below) and <case>.json (input and output in
+NHWC, flattened). The reference modules are re-stated here from the papers'
+code (pix2pix/CycleGAN networks, torchvision ResNet) so the tests compare
+segaware against what PyTorch computes with the same weights.
+ResNet-18 is too large to commit, so its weights follow a closed formula
+(`formula_state_dict`) that test/models_resnet.test.ts reproduces.
+"""
+import json
+import math
+import os
+import struct
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torchvision
+
+torch.manual_seed(0)
+np.random.seed(0)
+OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'models')
+os.makedirs(OUT, exist_ok=True)
+
+
+def save_safetensors(path, state):
+    header, blobs, off = {}, [], 0
+    for k, v in state.items():
+        v = v.detach().contiguous().cpu()
+        if v.dtype == torch.int64:
+            dt, b = 'I64', v.numpy().astype('<i8').tobytes()
+        else:
+            dt, b = 'F32', v.float().numpy().astype('<f4').tobytes()
+        header[k] = {'dtype': dt, 'shape': list(v.shape), 'data_offsets': [off, off + len(b)]}
+        blobs.append(b)
+        off += len(b)
+    h = json.dumps(header).encode()
+    h += b' ' * ((8 - len(h) % 8) % 8)
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<Q', len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+
+
+def nhwc(t):
+    return t.detach().permute(0, 2, 3, 1).contiguous()
+
+
+def dump(name, state, inputs, outputs, extra=None):
+    if state is not None:
+        save_safetensors(os.path.join(OUT, name + '.safetensors'), state)
+    d = {'input': {'shape': list(nhwc(inputs).shape), 'data': [round(float(v), 7) for v in nhwc(inputs).flatten()]}}
+    outs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+    d['outputs'] = [{'shape': list(nhwc(o).shape), 'data': [float(v) for v in nhwc(o).flatten()]} for o in outs]
+    if extra:
+        d.update(extra)
+    with open(os.path.join(OUT, name + '.json'), 'w') as f:
+        json.dump(d, f)
+    print(name, [list(o.shape) for o in outs])
+
+
+def randomize_bn(m):
+    for mod in m.modules():
+        if isinstance(mod, nn.BatchNorm2d):
+            with torch.no_grad():
+                mod.weight.uniform_(0.5, 1.5)
+                mod.bias.uniform_(-0.3, 0.3)
+                mod.running_mean.uniform_(-0.3, 0.3)
+                mod.running_var.uniform_(0.5, 1.5)
+
+
+def prefixed(state, prefix):
+    return {prefix + k: v for k, v in state.items()}
+
+
+# ---------------------------------------------------------------- layers
+x = torch.randn(2, 6, 7, 9)
+inorm = nn.InstanceNorm2d(6, affine=True)
+with torch.no_grad():
+    inorm.weight.uniform_(0.5, 1.5)
+    inorm.bias.uniform_(-0.5, 0.5)
+dump('instance_norm', prefixed(inorm.state_dict(), 'norm.'), x, inorm(x))
+
+x = torch.randn(2, 8, 5, 6) * 2 + 1
+gnorm = nn.GroupNorm(4, 8)
+with torch.no_grad():
+    gnorm.weight.uniform_(0.5, 1.5)
+    gnorm.bias.uniform_(-0.5, 0.5)
+dump('group_norm', prefixed(gnorm.state_dict(), 'norm.'), x, gnorm(x))
+
+x = torch.randn(1, 3, 5, 6)
+dump('reflection_pad', None, x, nn.ReflectionPad2d((2, 1, 3, 1))(x))  # (left, right, top, bottom)
+
+for name, conv in [
+    ('spectral_conv', nn.Conv2d(4, 5, 3, 1, 0)),
+    ('spectral_convt', nn.ConvTranspose2d(4, 3, 4, 2, 1)),
+]:
+    sn = nn.utils.spectral_norm(conv)
+    x = torch.randn(2, 4, 6, 6)
+    state = prefixed({k: v.clone() for k, v in sn.state_dict().items()}, 'conv.')
+    sn.train()
+    y_train = sn(x)
+    u_after = sn.weight_u.detach().clone()
+    v_after = sn.weight_v.detach().clone()
+    sn.eval()
+    y_eval = sn(x)
+    dump(name, state, x, [y_train, y_eval], {'u_after': u_after.tolist(), 'v_after': v_after.tolist()})
+
+
+# ---------------------------------------------------------------- pix2pix / CycleGAN networks
+class UnetBlock(nn.Module):
+    """pix2pix UnetSkipConnectionBlock (batch norm => convs without bias)."""
+
+    def __init__(self, outer_nc, inner_nc, input_nc=None, sub=None, outermost=False, innermost=False, dropout=False):
+        super().__init__()
+        self.outermost = outermost
+        input_nc = input_nc or outer_nc
+        downconv = nn.Conv2d(input_nc, inner_nc, 4, 2, 1, bias=False)
+        downrelu, uprelu = nn.LeakyReLU(0.2, True), nn.ReLU(True)
+        downnorm, upnorm = nn.BatchNorm2d(inner_nc), nn.BatchNorm2d(outer_nc)
+        if outermost:
+            up = [uprelu, nn.ConvTranspose2d(inner_nc * 2, outer_nc, 4, 2, 1), nn.Tanh()]
+            layers = [downconv, sub] + up
+        elif innermost:
+            layers = [downrelu, downconv, uprelu, nn.ConvTranspose2d(inner_nc, outer_nc, 4, 2, 1, bias=False), upnorm]
+        else:
+            layers = [downrelu, downconv, downnorm, sub, uprelu, nn.ConvTranspose2d(inner_nc * 2, outer_nc, 4, 2, 1, bias=False), upnorm]
+            if dropout:
+                layers.append(nn.Dropout(0.5))
+        self.model = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.model(x) if self.outermost else torch.cat([x, self.model(x)], 1)
+
+
+class UnetGenerator(nn.Module):
+    def __init__(self, input_nc, output_nc, num_downs, ngf):
+        super().__init__()
+        b = UnetBlock(ngf * 8, ngf * 8, innermost=True)
+        for _ in range(num_downs - 5):
+            b = UnetBlock(ngf * 8, ngf * 8, sub=b, dropout=True)
+        b = UnetBlock(ngf * 4, ngf * 8, sub=b)
+        b = UnetBlock(ngf * 2, ngf * 4, sub=b)
+        b = UnetBlock(ngf, ngf * 2, sub=b)
+        self.model = UnetBlock(output_nc, ngf, input_nc=input_nc, sub=b, outermost=True)
+
+    def forward(self, x):
+        return self.model(x)
+
+
+class NLayerDiscriminator(nn.Module):
+    def __init__(self, input_nc, ndf=64, n_layers=3):
+        super().__init__()
+        seq = [nn.Conv2d(input_nc, ndf, 4, 2, 1), nn.LeakyReLU(0.2, True)]
+        mult = 1
+        for n in range(1, n_layers):
+            prev, mult = mult, min(2 ** n, 8)
+            seq += [nn.Conv2d(ndf * prev, ndf * mult, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * mult), nn.LeakyReLU(0.2, True)]
+        prev, mult = mult, min(2 ** n_layers, 8)
+        seq += [nn.Conv2d(ndf * prev, ndf * mult, 4, 1, 1, bias=False), nn.BatchNorm2d(ndf * mult), nn.LeakyReLU(0.2, True)]
+        seq += [nn.Conv2d(ndf * mult, 1, 4, 1, 1)]
+        self.model = nn.Sequential(*seq)
+
+    def forward(self, x):
+        return self.model(x)
+
+
+class ResnetBlock(nn.Module):
+    def __init__(self, dim, padding, norm, bias):
+        super().__init__()
+        blk = []
+        for k in range(2):
+            p = 0
+            if padding == 'reflect':
+                blk.append(nn.ReflectionPad2d(1))
+            else:
+                p = 1
+            blk += [nn.Conv2d(dim, dim, 3, padding=p, bias=bias), norm(dim)]
+            if k == 0:
+                blk.append(nn.ReLU(True))
+        self.conv_block = nn.Sequential(*blk)
+
+    def forward(self, x):
+        return x + self.conv_block(x)
+
+
+class ResnetGenerator(nn.Module):
+    def __init__(self, input_nc, output_nc, ngf, n_blocks, norm='instance', padding='reflect'):
+        super().__init__()
+        normf = (lambda c: nn.InstanceNorm2d(c, affine=False, track_running_stats=False)) if norm == 'instance' else nn.BatchNorm2d
+        bias = norm == 'instance'
+        m = [nn.ReflectionPad2d(3), nn.Conv2d(input_nc, ngf, 7, bias=bias), normf(ngf), nn.ReLU(True)]
+        for i in range(2):
+            mult = 2 ** i
+            m += [nn.Conv2d(ngf * mult, ngf * mult * 2, 3, 2, 1, bias=bias), normf(ngf * mult * 2), nn.ReLU(True)]
+        for _ in range(n_blocks):
+            m.append(ResnetBlock(ngf * 4, padding, normf, bias))
+        for i in range(2):
+            mult = 2 ** (2 - i)
+            m += [nn.ConvTranspose2d(ngf * mult, ngf * mult // 2, 3, 2, 1, output_padding=1, bias=bias), normf(ngf * mult // 2), nn.ReLU(True)]
+        m += [nn.ReflectionPad2d(3), nn.Conv2d(ngf, output_nc, 7), nn.Tanh()]
+        self.model = nn.Sequential(*m)
+
+    def forward(self, x):
+        return self.model(x)
+
+
+def perturb_biases(m):
+    with torch.no_grad():
+        for mod in m.modules():
+            if isinstance(mod, (nn.Conv2d, nn.ConvTranspose2d)):
+                nn.init.normal_(mod.weight, 0, 0.3)
+                if mod.bias is not None:
+                    mod.bias.uniform_(-0.2, 0.2)
+
+
+net = UnetGenerator(3, 2, 5, 4)
+perturb_biases(net)
+randomize_bn(net)
+net.eval()
+x = torch.randn(2, 3, 32, 32)
+dump('unet_generator', net.state_dict(), x, net(x))
+
+net = NLayerDiscriminator(6, 4, 3)
+perturb_biases(net)
+randomize_bn(net)
+net.eval()
+x = torch.randn(1, 6, 32, 40)
+dump('patchgan', net.state_dict(), x, net(x))
+
+net = ResnetGenerator(3, 3, 4, 2, 'instance', 'reflect')
+perturb_biases(net)
+x = torch.randn(1, 3, 16, 20)
+dump('resnet_generator', net.state_dict(), x, net(x))
+
+net = ResnetGenerator(3, 2, 4, 1, 'batch', 'zero')
+perturb_biases(net)
+randomize_bn(net)
+net.eval()
+x = torch.randn(2, 3, 12, 16)
+dump('resnet_generator_bn_zero', net.state_dict(), x, net(x))
+
+
+# ---------------------------------------------------------------- torchvision ResNet-18 (formula weights)
+def key_hash(key):
+    return sum(ord(c) * (i + 1) for i, c in enumerate(key)) % 997
+
+
+def formula_tensor(key, shape):
+    """Deterministic weights; test/models_resnet.test.ts computes the same (float64 then float32)."""
+    n = int(np.prod(shape)) if len(shape) else 1
+    j = np.arange(n, dtype=np.float64)
+    s = np.sin(0.7 * j + 0.37 * key_hash(key))
+    if key.endswith('running_var'):
+        v = 1.0 + 0.5 * s * s
+    elif key.endswith('running_mean'):
+        v = 0.1 * s
+    elif key.endswith('bias'):
+        v = 0.1 * s
+    elif len(shape) == 1:  # BN weight
+        v = 1.0 + 0.2 * s
+    else:
+        fan_in = int(np.prod(shape[1:]))
+        v = s * math.sqrt(2.0 / fan_in)
+    return torch.from_numpy(v.astype(np.float32).reshape(shape))
+
+
+def formula_input(shape):
+    n = int(np.prod(shape))
+    j = np.arange(n, dtype=np.float64)
+    return np.sin(0.013 * j * j + 0.1 * j).astype(np.float32).reshape(shape)
+
+
+r18 = torchvision.models.resnet18()
+sd = r18.state_dict()
+r18.load_state_dict({k: (formula_tensor(k, list(v.shape)) if v.dtype != torch.int64 else v) for k, v in sd.items()})
+r18.eval()
+x_nhwc = formula_input([1, 32, 32, 3])
+x = torch.from_numpy(x_nhwc).permute(0, 3, 1, 2).contiguous()
+with torch.no_grad():
+    h = r18.maxpool(r18.relu(r18.bn1(r18.conv1(x))))
+    c2 = r18.layer1(h)
+    c3 = r18.layer2(c2)
+    c4 = r18.layer3(c3)
+    c5 = r18.layer4(c4)
+dump('resnet18', None, x, [c2, c3, c4, c5])
