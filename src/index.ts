@@ -7,3 +7,5 @@ export { tf, tfl } from './tf.js';
 export * from './errors.js';
 export * from './backend/index.js';
 export * from './train/index.js';
+export * from './models/builders.js';
+export * from './models/layers/index.js';

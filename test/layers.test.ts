@@ -135,7 +135,7 @@ describe('SpectralNormalization', () => {
       kernel.write(k);
       return tf.tidy(() => tf.sum(tf.square(sn.apply(x) as Tensor)));
     };
-    const g = tf.tidy(() => tf.variableGrads(() => tf.sum(tf.square(sn.apply(x) as Tensor)) as tf.Scalar, [kernel.read()]).grads);
+    const g = tf.tidy(() => tf.variableGrads(() => tf.sum(tf.square(sn.apply(x) as Tensor)) as tf.Scalar, [kernel.read() as tf.Variable]).grads);
     const analytic = Object.values(g)[0]!.dataSync();
     const base = k0.dataSync();
     for (const i of [0, 3, 6]) {

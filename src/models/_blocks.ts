@@ -117,9 +117,15 @@ export function checkKeys(builder: string, options: object, known: readonly stri
   }
 }
 
-/** Sum of the sizes of a model's trainable weights. */
-export function countTrainableParams(model: { trainableWeights: { shape: number[] }[] }): number {
-  return model.trainableWeights.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
+/**
+ * Number of trainable parameters (the count the SPEC checks), i.e. the sum of
+ * the sizes of `model.trainableWeights` (shared weights once).
+ *
+ * @example
+ * countTrainableParams(unetGenerator()); // 54413955
+ */
+export function countTrainableParams(model: { trainableWeights: { shape: (number | null)[] }[] }): number {
+  return model.trainableWeights.reduce((s, w) => s + w.shape.reduce((a: number, b) => a * (b ?? 0), 1), 0);
 }
 
 export { tf };

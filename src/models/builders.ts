@@ -7,3 +7,7 @@ export * from './fpn_segmenter.js';
 export * from './torch_weights.js';
 export { countTrainableParams } from './_blocks.js';
 export type { NormKind } from './_blocks.js';
+export * from './unet.js';
+export * from './sn_patchgan_discriminator.js';
+export * from './multiscale_discriminator.js';
+export * from './unit_translator.js';

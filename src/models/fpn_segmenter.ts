@@ -22,11 +22,13 @@ export interface FpnSegmenterOptions {
   headChannels?: number;
   /** GroupNorm groups in the head; default 32 */
   groups?: number;
+  /** backbone stem width (64 = torchvision; smaller for tests); default 64 */
+  backboneWidth?: number;
   /** model name; default 'fpn_segmenter' */
   name?: string;
 }
 
-const KEYS = ['numClasses', 'depth', 'inChannels', 'fpnChannels', 'headChannels', 'groups', 'name'] as const;
+const KEYS = ['numClasses', 'depth', 'inChannels', 'fpnChannels', 'headChannels', 'groups', 'backboneWidth', 'name'] as const;
 
 /**
  * ```
@@ -54,8 +56,9 @@ export function fpnSegmenter(options: FpnSegmenterOptions = {}): tfl.LayersModel
   const fpnC = intOption('fpnChannels', options.fpnChannels ?? 256);
   const headC = intOption('headChannels', options.headChannels ?? 128);
   const groups = intOption('groups', options.groups ?? 32);
+  const width = intOption('backboneWidth', options.backboneWidth ?? 64);
   const { input, x } = checkedInput('fpnSegmenter', inC, 32);
-  const cs = resnetTrunk(x, depth);
+  const cs = resnetTrunk(x, depth, width);
   const fpnConv = (t: SymbolicTensor, k: number, name: string) => conv(t, { filters: fpnC, kernel: k, pad: k === 3 ? 1 : 0, name, init: heInit() });
   const ps: SymbolicTensor[] = new Array(4);
   let prev = fpnConv(cs[3]!, 1, 'fpn_lateral5');

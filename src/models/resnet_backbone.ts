@@ -11,11 +11,13 @@ export interface ResnetBackboneOptions {
   depth?: 18 | 34 | 50 | 101;
   /** input channels; default 3 */
   inChannels?: number;
+  /** channels of the stem (64 in torchvision; stages use width·1, 2, 4, 8); smaller values give a reduced-width trunk for tests; default 64 */
+  width?: number;
   /** model name; default `resnet<depth>` */
   name?: string;
 }
 
-const KEYS = ['depth', 'inChannels', 'name'] as const;
+const KEYS = ['depth', 'inChannels', 'width', 'name'] as const;
 const LAYOUT: Record<number, { blocks: number[]; bottleneck: boolean }> = {
   18: { blocks: [2, 2, 2, 2], bottleneck: false },
   34: { blocks: [3, 4, 6, 3], bottleneck: false },
@@ -24,25 +26,25 @@ const LAYOUT: Record<number, { blocks: number[]; bottleneck: boolean }> = {
 };
 
 /** Channel counts of C2..C5 for a depth. */
-export function resnetStageChannels(depth: 18 | 34 | 50 | 101): number[] {
+export function resnetStageChannels(depth: 18 | 34 | 50 | 101, width = 64): number[] {
   const e = LAYOUT[depth]!.bottleneck ? 4 : 1;
-  return [64, 128, 256, 512].map((c) => c * e);
+  return [1, 2, 4, 8].map((c) => c * width * e);
 }
 
 /**
  * Builds the ResNet trunk on `x` (layer names = torchvision keys, no prefix) and returns [C2, C3, C4, C5].
  * @internal
  */
-export function resnetTrunk(x: SymbolicTensor, depth: 18 | 34 | 50 | 101): SymbolicTensor[] {
+export function resnetTrunk(x: SymbolicTensor, depth: 18 | 34 | 50 | 101, width = 64): SymbolicTensor[] {
   const { blocks, bottleneck } = LAYOUT[depth]!;
-  x = relu(bn(conv(x, { filters: 64, kernel: 7, stride: 2, pad: 3, bias: false, name: 'conv1', init: heInit() }), 'bn1'));
+  x = relu(bn(conv(x, { filters: width, kernel: 7, stride: 2, pad: 3, bias: false, name: 'conv1', init: heInit() }), 'bn1'));
   // max-pool 3×3 s2 p1: zero padding is exact after a ReLU
   x = ap(tfl.layers.zeroPadding2d({ padding: 1 }), x);
   x = ap(tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid' }), x);
   const outs: SymbolicTensor[] = [];
-  let inC = 64;
+  let inC = width;
   for (let s = 0; s < 4; s++) {
-    const planes = 64 * 2 ** s;
+    const planes = width * 2 ** s;
     const outC = bottleneck ? planes * 4 : planes;
     for (let b = 0; b < blocks[s]!; b++) {
       const stride = b === 0 && s > 0 ? 2 : 1;
@@ -93,7 +95,8 @@ export function resnetBackbone(options: ResnetBackboneOptions = {}): tfl.LayersM
   checkKeys('resnetBackbone', options, KEYS);
   const depth = enumOption('depth', options.depth ?? 50, [18, 34, 50, 101] as const);
   const inC = intOption('inChannels', options.inChannels ?? 3);
+  const width = intOption('width', options.width ?? 64);
   const { input, x } = checkedInput('resnetBackbone', inC, 32);
-  const outs = resnetTrunk(x, depth);
+  const outs = resnetTrunk(x, depth, width);
   return tfl.model({ inputs: input, outputs: outs, name: options.name ?? `resnet${depth}` });
 }

@@ -5,3 +5,4 @@ export * from './reflection_padding2d.js';
 export * from './spectral_normalization.js';
 export * from './bilinear_upsample2d.js';
 export * from './input_check.js';
+export * from './exclusive_avg_pool2d.js';
