@@ -1,0 +1,107 @@
+"""PyTorch reference networks re-stated from the pix2pix / CycleGAN code
+(Isola et al., Zhu et al.) with the same module paths, so state_dict keys
+match what segaware's builders map. Used by scripts/gen_model_fixtures.py and
+bench/models_torch.py.
+"""
+import torch
+import torch.nn as nn
+
+
+class UnetBlock(nn.Module):
+    """pix2pix UnetSkipConnectionBlock (batch norm => convs without bias).
+
+    The LeakyReLU is in place, as in the reference, so the skip branch carries LeakyReLU(x).
+    """
+
+    def __init__(self, outer_nc, inner_nc, input_nc=None, sub=None, outermost=False, innermost=False, dropout=False):
+        super().__init__()
+        self.outermost = outermost
+        input_nc = input_nc or outer_nc
+        downconv = nn.Conv2d(input_nc, inner_nc, 4, 2, 1, bias=False)
+        downrelu, uprelu = nn.LeakyReLU(0.2, True), nn.ReLU(True)
+        downnorm, upnorm = nn.BatchNorm2d(inner_nc), nn.BatchNorm2d(outer_nc)
+        if outermost:
+            up = [uprelu, nn.ConvTranspose2d(inner_nc * 2, outer_nc, 4, 2, 1), nn.Tanh()]
+            layers = [downconv, sub] + up
+        elif innermost:
+            layers = [downrelu, downconv, uprelu, nn.ConvTranspose2d(inner_nc, outer_nc, 4, 2, 1, bias=False), upnorm]
+        else:
+            layers = [downrelu, downconv, downnorm, sub, uprelu, nn.ConvTranspose2d(inner_nc * 2, outer_nc, 4, 2, 1, bias=False), upnorm]
+            if dropout:
+                layers.append(nn.Dropout(0.5))
+        self.model = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.model(x) if self.outermost else torch.cat([x, self.model(x)], 1)
+
+
+class UnetGenerator(nn.Module):
+    def __init__(self, input_nc, output_nc, num_downs, ngf, dropout=True):
+        super().__init__()
+        b = UnetBlock(ngf * 8, ngf * 8, innermost=True)
+        for _ in range(num_downs - 5):
+            b = UnetBlock(ngf * 8, ngf * 8, sub=b, dropout=dropout)
+        b = UnetBlock(ngf * 4, ngf * 8, sub=b)
+        b = UnetBlock(ngf * 2, ngf * 4, sub=b)
+        b = UnetBlock(ngf, ngf * 2, sub=b)
+        self.model = UnetBlock(output_nc, ngf, input_nc=input_nc, sub=b, outermost=True)
+
+    def forward(self, x):
+        return self.model(x)
+
+
+class NLayerDiscriminator(nn.Module):
+    def __init__(self, input_nc, ndf=64, n_layers=3):
+        super().__init__()
+        seq = [nn.Conv2d(input_nc, ndf, 4, 2, 1), nn.LeakyReLU(0.2, True)]
+        mult = 1
+        for n in range(1, n_layers):
+            prev, mult = mult, min(2 ** n, 8)
+            seq += [nn.Conv2d(ndf * prev, ndf * mult, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * mult), nn.LeakyReLU(0.2, True)]
+        prev, mult = mult, min(2 ** n_layers, 8)
+        seq += [nn.Conv2d(ndf * prev, ndf * mult, 4, 1, 1, bias=False), nn.BatchNorm2d(ndf * mult), nn.LeakyReLU(0.2, True)]
+        seq += [nn.Conv2d(ndf * mult, 1, 4, 1, 1)]
+        self.model = nn.Sequential(*seq)
+
+    def forward(self, x):
+        return self.model(x)
+
+
+class ResnetBlock(nn.Module):
+    def __init__(self, dim, padding, norm, bias):
+        super().__init__()
+        blk = []
+        for k in range(2):
+            p = 0
+            if padding == 'reflect':
+                blk.append(nn.ReflectionPad2d(1))
+            else:
+                p = 1
+            blk += [nn.Conv2d(dim, dim, 3, padding=p, bias=bias), norm(dim)]
+            if k == 0:
+                blk.append(nn.ReLU(True))
+        self.conv_block = nn.Sequential(*blk)
+
+    def forward(self, x):
+        return x + self.conv_block(x)
+
+
+class ResnetGenerator(nn.Module):
+    def __init__(self, input_nc, output_nc, ngf, n_blocks, norm='instance', padding='reflect'):
+        super().__init__()
+        normf = (lambda c: nn.InstanceNorm2d(c, affine=False, track_running_stats=False)) if norm == 'instance' else nn.BatchNorm2d
+        bias = norm == 'instance'
+        m = [nn.ReflectionPad2d(3), nn.Conv2d(input_nc, ngf, 7, bias=bias), normf(ngf), nn.ReLU(True)]
+        for i in range(2):
+            mult = 2 ** i
+            m += [nn.Conv2d(ngf * mult, ngf * mult * 2, 3, 2, 1, bias=bias), normf(ngf * mult * 2), nn.ReLU(True)]
+        for _ in range(n_blocks):
+            m.append(ResnetBlock(ngf * 4, padding, normf, bias))
+        for i in range(2):
+            mult = 2 ** (2 - i)
+            m += [nn.ConvTranspose2d(ngf * mult, ngf * mult // 2, 3, 2, 1, output_padding=1, bias=bias), normf(ngf * mult // 2), nn.ReLU(True)]
+        m += [nn.ReflectionPad2d(3), nn.Conv2d(ngf, output_nc, 7), nn.Tanh()]
+        self.model = nn.Sequential(*m)
+
+    def forward(self, x):
+        return self.model(x)
