@@ -24,9 +24,22 @@ async function main(): Promise<void> {
   const b = tf.randomUniform([1, 256, 256, 3], -1, 1);
   const gVars = vars(g);
   const dVars = vars(d);
+  // One G forward per step as in PyTorch (where the D update reuses `fake.detach()`): the G update runs
+  // first here (against D before its update), then D trains on the kept fake. Same work as the reference.
   const step = () => {
-    const fake = g.apply(a, { training: true }) as Tensor; // as PyTorch: one G forward, detached for D
-    const fakeConst = tf.tidy(() => tf.clone(fake));
+    let fake: Tensor | null = null;
+    const { value: lossG, grads: gradsG } = tf.variableGrads(
+      () =>
+        tf.tidy(() => {
+          const f = g.apply(a, { training: true }) as Tensor;
+          fake = tf.keep(f);
+          const pf = d.apply(tf.concat([a, f], -1), { training: true }) as Tensor;
+          return tf.add(tf.mean(tf.square(tf.sub(pf, 1))), tf.mul(100, tf.mean(tf.abs(tf.sub(f, b))))) as tf.Scalar;
+        }),
+      gVars,
+    );
+    optG.applyGradients(gradsG as unknown as tf.NamedTensorMap as never);
+    const fakeConst = fake!;
     const lossD = optD.minimize(
       () =>
         tf.tidy(() => {
@@ -37,20 +50,9 @@ async function main(): Promise<void> {
       true,
       dVars,
     )!;
-    tf.dispose([fake, fakeConst]);
-    const lossG = optG.minimize(
-      () =>
-        tf.tidy(() => {
-          const f = g.apply(a, { training: true }) as Tensor;
-          const pf = d.apply(tf.concat([a, f], -1), { training: true }) as Tensor;
-          return tf.add(tf.mean(tf.square(tf.sub(pf, 1))), tf.mul(100, tf.mean(tf.abs(tf.sub(f, b))))) as tf.Scalar;
-        }),
-      true,
-      gVars,
-    )!;
     lossD.dataSync();
     lossG.dataSync();
-    tf.dispose([lossD, lossG]);
+    tf.dispose([lossD, lossG, fakeConst, gradsG as never]);
   };
   const pixMs = await bestMs(step, 2);
   g.dispose();
