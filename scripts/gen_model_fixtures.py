@@ -120,17 +120,18 @@ for name, conv in [
 
 
 # ---------------------------------------------------------------- pix2pix / CycleGAN networks (scripts/torch_reference_nets.py)
-def perturb_biases(m):
+def perturb_biases(m, fan_scaled=False):
+    """Random conv weights (N(0, 0.3), or N(0, 1/fan) to keep a deep eval-mode net out of tanh saturation) and biases."""
     with torch.no_grad():
         for mod in m.modules():
             if isinstance(mod, (nn.Conv2d, nn.ConvTranspose2d)):
-                nn.init.normal_(mod.weight, 0, 0.3)
+                nn.init.normal_(mod.weight, 0, 1.0 / math.sqrt(mod.weight[0].numel()) if fan_scaled else 0.3)
                 if mod.bias is not None:
                     mod.bias.uniform_(-0.2, 0.2)
 
 
 net = UnetGenerator(3, 2, 5, 4)
-perturb_biases(net)
+perturb_biases(net, fan_scaled=True)
 randomize_bn(net)
 net.eval()
 x = torch.randn(2, 3, 32, 32)
@@ -143,13 +144,27 @@ net.eval()
 x = torch.randn(1, 6, 32, 40)
 dump('patchgan', net.state_dict(), x, net(x))
 
+net = NLayerDiscriminator(6, 4, 3)
+perturb_biases(net)
+randomize_bn(net)
+for i, mod in enumerate(net.model):
+    if isinstance(mod, nn.Conv2d):
+        net.model[i] = nn.utils.spectral_norm(mod)
+state = {k: v.clone() for k, v in net.state_dict().items()}
+x = torch.randn(2, 6, 32, 32)
+net.eval()
+y_eval = net(x)
+net.train()
+y_train = net(x)  # one power iteration per conv, batch statistics in BN
+dump('patchgan_sn', state, x, [y_eval, y_train])
+
 net = ResnetGenerator(3, 3, 4, 2, 'instance', 'reflect')
 perturb_biases(net)
 x = torch.randn(1, 3, 16, 20)
 dump('resnet_generator', net.state_dict(), x, net(x))
 
 net = ResnetGenerator(3, 2, 4, 1, 'batch', 'zero')
-perturb_biases(net)
+perturb_biases(net, fan_scaled=True)
 randomize_bn(net)
 net.eval()
 x = torch.randn(2, 3, 12, 16)

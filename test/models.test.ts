@@ -9,7 +9,12 @@ import {
   resnetGenerator,
   saveTorchWeights,
   torchWeightMap,
+  fpnSegmenter,
+  multiScaleDiscriminator,
+  snPatchGanDiscriminator,
+  unet,
   unetGenerator,
+  unitTranslator,
 } from '../src/models/builders.js';
 import { parseSafetensors } from '../src/models/safetensors.js';
 import { MismatchError } from '../src/errors.js';
@@ -38,6 +43,15 @@ describe('output equality with PyTorch (same weights, eval mode)', () => {
   });
   it('NLayer PatchGAN (ndf 4, 6 channels, batch norm), 32×40 → 2×3', async () => {
     await compare(patchGanDiscriminator({ ndf: 4 }), 'patchgan');
+  });
+  it('NLayer PatchGAN with spectral norm on every conv: inference and one training call', async () => {
+    const d = patchGanDiscriminator({ ndf: 4, spectralNorm: true });
+    await compare(d, 'patchgan_sn');
+    const f = fx('patchgan_sn');
+    const x = tf.tensor(f.input.data, f.input.shape);
+    const y = d.apply(x, { training: true }) as Tensor;
+    expectClose(y, f.outputs[1]!.data, 1e-4, 'training-mode output (power iteration + batch statistics)');
+    tf.dispose([x, y]);
   });
   it('CycleGAN ResNet generator (ngf 4, 2 blocks, instance norm, reflect)', async () => {
     await compare(resnetGenerator({ ngf: 4, nBlocks: 2 }), 'resnet_generator');
@@ -119,7 +133,10 @@ describe('bad input', () => {
     const d = patchGanDiscriminator({ ndf: 2 });
     const z = tf.zeros([1, 16, 16, 6]);
     expect(() => d.apply(z)).toThrow(/at least 24/);
-    tf.dispose([x, y, z]);
+    const seg = fpnSegmenter({ depth: 18, backboneWidth: 2, fpnChannels: 4, headChannels: 4, groups: 2, numClasses: 2 });
+    const w = tf.zeros([1, 48, 64, 3]);
+    expect(() => seg.apply(w)).toThrow(/invalid fpnSegmenter input: expected height and width multiples of 32, received "48×64"/);
+    tf.dispose([x, y, z, w]);
   });
   it('unknown option values and keys', () => {
     expect(() => unetGenerator({ norm: 'layer' as never })).toThrow(/invalid norm: expected one of "batch", "instance", "none", received "layer"/);
@@ -127,5 +144,10 @@ describe('bad input', () => {
     expect(() => patchGanDiscriminator({ variant: 'global' as never })).toThrow(/variant/);
     expect(() => unetGenerator({ numDowns: 3 })).toThrow(/numDowns/);
     expect(() => resnetGenerator({ nBlock: 6 } as never)).toThrow(/nBlock/);
+    expect(() => unet({ activation: 'sigmoid' as never })).toThrow(/activation/);
+    expect(() => multiScaleDiscriminator({ padding: 'replicate' as never })).toThrow(/padding/);
+    expect(() => snPatchGanDiscriminator({ kernelSize: 4 })).toThrow(/odd/);
+    expect(() => fpnSegmenter({ depth: 152 as never })).toThrow(/depth/);
+    expect(() => unitTranslator({ nShared: 5, nRes: 4 })).toThrow(/nShared/);
   });
 });

@@ -54,7 +54,7 @@ export class InputCheck extends tfl.layers.Layer {
     if (h! % this.multiple !== 0 || w! % this.multiple !== 0 || h! < this.minSize || w! < this.minSize) {
       throw new InvalidArgumentError(
         `${this.model} input`,
-        `height and width multiples of ${this.multiple}` + (this.minSize > 1 ? ` and at least ${this.minSize}` : ''),
+        `height and width multiples of ${this.multiple}` + (this.minSize > this.multiple ? ` and at least ${this.minSize}` : ''),
         `${h}×${w}`,
         `the network's total stride is ${this.multiple}; pad or resize to e.g. ${Math.max(this.minSize, Math.ceil(h! / this.multiple) * this.multiple)}×${Math.max(this.minSize, Math.ceil(w! / this.multiple) * this.multiple)}`,
       );
