@@ -128,7 +128,8 @@ describe('SpectralNormalization', () => {
   it('gradient flows through σ (finite differences on the kernel) and training does not leak', async () => {
     const sn = new SpectralNormalization({ layer: tfl.layers.conv2d({ filters: 2, kernelSize: 2, padding: 'valid', useBias: false }) });
     const x = tf.randomNormal([1, 3, 3, 2], 0, 1, 'float32', 9);
-    sn.apply(x); // build
+    // converge u, v first so σ is the top singular value (random u, v can make uᵀWv ≈ 0 and W/σ ill-conditioned)
+    for (let i = 0; i < 30; i++) tf.dispose(sn.apply(x, { training: true }) as Tensor);
     const kernel = sn.weights[0]!;
     const k0 = kernel.read().clone();
     const f = (k: Tensor) => {
