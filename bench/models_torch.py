@@ -11,12 +11,10 @@ import sys
 import time
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
-import torchvision
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'scripts'))
-from torch_reference_nets import NLayerDiscriminator, UnetGenerator  # noqa: E402
+from torch_reference_nets import NLayerDiscriminator, PanopticFpnSemSeg, UnetGenerator  # noqa: E402
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
 torch.manual_seed(0)
@@ -55,42 +53,7 @@ def pix2pix_step():
     opt_g.step()
 
 
-class FpnSeg(nn.Module):
-    """Panoptic FPN semantic branch on torchvision ResNet-50 (same layout as segaware's fpnSegmenter)."""
-
-    def __init__(self, k=19):
-        super().__init__()
-        r = torchvision.models.resnet50()
-        self.stem = nn.Sequential(r.conv1, r.bn1, r.relu, r.maxpool)
-        self.layers = nn.ModuleList([r.layer1, r.layer2, r.layer3, r.layer4])
-        self.lat = nn.ModuleList([nn.Conv2d(c, 256, 1) for c in (256, 512, 1024, 2048)])
-        self.out = nn.ModuleList([nn.Conv2d(256, 256, 3, padding=1) for _ in range(4)])
-        self.heads = nn.ModuleList()
-        for i in range(4):
-            ops = []
-            for _ in range(max(1, i)):
-                ops += [nn.Conv2d(256 if not ops else 128, 128, 3, padding=1, bias=False), nn.GroupNorm(32, 128), nn.ReLU()]
-                if i > 0:
-                    ops.append(nn.Upsample(scale_factor=2, mode='bilinear', align_corners=False))
-            self.heads.append(nn.Sequential(*ops))
-        self.pred = nn.Conv2d(128, k, 1)
-
-    def forward(self, x):
-        h = self.stem(x)
-        cs = []
-        for layer in self.layers:
-            h = layer(h)
-            cs.append(h)
-        prev = self.lat[3](cs[3])
-        ps = [None, None, None, self.out[3](prev)]
-        for i in (2, 1, 0):
-            prev = self.lat[i](cs[i]) + F.interpolate(prev, scale_factor=2, mode='nearest')
-            ps[i] = self.out[i](prev)
-        y = sum(self.heads[i](ps[i]) for i in range(4))
-        return F.interpolate(self.pred(y), scale_factor=4, mode='bilinear', align_corners=False)
-
-
-fpn = FpnSeg().eval()
+fpn = PanopticFpnSemSeg(depth=50, num_classes=19).eval()
 xf = torch.rand(1, 3, 512, 1024)
 
 

@@ -26,7 +26,7 @@ import torchvision
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from torch_reference_nets import NLayerDiscriminator, ResnetGenerator, UnetGenerator
+from torch_reference_nets import NLayerDiscriminator, PanopticFpnSemSeg, ResnetGenerator, UnetGenerator
 
 torch.manual_seed(0)
 np.random.seed(0)
@@ -214,3 +214,12 @@ with torch.no_grad():
     c4 = r18.layer3(c3)
     c5 = r18.layer4(c4)
 dump('resnet18', None, x, [c2, c3, c4, c5])
+
+# ---------------------------------------------------------------- Panoptic FPN semantic branch on ResNet-18 (formula weights)
+fpn = PanopticFpnSemSeg(depth=18, num_classes=3, fpn_ch=16, head_ch=8, groups=4)
+sd = fpn.state_dict()
+fpn.load_state_dict({k: (formula_tensor(k, list(v.shape)) if v.dtype != torch.int64 else v) for k, v in sd.items()})
+fpn.eval()
+with torch.no_grad():
+    y = fpn(x)
+dump('fpn_r18', None, x, y, {'keys': [k for k in sd.keys() if not k.endswith('num_batches_tracked')]})

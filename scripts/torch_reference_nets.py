@@ -105,3 +105,58 @@ class ResnetGenerator(nn.Module):
 
     def forward(self, x):
         return self.model(x)
+
+
+class ConvGnRelu(nn.Conv2d):
+    """detectron2-style Conv2d carrying its norm (`<name>.norm`), then ReLU."""
+
+    def __init__(self, cin, cout, groups):
+        super().__init__(cin, cout, 3, padding=1, bias=False)
+        self.norm = nn.GroupNorm(groups, cout)
+
+    def forward(self, x):
+        return torch.relu(self.norm(super().forward(x)))
+
+
+class SemSegHead(nn.Module):
+    def __init__(self, fpn_ch, head_ch, groups, num_classes):
+        super().__init__()
+        self.scale_heads = nn.ModuleList()
+        for i in range(4):
+            ops = []
+            for k in range(max(1, i)):
+                ops.append(ConvGnRelu(fpn_ch if k == 0 else head_ch, head_ch, groups))
+                if i > 0:
+                    ops.append(nn.Upsample(scale_factor=2, mode='bilinear', align_corners=False))
+            self.scale_heads.append(nn.Sequential(*ops))
+        self.predictor = nn.Conv2d(head_ch, num_classes, 1)
+
+
+class PanopticFpnSemSeg(nn.Module):
+    """Panoptic FPN semantic branch on a torchvision ResNet, module names as segaware's fpnSegmenter."""
+
+    def __init__(self, depth=50, num_classes=19, fpn_ch=256, head_ch=128, groups=32):
+        super().__init__()
+        import torchvision
+        r = getattr(torchvision.models, 'resnet%d' % depth)()
+        self.conv1, self.bn1, self.relu, self.maxpool = r.conv1, r.bn1, r.relu, r.maxpool
+        self.layer1, self.layer2, self.layer3, self.layer4 = r.layer1, r.layer2, r.layer3, r.layer4
+        chans = [256, 512, 1024, 2048] if depth >= 50 else [64, 128, 256, 512]
+        for lvl, c in zip(range(2, 6), chans):
+            setattr(self, 'fpn_lateral%d' % lvl, nn.Conv2d(c, fpn_ch, 1))
+            setattr(self, 'fpn_output%d' % lvl, nn.Conv2d(fpn_ch, fpn_ch, 3, padding=1))
+        self.sem_seg_head = SemSegHead(fpn_ch, head_ch, groups, num_classes)
+
+    def forward(self, x):
+        h = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        cs = []
+        for layer in (self.layer1, self.layer2, self.layer3, self.layer4):
+            h = layer(h)
+            cs.append(h)
+        prev = self.fpn_lateral5(cs[3])
+        ps = [None, None, None, self.fpn_output5(prev)]
+        for i in (2, 1, 0):
+            prev = getattr(self, 'fpn_lateral%d' % (i + 2))(cs[i]) + nn.functional.interpolate(prev, scale_factor=2, mode='nearest')
+            ps[i] = getattr(self, 'fpn_output%d' % (i + 2))(prev)
+        y = sum(self.sem_seg_head.scale_heads[i](ps[i]) for i in range(4))
+        return nn.functional.interpolate(self.sem_seg_head.predictor(y), scale_factor=4, mode='bilinear', align_corners=False)

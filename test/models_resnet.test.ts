@@ -28,6 +28,7 @@ const formulaInput = (shape: number[]) => {
 
 interface Fx {
   outputs: { shape: number[]; data: number[] }[];
+  keys?: string[];
 }
 
 describe('resnetBackbone', () => {
@@ -63,6 +64,19 @@ describe('resnetBackbone', () => {
 });
 
 describe('fpnSegmenter', () => {
+  it('equals the PyTorch Panoptic FPN semantic branch (ResNet-18, FPN 16, head 8, GN(4)) with the same weights', () => {
+    const f = loadFixture<Fx>('models/fpn_r18.json');
+    const seg = fpnSegmenter({ depth: 18, numClasses: 3, fpnChannels: 16, headChannels: 8, groups: 4 });
+    const entries = torchWeightMap(seg);
+    expect(entries.map((e) => e.key).sort()).toEqual([...f.keys!].sort()); // same module names as the torch twin
+    loadTorchStateDict(seg, new Map(entries.map((e) => [e.key, formulaTensor(e.key, e.torchShape)])));
+    const x = formulaInput([1, 32, 32, 3]);
+    const y = seg.predict(x) as Tensor;
+    expect(y.shape).toEqual([1, 32, 32, 3]);
+    expectClose(y, f.outputs[0]!.data, 1e-4);
+    tf.dispose([x, y]);
+  });
+
   it('logits at input resolution; a torchvision backbone state_dict initialises it', () => {
     const seg = fpnSegmenter({ depth: 18, numClasses: 5, fpnChannels: 32, headChannels: 16, groups: 8 });
     const backbone = resnetBackbone({ depth: 18 });
