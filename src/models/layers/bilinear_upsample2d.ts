@@ -7,7 +7,13 @@ import { tf, tfl } from '../../tf.js';
 import type { Tensor } from '../../tf.js';
 import { InvalidArgumentError } from '../../errors.js';
 
-/** `[n·s, n]` matrix of torch's align_corners=False linear interpolation. */
+/**
+ * `[n·s, n]` row-major matrix `A` of torch's align_corners=False linear
+ * interpolation: source coordinate `max((o + 0.5)/s − 0.5, 0)`, clamped at the edge.
+ *
+ * @example
+ * interpolationMatrix(2, 2); // rows [1,0], [0.75,0.25], [0.25,0.75], [0,1]
+ */
 export function interpolationMatrix(n: number, s: number): Float32Array {
   const m = new Float32Array(n * s * n);
   for (let o = 0; o < n * s; o++) {
@@ -21,7 +27,13 @@ export function interpolationMatrix(n: number, s: number): Float32Array {
   return m;
 }
 
-/** Bilinear ×`scale` resize of `[N,H,W,C]` (torch align_corners=False), differentiable. */
+/**
+ * Bilinear ×`scale` resize of `[N,H,W,C]` (torch align_corners=False):
+ * `Y = A_H · X · A_Wᵀ` per image and channel; differentiable on every backend.
+ *
+ * @example
+ * bilinearUpsample(tf.zeros([1, 8, 8, 19]), 4); // [1, 32, 32, 19]
+ */
 export function bilinearUpsample(x: Tensor, scale: number): Tensor {
   return tf.tidy(() => {
     const [n, h, w, c] = x.shape as [number, number, number, number];

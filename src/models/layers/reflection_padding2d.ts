@@ -13,7 +13,13 @@ export interface ReflectionPadding2DArgs {
   name?: string;
 }
 
-/** Reflects `x` along `axis` by `before`/`after` entries (edge not repeated). */
+/**
+ * Reflects `x` along `axis` by `before`/`after` entries (edge not repeated),
+ * differentiable (slice + reverse + concat).
+ *
+ * @example
+ * reflectPad(tf.tensor1d([1, 2, 3]), 0, 2, 1); // [3, 2, 1, 2, 3, 2]
+ */
 export function reflectPad(x: Tensor, axis: number, before: number, after: number): Tensor {
   if (before === 0 && after === 0) return x;
   const n = x.shape[axis]!;
