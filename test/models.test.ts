@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tf, tfl } from '../src/tf.js';
 import type { Tensor } from '../src/tf.js';
@@ -17,7 +19,7 @@ import {
   unitTranslator,
 } from '../src/models/builders.js';
 import { parseSafetensors } from '../src/models/safetensors.js';
-import { MismatchError } from '../src/errors.js';
+import { MismatchError, NotFoundError } from '../src/errors.js';
 import { expectClose, fixturePath, loadFixture } from './helpers/index.js';
 
 interface Fx {
@@ -96,6 +98,21 @@ describe('PyTorch weight interchange', () => {
     const a = g.predict(x) as Tensor;
     const b = g2.predict(x) as Tensor;
     expectClose(b, Array.from(a.dataSync()), 1e-6);
+    tf.dispose([x, a, b]);
+  });
+  it('saveTorchWeights / loadTorchWeights with file paths; a missing file is a NotFoundError', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segaware-'));
+    const d = patchGanDiscriminator({ ndf: 2, nLayers: 1 });
+    await saveTorchWeights(d, join(dir, 'd.safetensors'));
+    const d2 = patchGanDiscriminator({ ndf: 2, nLayers: 1 });
+    const keys = await loadTorchWeights(d2, join(dir, 'd.safetensors'));
+    expect(keys).toContain('model.3.running_var');
+    const x = tf.randomNormal([1, 8, 8, 6], 0, 1, 'float32', 3);
+    const a = d.predict(x) as Tensor;
+    const b = d2.predict(x) as Tensor;
+    expectClose(b, Array.from(a.dataSync()), 1e-6);
+    await expect(loadTorchWeights(d2, join(dir, 'nope.safetensors'))).rejects.toThrow(NotFoundError);
+    rmSync(dir, { recursive: true, force: true });
     tf.dispose([x, a, b]);
   });
   it('every key of the torch fixtures maps to a model weight (names match the reference code)', () => {

@@ -192,5 +192,8 @@ describe('each builder trains 3 steps on wasm without leaks and round-trips save
     expect(() => unit.translate(a, 'c' as never)).toThrow(/"a" or "b"/);
     for (const m of [unit.encoderA, unit.decoderB]) await expectSameAfterReload(m, m === unit.encoderA ? a : unit.encode(a, 'a'));
     tf.dispose([a, b, t]);
+    const before = tf.memory().numTensors;
+    unit.dispose();
+    expect(tf.memory().numTensors).toBeLessThan(before);
   });
 });
