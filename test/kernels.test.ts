@@ -66,6 +66,37 @@ describe.each(['wasm', 'cpu'])('training kernels on %s equal the stock cpu kerne
     tf.dispose([x, f, y, dy]);
   });
 
+  it.each([
+    [false, false, [1, 5, 7], [1, 7, 3]],
+    [true, false, [1, 7, 5], [1, 7, 3]],
+    [false, true, [1, 5, 7], [1, 3, 7]],
+    [true, true, [4, 7, 5], [4, 3, 7]],
+    [false, false, [6, 5, 7], [6, 7, 4]],
+    [true, false, [3, 6, 4], [1, 6, 2]], // broadcast batch
+  ] as const)('BatchMatMul transposeA=%s transposeB=%s %j·%j', async (ta, tb, sa, sb) => {
+    await tf.setBackend(backend);
+    const a = tf.randomNormal(sa as unknown as number[], 0, 1, 'float32', 7);
+    const b = tf.randomNormal(sb as unknown as number[], 0, 1, 'float32', 8);
+    const attrs = { transposeA: ta, transposeB: tb };
+    const got = tf.engine().runKernel('BatchMatMul', { a, b }, attrs as never) as tf.Tensor;
+    const ref = stockCpu('BatchMatMul', { a, b }, attrs);
+    expect(maxRelativeError(got.dataSync(), ref)).toBeLessThanOrEqual(1e-5);
+    tf.dispose([a, b, got]);
+  });
+
+  it('_FusedMatMul with bias and relu, transposed operand', async () => {
+    await tf.setBackend(backend);
+    // kernels receive rank-3 operands (the matMul op reshapes)
+    const a = tf.randomNormal([1, 6, 4], 0, 1, 'float32', 9);
+    const b = tf.randomNormal([1, 5, 6], 0, 1, 'float32', 10);
+    const bias = tf.randomNormal([5], 0, 1, 'float32', 11);
+    const attrs = { transposeA: true, transposeB: true, activation: 'relu', leakyreluAlpha: 0.2 };
+    const got = tf.engine().runKernel('_FusedMatMul', { a, b, bias }, attrs as never) as tf.Tensor;
+    const ref = stockCpu('_FusedMatMul', { a, b, bias }, attrs);
+    expect(maxRelativeError(got.dataSync(), ref)).toBeLessThanOrEqual(1e-5);
+    tf.dispose([a, b, bias, got]);
+  });
+
   it('NCHW data format matches NHWC', async () => {
     await tf.setBackend(backend);
     const x = tf.randomNormal([2, 3, 9, 8], 0, 1, 'float32', 4); // NCHW

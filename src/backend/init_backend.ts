@@ -2,6 +2,7 @@
  * Backend selection: the fastest TensorFlow.js backend this machine can run,
  * with the reason every faster one was skipped.
  */
+import { createRequire } from 'node:module';
 import { tf } from '../tf.js';
 import { BackendError, InvalidArgumentError } from '../errors.js';
 import { registerTrainingKernels, type TrainingKernelsReport } from './kernels/register.js';
@@ -47,9 +48,14 @@ async function optionalImport(specifier: string): Promise<unknown> {
   return import(/* @vite-ignore */ specifier);
 }
 
-function missing(err: unknown): boolean {
-  const code = (err as { code?: string })?.code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+/** Whether an optional package can be resolved from segaware's location. */
+function installed(specifier: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(specifier);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -81,10 +87,11 @@ async function trySetBackend(name: string): Promise<boolean> {
 
 async function attemptNode(pkg: string, threads?: number): Promise<Attempt> {
   if (threads !== undefined) process.env.TF_NUM_INTRAOP_THREADS = String(threads);
+  if (!installed(pkg)) return { ok: false, reason: `${pkg} is not installed` };
   try {
     await optionalImport(pkg);
   } catch (err) {
-    return { ok: false, reason: missing(err) ? `${pkg} is not installed` : `${pkg} failed to load: ${(err as Error).message}` };
+    return { ok: false, reason: `${pkg} failed to load: ${(err as Error).message}` };
   }
   return (await trySetBackend('tensorflow')) ? { ok: true, tfBackend: 'tensorflow' } : { ok: false, reason: `${pkg} loaded but its backend did not start` };
 }
@@ -93,10 +100,11 @@ async function attemptWebgpu(): Promise<Attempt> {
   const g = globalThis as unknown as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } };
   if (!g.navigator?.gpu) {
     let dawn: { create?: (o: string[]) => unknown; globals?: object };
+    if (!installed('webgpu')) return { ok: false, reason: "no navigator.gpu and the 'webgpu' package is not installed" };
     try {
       dawn = (await optionalImport('webgpu')) as typeof dawn;
     } catch (err) {
-      return { ok: false, reason: missing(err) ? "no navigator.gpu and the 'webgpu' package is not installed" : `'webgpu' failed to load: ${(err as Error).message}` };
+      return { ok: false, reason: `'webgpu' failed to load: ${(err as Error).message}` };
     }
     if (!dawn.create) return { ok: false, reason: "the 'webgpu' package has no create()" };
     Object.assign(globalThis, dawn.globals ?? {});
@@ -111,10 +119,11 @@ async function attemptWebgpu(): Promise<Attempt> {
     adapter = null;
   }
   if (!adapter) return { ok: false, reason: 'no WebGPU adapter on this machine' };
+  if (!installed('@tensorflow/tfjs-backend-webgpu')) return { ok: false, reason: '@tensorflow/tfjs-backend-webgpu is not installed' };
   try {
     await optionalImport('@tensorflow/tfjs-backend-webgpu');
   } catch (err) {
-    return { ok: false, reason: missing(err) ? '@tensorflow/tfjs-backend-webgpu is not installed' : `tfjs-backend-webgpu failed to load: ${(err as Error).message}` };
+    return { ok: false, reason: `tfjs-backend-webgpu failed to load: ${(err as Error).message}` };
   }
   return (await trySetBackend('webgpu')) ? { ok: true, tfBackend: 'webgpu' } : { ok: false, reason: 'the webgpu backend did not start' };
 }

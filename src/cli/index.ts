@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The `segaware` command line. Subcommands live in their own modules and
  * register themselves on the program: `eval` (metrics), `data` (synthesis and

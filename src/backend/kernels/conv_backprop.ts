@@ -23,6 +23,7 @@
 import { tf } from '../../tf.js';
 import type { TensorInfo } from '../../tf.js';
 import { KernelContext, withContext } from './kernel_context.js';
+import { SMALL_PATCH, filterGradIm2col, inputGradCol2im } from './conv_im2col.js';
 
 type Pad = 'valid' | 'same' | number | number[][];
 
@@ -70,21 +71,22 @@ function axisPhases(kernel: number, stride: number, padBefore: number): AxisPhas
   return phases;
 }
 
-/** Gathers W[taps_h, taps_w, :, :] (then swaps in/out channels) into a new filter. */
+/**
+ * Gathers W[taps_h, taps_w, :, :] of the channel-swapped filter into a new
+ * filter. `host` holds the filter's values, read from the backend once per
+ * kernel call (filters are small next to activations).
+ */
 function subFilter(
   ctx: KernelContext,
   filterT: TensorInfo, // [kh, kw, cout, cin] (already channel-swapped)
+  host: () => Float32Array,
   tapsH: number[],
   tapsW: number[],
 ): TensorInfo {
   const [kh, kw, co, ci] = filterT.shape as [number, number, number, number];
-  const full = tapsH.length === kh && tapsW.length === kw;
-  const isReversed = (t: number[], k: number) => t.every((v, j) => v === k - 1 - j);
-  if (full && isReversed(tapsH, kh) && isReversed(tapsW, kw)) {
-    return ctx.reverse(filterT, [0, 1]);
-  }
-  // Small gather on the host: filters are tiny next to activations.
-  const src = ctx.backend.readSync(filterT.dataId) as Float32Array;
+  const isReversed = (t: number[], k: number) => t.length === k && t.every((v, j) => v === k - 1 - j);
+  if (isReversed(tapsH, kh) && isReversed(tapsW, kw)) return ctx.reverse(filterT, [0, 1]);
+  const src = host();
   const block = co * ci;
   const out = new Float32Array(tapsH.length * tapsW.length * block);
   let o = 0;
@@ -128,7 +130,15 @@ export function conv2dBackpropInputViaForward(
       'channelsLast',
     );
     const [, oh, ow] = dy.shape as [number, number, number, number];
+    const co = inputs.filter.shape[3]!;
+    if (kh * kw * ci <= SMALL_PATCH) {
+      const geometry = { n, h, w, ci, co, kh, kw, oh, ow, sh, sw, top: info.padInfo.top, left: info.padInfo.left };
+      const dx = inputGradCol2im(ctx, dy, inputs.filter, geometry);
+      return nchw ? ctx.transpose(dx, NHWC_TO_NCHW) : dx;
+    }
     const filterT = ctx.transpose(inputs.filter, [0, 1, 3, 2]); // [kh, kw, co, ci]
+    let hostFilter: Float32Array | null = null;
+    const host = () => (hostFilter ??= ctx.backend.readSync(filterT.dataId) as Float32Array);
     const phasesH = axisPhases(kh, sh, info.padInfo.top);
     const phasesW = axisPhases(kw, sw, info.padInfo.left);
     const qh = Math.ceil(h / sh);
@@ -141,7 +151,7 @@ export function conv2dBackpropInputViaForward(
           parts.push(ctx.zeros([n, qh, qw, ci]));
           continue;
         }
-        const f = subFilter(ctx, filterT, ph.taps, pw.taps);
+        const f = subFilter(ctx, filterT, host, ph.taps, pw.taps);
         const mh = ph.taps.length;
         const mw = pw.taps.length;
         parts.push(
@@ -199,8 +209,12 @@ export function conv2dBackpropFilterViaForward(
       false,
       'channelsLast',
     );
-    const [, h, w] = x.shape as [number, number, number, number];
-    const [, oh, ow] = dy.shape as [number, number, number, number];
+    const [n, h, w, ci] = x.shape as [number, number, number, number];
+    const [, oh, ow, co] = dy.shape as [number, number, number, number];
+    if (kh * kw * ci <= SMALL_PATCH) {
+      const geometry = { n, h, w, ci, co, kh, kw, oh, ow, sh, sw, top: info.padInfo.top, left: info.padInfo.left };
+      return filterGradIm2col(ctx, x, dy, geometry);
+    }
     const xT = ctx.transpose(x, [3, 1, 2, 0]); // [ci, h, w, n]: channels become the batch
     const dyT = ctx.transpose(dy, [1, 2, 0, 3]); // [oh, ow, n, co]: dy becomes the filter
     const top = info.padInfo.top;

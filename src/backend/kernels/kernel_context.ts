@@ -34,6 +34,12 @@ export class KernelContext {
     return info;
   }
 
+  /** Tracks a TensorInfo produced outside {@link run} for disposal. */
+  track(info: TensorInfo): TensorInfo {
+    this.temps.push(info);
+    return info;
+  }
+
   /** Stops tracking `info` so that it survives {@link dispose} (the kernel's output). */
   keep(info: TensorInfo): TensorInfo {
     const i = this.temps.indexOf(info);

@@ -16,6 +16,8 @@
 import { tf } from '../../tf.js';
 import type { TensorInfo } from '../../tf.js';
 import { conv2dBackpropFilterViaForward, conv2dBackpropInputViaForward } from './conv_backprop.js';
+import { withContext } from './kernel_context.js';
+import { plainMatMul } from './matmul.js';
 
 type KernelConfig = tf.KernelConfig;
 
@@ -108,6 +110,14 @@ function stockRunner(kernelName: string, backendName: string, backend: tf.Kernel
   };
 }
 
+/** Runs whatever kernel is registered now (e.g. segaware's wrapper). */
+function currentRunner(kernelName: string, backendName: string, backend: tf.KernelBackend) {
+  return (inputs: Record<string, TensorInfo>, attrs: tf.NamedAttrMap): TensorInfo => {
+    const out = tf.getKernel(kernelName, backendName)!.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, backend, attrs });
+    return Array.isArray(out) ? out[0]! : out;
+  };
+}
+
 /** Gradient kernels tfjs-backend-wasm 4.22 lacks that are not convolution-shaped: run on cpu. */
 const WASM_FALLBACK_TO_CPU = [
   'DepthwiseConv2dNativeBackpropFilter',
@@ -149,6 +159,17 @@ export async function registerTrainingKernels(): Promise<TrainingKernelsReport> 
   replaceKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: ({ inputs, attrs }) => wasmFilter(inputs as never, attrs ?? {}) });
   report.wasm.push('Conv2DBackpropInput', 'Conv2DBackpropFilter');
 
+  for (const name of ['BatchMatMul', '_FusedMatMul']) {
+    const stock = stockRunner(name, 'wasm', wasm);
+    replaceKernel({
+      kernelName: name,
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, attrs = {} }) =>
+        withContext(wasm, 'wasm', (ctx) => plainMatMul(ctx, stock as never, inputs as never, attrs)),
+    });
+    report.wasm.push(name);
+  }
+
   const cpu = tf.engine().backendNames().includes('cpu') ? tf.engine().findBackend('cpu') : null;
   if (cpu) {
     for (const name of WASM_FALLBACK_TO_CPU) {
@@ -161,8 +182,8 @@ export async function registerTrainingKernels(): Promise<TrainingKernelsReport> 
       FusedConv2D: stockRunner('FusedConv2D', 'wasm', wasm),
       Conv2DBackpropInput: wasmInput,
       Conv2DBackpropFilter: wasmFilter,
-      BatchMatMul: stockRunner('BatchMatMul', 'wasm', wasm),
-      _FusedMatMul: stockRunner('_FusedMatMul', 'wasm', wasm),
+      BatchMatMul: currentRunner('BatchMatMul', 'wasm', wasm),
+      _FusedMatMul: currentRunner('_FusedMatMul', 'wasm', wasm),
     };
     const stockFused = getStockKernel('FusedConv2D', 'cpu');
     const stockFusedMatMul = getStockKernel('_FusedMatMul', 'cpu');
