@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileSystemIO } from '../src/train/index.js';
 import { describe, expect, it } from 'vitest';
 import { tf, tfl } from '../src/tf.js';
 import type { Tensor } from '../src/tf.js';
@@ -159,7 +162,7 @@ describe('SpectralNormalization', () => {
 });
 
 describe('serialisation', () => {
-  it('every layer round-trips through tf.io save → load with identical outputs', async () => {
+  it('every layer round-trips through save → load (memory and fileSystemIO) with identical outputs', async () => {
     const input = tfl.input({ shape: [8, 8, 4] });
     let y = new ReflectionPadding2D({ padding: 1 }).apply(input) as tfl.SymbolicTensor;
     y = new InstanceNormalization({ affine: true }).apply(y) as tfl.SymbolicTensor;
@@ -174,7 +177,13 @@ describe('serialisation', () => {
     const b = m2.predict(x) as Tensor;
     expect(b.shape).toEqual([2, 16, 16, 8]);
     expectClose(b, Array.from(a.dataSync()), 1e-6);
-    tf.dispose([x, a, b]);
+    const dir = mkdtempSync(join(tmpdir(), 'segaware-layers-'));
+    await m.save(fileSystemIO(dir));
+    const m3 = await tfl.loadLayersModel(fileSystemIO(dir));
+    rmSync(dir, { recursive: true, force: true });
+    const c = m3.predict(x) as Tensor;
+    expectClose(c, Array.from(a.dataSync()), 1e-6, 'fileSystemIO');
+    tf.dispose([x, a, b, c]);
   });
   it('BilinearUpsample2D equals resizeBilinear with half-pixel centres and has exact gradients', () => {
     const x = tf.randomNormal([1, 3, 4, 2], 0, 1, 'float32', 12);

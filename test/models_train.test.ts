@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fileSystemIO } from '../src/train/index.js';
 import { tf, tfl } from '../src/tf.js';
 import type { Tensor } from '../src/tf.js';
 import {
@@ -14,10 +18,15 @@ import {
 } from '../src/models/builders.js';
 import { expectClose, expectNoLeaks } from './helpers/index.js';
 
+/** Saves with fileSystemIO (model.json + weights.bin in a temp dir) and loads it back. */
 async function roundTrip(model: tfl.LayersModel): Promise<tfl.LayersModel> {
-  let artifacts: tf.io.ModelArtifacts | null = null;
-  await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
-  return tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
+  const dir = mkdtempSync(join(tmpdir(), 'segaware-model-'));
+  try {
+    await model.save(fileSystemIO(dir));
+    return await tfl.loadLayersModel(fileSystemIO(dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const vars = (ws: tfl.LayerVariable[]) => ws.map((w) => w.read() as tf.Variable);
@@ -52,7 +61,7 @@ async function expectSameAfterReload(model: tfl.LayersModel, x: Tensor): Promise
   m2.dispose();
 }
 
-describe('each builder trains 3 steps on wasm without leaks and round-trips save → load', () => {
+describe('each builder trains 3 steps on wasm without leaks and round-trips fileSystemIO save → load', () => {
   it('pix2pix: unetGenerator + patchGanDiscriminator, LSGAN + L1', async () => {
     const g = unetGenerator({ numDowns: 5, ngf: 4 });
     const d = patchGanDiscriminator({ ndf: 4, nLayers: 2 });
