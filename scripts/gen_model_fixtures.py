@@ -26,7 +26,7 @@ import torchvision
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from torch_reference_nets import NLayerDiscriminator, PanopticFpnSemSeg, ResnetGenerator, UnetGenerator
+from torch_reference_nets import MsImageDis, NLayerDiscriminator, PanopticFpnSemSeg, ResnetGenerator, UnetGenerator
 
 torch.manual_seed(0)
 np.random.seed(0)
@@ -223,3 +223,10 @@ fpn.eval()
 with torch.no_grad():
     y = fpn(x)
 dump('fpn_r18', None, x, y, {'keys': [k for k in sd.keys() if not k.endswith('num_batches_tracked')]})
+
+# ---------------------------------------------------------------- UNIT multi-scale discriminator (odd sizes exercise the pooling)
+torch.manual_seed(1)
+net = MsImageDis(3, 4, 2, 3)
+perturb_biases(net, fan_scaled=True)
+x = torch.randn(1, 3, 22, 18)
+dump('multiscale', net.state_dict(), x, net(x))

@@ -160,3 +160,40 @@ class PanopticFpnSemSeg(nn.Module):
             ps[i] = getattr(self, 'fpn_output%d' % (i + 2))(prev)
         y = sum(self.sem_seg_head.scale_heads[i](ps[i]) for i in range(4))
         return nn.functional.interpolate(self.sem_seg_head.predictor(y), scale_factor=4, mode='bilinear', align_corners=False)
+
+
+class Conv2dBlock(nn.Module):
+    """UNIT Conv2dBlock with norm 'none': pad → conv → LeakyReLU(0.2)."""
+
+    def __init__(self, cin, cout, k, s, p, pad_type='reflect'):
+        super().__init__()
+        self.pad = nn.ReflectionPad2d(p) if pad_type == 'reflect' else nn.ZeroPad2d(p)
+        self.conv = nn.Conv2d(cin, cout, k, s, bias=True)
+        self.activation = nn.LeakyReLU(0.2, inplace=True)
+
+    def forward(self, x):
+        return self.activation(self.conv(self.pad(x)))
+
+
+class MsImageDis(nn.Module):
+    """UNIT multi-scale discriminator (norm 'none', lrelu), module names as segaware's multiScaleDiscriminator."""
+
+    def __init__(self, input_dim=3, dim=64, n_layer=4, num_scales=3, pad_type='reflect'):
+        super().__init__()
+        self.downsample = nn.AvgPool2d(3, stride=2, padding=[1, 1], count_include_pad=False)
+        self.cnns = nn.ModuleList()
+        for _ in range(num_scales):
+            d = dim
+            layers = [Conv2dBlock(input_dim, d, 4, 2, 1, pad_type)]
+            for _ in range(n_layer - 1):
+                layers.append(Conv2dBlock(d, d * 2, 4, 2, 1, pad_type))
+                d *= 2
+            layers.append(nn.Conv2d(d, 1, 1, 1, 0))
+            self.cnns.append(nn.Sequential(*layers))
+
+    def forward(self, x):
+        outs = []
+        for cnn in self.cnns:
+            outs.append(cnn(x))
+            x = self.downsample(x)
+        return outs

@@ -55,6 +55,16 @@ describe('output equality with PyTorch (same weights, eval mode)', () => {
     expectClose(y, f.outputs[1]!.data, 1e-4, 'training-mode output (power iteration + batch statistics)');
     tf.dispose([x, y]);
   });
+  it('UNIT multi-scale discriminator (dim 4, 2 layers, 3 scales) on a 22×18 input', async () => {
+    const d = multiScaleDiscriminator({ dim: 4, nLayers: 2 });
+    const f = fx('multiscale');
+    await loadTorchWeights(d, weights('multiscale'));
+    const x = tf.tensor(f.input.data, f.input.shape);
+    const ys = d.predict(x) as Tensor[];
+    expect(ys.map((y) => y.shape)).toEqual(f.outputs.map((o) => o.shape));
+    ys.forEach((y, i) => expectClose(y, f.outputs[i]!.data, 1e-4, `scale ${i}`));
+    tf.dispose([x, ...ys]);
+  });
   it('CycleGAN ResNet generator (ngf 4, 2 blocks, instance norm, reflect)', async () => {
     await compare(resnetGenerator({ ngf: 4, nBlocks: 2 }), 'resnet_generator');
   });
