@@ -1,0 +1,80 @@
+/**
+ * Model benchmarks on wasm against PyTorch CPU (2 threads) in the same run:
+ * one pix2pix training step (U-Net 256 + 70×70 PatchGAN, batch 1, 256×256,
+ * Adam, D: LSGAN, G: LSGAN + 100·L1) and a Panoptic-FPN ResNet-50 forward at
+ * 512×1024. `npm run bench -- models`
+ */
+import { tf } from '../src/tf.js';
+import type { Tensor } from '../src/tf.js';
+import { initBackend } from '../src/backend/index.js';
+import { fpnSegmenter, patchGanDiscriminator, unetGenerator } from '../src/models/builders.js';
+import { bestMs, printTable, runPython } from './_util.js';
+
+const vars = (m: { trainableWeights: { read(): Tensor }[] }) => m.trainableWeights.map((w) => w.read() as tf.Variable);
+
+async function main(): Promise<void> {
+  const torch = runPython<{ pix2pix_step_ms: number; fpn_r50_forward_ms: number }>('bench/models_torch.py', ['2']);
+  await initBackend({ prefer: 'wasm', quiet: true });
+
+  const g = unetGenerator();
+  const d = patchGanDiscriminator({ inChannels: 6 });
+  const optG = tf.train.adam(2e-4, 0.5, 0.999);
+  const optD = tf.train.adam(2e-4, 0.5, 0.999);
+  const a = tf.randomUniform([1, 256, 256, 3], -1, 1);
+  const b = tf.randomUniform([1, 256, 256, 3], -1, 1);
+  const gVars = vars(g);
+  const dVars = vars(d);
+  // One G forward per step as in PyTorch (where the D update reuses `fake.detach()`): the G update runs
+  // first here (against D before its update), then D trains on the kept fake. Same work as the reference.
+  const step = () => {
+    let fake: Tensor | null = null;
+    const { value: lossG, grads: gradsG } = tf.variableGrads(
+      () =>
+        tf.tidy(() => {
+          const f = g.apply(a, { training: true }) as Tensor;
+          fake = tf.keep(f);
+          const pf = d.apply(tf.concat([a, f], -1), { training: true }) as Tensor;
+          return tf.add(tf.mean(tf.square(tf.sub(pf, 1))), tf.mul(100, tf.mean(tf.abs(tf.sub(f, b))))) as tf.Scalar;
+        }),
+      gVars,
+    );
+    optG.applyGradients(gradsG as unknown as tf.NamedTensorMap as never);
+    const fakeConst = fake!;
+    const lossD = optD.minimize(
+      () =>
+        tf.tidy(() => {
+          const pf = d.apply(tf.concat([a, fakeConst], -1), { training: true }) as Tensor;
+          const pr = d.apply(tf.concat([a, b], -1), { training: true }) as Tensor;
+          return tf.mul(0.5, tf.add(tf.mean(tf.square(pf)), tf.mean(tf.square(tf.sub(pr, 1))))) as tf.Scalar;
+        }),
+      true,
+      dVars,
+    )!;
+    lossD.dataSync();
+    lossG.dataSync();
+    tf.dispose([lossD, lossG, fakeConst, gradsG as never]);
+  };
+  const pixMs = await bestMs(step, 2);
+  g.dispose();
+  d.dispose();
+
+  const seg = fpnSegmenter({ depth: 50, numClasses: 19 });
+  const x = tf.randomUniform([1, 512, 1024, 3]);
+  const fpnMs = await bestMs(() => {
+    const y = seg.predict(x) as Tensor;
+    y.dataSync();
+    y.dispose();
+  }, 2);
+
+  const ratio = (ms: number, ref?: number) => (ref ? `${(ms / ref).toFixed(2)}×` : '–');
+  console.log('\nModels on wasm vs PyTorch CPU (2 threads), ms, best of runs; ratio = segaware / PyTorch\n');
+  printTable(
+    ['case', 'segaware wasm', 'PyTorch CPU', 'ratio'],
+    [
+      ['pix2pix step (U-Net 256 + PatchGAN, 1×256×256, Adam, LSGAN+L1)', pixMs, torch?.pix2pix_step_ms ?? '–', ratio(pixMs, torch?.pix2pix_step_ms)],
+      ['FPN-ResNet-50 forward 1×512×1024', fpnMs, torch?.fpn_r50_forward_ms ?? '–', ratio(fpnMs, torch?.fpn_r50_forward_ms)],
+    ],
+  );
+}
+
+await main();
