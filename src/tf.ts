@@ -12,11 +12,16 @@
  * - `@tensorflow/tfjs-backend-cpu` and `@tensorflow/tfjs-backend-wasm`
  *   register the `cpu` and `wasm` backends; accelerated backends are loaded
  *   lazily by {@link initBackend}.
+ * - `registerMissingGradients` adds the zero gradients of comparison ops that
+ *   double backprop (gradient penalties) needs.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
+import { registerMissingGradients } from './tf_gradients.js';
+
+registerMissingGradients();
 
 export { tf, tfl, tfwasm };
 export type {

@@ -10,21 +10,6 @@ import { tf, tfl } from '../src/tf.js';
 import type { Tensor, Tensor4D } from '../src/tf.js';
 import { NanGuard, RunLog, applyLrSchedule, createGanStep, linearDecayLr } from '../src/train/index.js';
 
-// tfjs 4.22 has no gradient for the Greater kernel, which LeakyReLU's gradient uses as a mask,
-// so a gradient penalty (a gradient of a gradient) through LeakyReLU fails with
-// "gradient function not found for Greater". Its gradient is zero (like GreaterEqual's);
-// registered here until the backend's registerTrainingKernels does it.
-if (tf.getGradient('Greater') == null) {
-  tf.registerGradient({
-    kernelName: 'Greater',
-    inputsToSave: ['a', 'b'],
-    gradFunc: (_dy, saved) => {
-      const [a, b] = saved as Tensor[];
-      return { a: () => tf.zerosLike(a!), b: () => tf.zerosLike(b!) };
-    },
-  });
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'segaware-ganconv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -4,29 +4,6 @@ import { InvalidArgumentError } from '../errors.js';
 import { assertNumber, assertSameShape } from '../validate.js';
 import { assertFloat, callNetwork, type Network } from './_util.js';
 
-const NON_DIFFERENTIABLE = ['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual', 'LogicalAnd', 'LogicalOr'];
-let registered = false;
-
-/**
- * The gradients of common activations (LeakyReLU's `where(x > 0, …)`) run comparison
- * ops, which tfjs registers no gradient for, so back-propagating through a gradient
- * (double backprop) fails with "gradient function not found for Greater". Their outputs
- * are boolean, so a zero gradient is exact; it is registered once, only where missing.
- */
-function registerComparisonGradients(): void {
-  if (registered) return;
-  registered = true;
-  for (const kernelName of NON_DIFFERENTIABLE) {
-    if (tf.getGradient(kernelName) == null) {
-      tf.registerGradient({
-        kernelName,
-        inputsToSave: ['a', 'b'],
-        gradFunc: (_dy: Tensor | Tensor[], saved: Tensor[]) => ({ a: () => tf.zerosLike(saved[0]!), b: () => tf.zerosLike(saved[1]!) }),
-      });
-    }
-  }
-}
-
 /** Options of {@link gradientPenalty}. */
 export interface GradientPenaltyOptions {
   /** λ; default 10. */
@@ -65,7 +42,6 @@ export function gradientPenalty(critic: Network, real: Tensor, fake: Tensor, opt
   const lambda = options.lambda ?? 10;
   assertNumber('gradientPenalty: lambda', lambda, { min: 0 });
   const n = real.shape[0]!;
-  registerComparisonGradients();
   return tf.tidy(() => {
     let alpha: Tensor;
     if (options.alpha === undefined) alpha = tf.randomUniform([n], 0, 1, 'float32', options.seed);
