@@ -168,3 +168,35 @@ export function forwardMatMulGeometry(
   const g: ConvGeometry = { n, h, w, ci, co, kh, kw, oh: info.outHeight, ow: info.outWidth, sh: strides[0], sw: strides[1], top: info.padInfo.top, left: info.padInfo.left };
   return preferMatMul(g) ? { g, dilation } : null;
 }
+
+/**
+ * Filter gradient as one product per kernel tap: `dW[a,b] = X_{a,b}ᵀ · dy`
+ * where `X_{a,b}ᵀ[ci, M]` is the input shifted by tap (a, b) and strided,
+ * sliced from a channel-major copy of the input (stride 1 only). `dy` is the right operand
+ * of every product, so XNNPACK packs it once; the taps are never packed. For
+ * wide layers this beats the convolution form, whose inner dimension is the
+ * batch size.
+ */
+export function filterGradPerTap(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+  const { n, h, w, ci, co, kh, kw, oh, ow, sh, sw, top, left } = g;
+  if (sh !== 1 || sw !== 1) throw new Error('segaware: filterGradPerTap handles stride 1 only');
+  const m = n * oh * ow;
+  const xT = ctx.transpose(x, [3, 0, 1, 2]); // [ci, n, h, w]
+  const padBottom = Math.max(0, (oh - 1) * sh + kh - top - h);
+  const padRight = Math.max(0, (ow - 1) * sw + kw - left - w);
+  const xP =
+    top + padBottom + left + padRight > 0
+      ? ctx.run('PadV2', { x: xT }, { paddings: [[0, 0], [0, 0], [top, padBottom], [left, padRight]], constantValue: 0 })
+      : xT;
+  const dy3 = ctx.run('Reshape', { x: dy }, { shape: [1, m, co] });
+  const taps: TensorInfo[] = [];
+  for (let a = 0; a < kh; a++) {
+    for (let b = 0; b < kw; b++) {
+      const tap = ctx.slice(xP, [0, 0, a, b], [ci, n, oh, ow]);
+      const a3 = ctx.run('Reshape', { x: tap }, { shape: [1, ci, m] });
+      taps.push(ctx.run('BatchMatMul', { a: a3, b: dy3 }, { transposeA: false, transposeB: false })); // [1, ci, co]
+    }
+  }
+  const joined = taps.length === 1 ? taps[0]! : ctx.run('Concat', taps as never, { axis: 0 });
+  return ctx.run('Reshape', { x: joined }, { shape: [kh, kw, ci, co] });
+}
