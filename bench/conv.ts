@@ -46,7 +46,8 @@ async function timeCase(c: Case): Promise<{ forward: number; backward: number }>
     y.dispose();
   });
   const fb = await bestMs(() => {
-    const gs = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.mul(forward(xx as tf.Tensor4D, ww as tf.Tensor4D), g)))([x, w]);
+    // dy = g is handed to autograd directly, as PyTorch's y.backward(g): no extra elementwise ops
+    const gs = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => forward(xx as tf.Tensor4D, ww as tf.Tensor4D))([x, w], g);
     for (const t of gs) t.dataSync();
     tf.dispose(gs);
   }, 3);

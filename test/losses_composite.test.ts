@@ -62,14 +62,14 @@ describe('composite losses', () => {
     expect(segaware.vgg19Features).toBe(vgg19Features);
   });
 
-  it('dfsGeneratorLoss = GAN + 10·L1 + 10·perceptual(MSE) + 10·L_seg(L2) with the terms logged', () => {
+  it('dfsGeneratorLoss = GAN + 10·L1 + 10·perceptual(MSE) + 10·L_seg(CE) with the terms logged', () => {
     const D = makeDiscriminator(6, 1);
     const loss = dfsGeneratorLoss({ hazy: c, dehazed: a, clear: b, labels, discriminator: D, extractor: vgg, segmenter });
     const [gan, pix, per, seg] = tf.tidy(() => [
       num(ganGeneratorLoss(D(tf.concat([c, a], -1)), { mode: 'lsgan' })),
       num(l1Loss(a, b)),
       num(perceptualLoss(a, b, { extractor: vgg, criterion: 'l2' })),
-      num(segmentationConsistencyLoss(segmenter, a, labels, { mode: 'l2' })),
+      num(segmentationConsistencyLoss(segmenter, a, labels, { mode: 'ce' })),
     ]);
     expect(Object.keys(loss.terms).sort()).toEqual(['gan', 'perceptual', 'pixel', 'seg']);
     expectClose(loss.terms.gan!, gan, 1e-6, 'gan');

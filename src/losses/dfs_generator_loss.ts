@@ -44,7 +44,7 @@ export interface DfsGeneratorLossOptions {
   perceptualLayers?: LayerWeights;
   /** perceptual distance; default 'l2' (the seed code's VGG feature MSE) */
   perceptualCriterion?: 'l1' | 'l2';
-  /** L_seg mode; default 'l2' (the DFS poster: L2 between the segmentation and the ground truth) */
+  /** L_seg mode; default 'ce' (SPEC's L_seg default: CE to the ground truth; 'l2' is the poster's L2 between softmax and one-hot labels) */
   segMode?: 'ce' | 'l2' | 'kl';
   /** default 255 */
   ignoreIndex?: number;
@@ -74,7 +74,7 @@ export function dfsGeneratorLoss(inputs: DfsGeneratorLossInputs, options: DfsGen
   const lambdaPixel = c.weight('lambdaPixel', options.lambdaPixel, 10);
   const lambdaPerceptual = c.weight('lambdaPerceptual', options.lambdaPerceptual, 10);
   const lambdaSeg = c.weight('lambdaSeg', options.lambdaSeg, 10);
-  const segMode = options.segMode ?? 'l2';
+  const segMode = options.segMode ?? 'ce';
   assertOneOf('dfsGeneratorLoss: segMode', segMode, ['ce', 'l2', 'kl'] as const);
   const { hazy, dehazed, clear } = inputs ?? ({} as DfsGeneratorLossInputs);
   assertRank('dfsGeneratorLoss: dehazed', dehazed, 4);

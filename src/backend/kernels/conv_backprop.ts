@@ -45,6 +45,8 @@ interface BackpropFilterAttrs {
 }
 
 const NCHW_TO_NHWC = [0, 2, 3, 1];
+/** Largest host patch matrix (floats) the product forms may gather: 256 MB. */
+const MAX_PATCH_FLOATS = 64 * 1024 * 1024;
 const NHWC_TO_NCHW = [0, 3, 1, 2];
 
 function pair(v: number | [number, number]): [number, number] {
@@ -217,6 +219,9 @@ export function conv2dBackpropFilterViaForward(
     if (preferMatMul(geometry)) return filterGradMatMul(ctx, x, dy, geometry);
     // stride 1: one product per tap (1.3–1.8× faster than the convolution form; wasm's strided slice makes it slower for stride > 1)
     if (sh === 1 && sw === 1) return filterGradPerTap(ctx, x, dy, geometry);
+    // strided, small batch: the convolution form's inner dimension is the batch size (1–4), so a
+    // host-gathered patch matrix and one product win (186 → ~60 ms for 1×128×128×64 → 64×64×256)
+    if (n <= 8 && kh * kw * ci * n * oh * ow <= MAX_PATCH_FLOATS) return filterGradMatMul(ctx, x, dy, geometry);
     const xT = ctx.transpose(x, [3, 1, 2, 0]); // [ci, h, w, n]: channels become the batch
     const dyT = ctx.transpose(dy, [1, 2, 0, 3]); // [oh, ow, n, co]: dy becomes the filter
     const top = info.padInfo.top;
