@@ -19,9 +19,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
-import { registerMissingGradients } from './tf_gradients.js';
+import { registerFastBatchNormGradient, registerMissingGradients } from './tf_gradients.js';
 
 registerMissingGradients();
+// after tfjs-layers registered the stock gradients, so this one replaces theirs
+registerFastBatchNormGradient();
 
 export { tf, tfl, tfwasm };
 export type {

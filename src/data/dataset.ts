@@ -71,6 +71,42 @@ interface HostBatch {
   fields: Record<string, { data: Float32Array | Int32Array; shape: number[]; dtype: 'float32' | 'int32' }>;
 }
 
+function checkBatchOptions(options: BatchOptions): { batchSize: number; prefetch: number; range: [number, number]; crop?: [number, number] } {
+  const batchSize = options.batchSize ?? 1;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('options.batchSize', 'a positive integer', batchSize);
+  const prefetch = options.prefetch ?? 2;
+  if (!Number.isInteger(prefetch) || prefetch < 0) throw new InvalidArgumentError('options.prefetch', 'an integer ≥ 0', prefetch);
+  const range = options.range ?? [-1, 1];
+  if (!Array.isArray(range) || range.length !== 2 || !(range[0] < range[1])) throw new InvalidArgumentError('options.range', '[lo, hi] with lo < hi', range);
+  const crop = typeof options.crop === 'number' ? ([options.crop, options.crop] as [number, number]) : options.crop;
+  for (const [nm, v] of [['options.crop', crop], ['options.resize', options.resize]] as const) {
+    if (v !== undefined && !(Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x > 0))) {
+      throw new InvalidArgumentError(nm, '[height, width] with positive integers', v);
+    }
+  }
+  return { batchSize, prefetch, range, crop };
+}
+
+/** The order and augmentation draws of one pass over `n` samples. */
+function epochPlan(n: number, seed: number, shuffle: boolean, crop: [number, number] | undefined, options: BatchOptions): { order: number[]; plans: AugmentPlan[] } {
+  const rng = new Rng(seed);
+  const order = Array.from({ length: n }, (_, i) => i);
+  if (shuffle) rng.shuffle(order);
+  const plans: AugmentPlan[] = order.map(() => ({
+    resize: options.resize,
+    crop,
+    cropU: [rng.next(), rng.next()],
+    flip: options.flip ? rng.next() < 0.5 : false,
+  }));
+  return { order, plans };
+}
+
+function toTensors(host: HostBatch): Batch {
+  const batch: Batch = { names: host.names };
+  for (const [k, f] of Object.entries(host.fields)) batch[k] = tf.tensor(f.data, f.shape, f.dtype);
+  return batch;
+}
+
 /**
  * Base class of every dataset: subclasses implement `length` and `get(i)`;
  * iteration, mapping and batching come from here.
@@ -109,29 +145,10 @@ export abstract class Dataset<S extends Sample = Sample> implements AsyncIterabl
 
   /** Batches of tensors (see {@link BatchOptions}); prefetching overlaps decoding with the consumer. */
   async *batches(options: BatchOptions = {}): AsyncGenerator<Batch> {
-    const batchSize = options.batchSize ?? 1;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('options.batchSize', 'a positive integer', batchSize);
-    const prefetch = options.prefetch ?? 2;
-    if (!Number.isInteger(prefetch) || prefetch < 0) throw new InvalidArgumentError('options.prefetch', 'an integer ≥ 0', prefetch);
-    const range = options.range ?? [-1, 1];
-    if (!Array.isArray(range) || range.length !== 2 || !(range[0] < range[1])) throw new InvalidArgumentError('options.range', '[lo, hi] with lo < hi', range);
-    const crop = typeof options.crop === 'number' ? ([options.crop, options.crop] as [number, number]) : options.crop;
-    for (const [nm, v] of [['options.crop', crop], ['options.resize', options.resize]] as const) {
-      if (v !== undefined && !(Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x > 0))) {
-        throw new InvalidArgumentError(nm, '[height, width] with positive integers', v);
-      }
-    }
+    const { batchSize, prefetch, range, crop } = checkBatchOptions(options);
     const n = this.length;
     if (n === 0) return;
-    const rng = new Rng(options.seed ?? 0);
-    const order = Array.from({ length: n }, (_, i) => i);
-    if (options.shuffle) rng.shuffle(order);
-    const plans: AugmentPlan[] = order.map(() => ({
-      resize: options.resize,
-      crop,
-      cropU: [rng.next(), rng.next()],
-      flip: options.flip ? rng.next() < 0.5 : false,
-    }));
+    const { order, plans } = epochPlan(n, options.seed ?? 0, options.shuffle ?? false, crop, options);
     const nb = options.dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
     const queue: Promise<HostBatch>[] = [];
     let next = 0;
@@ -147,13 +164,36 @@ export abstract class Dataset<S extends Sample = Sample> implements AsyncIterabl
       while (queue.length) {
         const host = await queue.shift()!;
         launch();
-        const batch: Batch = { names: host.names };
-        for (const [k, f] of Object.entries(host.fields)) batch[k] = tf.tensor(f.data, f.shape, f.dtype);
-        yield batch;
+        yield toTensors(host);
       }
     } finally {
       queue.length = 0;
     }
+  }
+
+  /**
+   * The batch of 0-based training step `step`, as a pure function of
+   * `(step, options)`: steps walk through epochs of `⌊length / batchSize⌋`
+   * full batches, epoch `e` shuffled (when `shuffle`) and augmented with the
+   * seed `(seed, e)`. A loop that asks for `batchAt(s)` at step `s` therefore
+   * sees the same data whether it ran straight through or was resumed from a
+   * checkpoint at any step — no data-loader state to save.
+   * `prefetch` and `dropLast` are ignored (batches are always full).
+   * @example
+   * for (let s = startStep; s < steps; s++) { const b = await ds.batchAt(s, { batchSize: 4, shuffle: true, flip: true, seed }); … disposeBatch(b); }
+   */
+  async batchAt(step: number, options: BatchOptions = {}): Promise<Batch> {
+    if (!Number.isInteger(step) || step < 0) throw new InvalidArgumentError('step', 'an integer ≥ 0', step);
+    const { batchSize, range, crop } = checkBatchOptions(options);
+    const n = this.length;
+    if (n < batchSize) throw new InvalidArgumentError('options.batchSize', `at most the dataset length (${n})`, batchSize);
+    const nb = Math.floor(n / batchSize);
+    const epoch = Math.floor(step / nb);
+    const b = step % nb;
+    const seed = options.seed ?? 0;
+    const { order, plans } = epochPlan(n, seed * 1_000_003 + epoch, options.shuffle ?? false, crop, options);
+    const host = await this.loadHostBatch(order.slice(b * batchSize, (b + 1) * batchSize), plans.slice(b * batchSize, (b + 1) * batchSize), range, options.fields);
+    return toTensors(host);
   }
 
   private async loadHostBatch(indices: number[], plans: AugmentPlan[], range: [number, number], only?: string[]): Promise<HostBatch> {

@@ -57,7 +57,8 @@ export interface DfsGeneratorLossOptions {
  * `L = ganWeight·L_GAN + λ1·L1(dehazed, clear) + λ2·L_percep(dehazed, clear) + λ3·L_seg`,
  * with `L_GAN` the LSGAN generator term of the discriminator on `concat(hazy, dehazed)`,
  * and `L_seg` the frozen segmenter's consistency loss ({@link segmentationConsistencyLoss},
- * L2 to the one-hot ground truth by default; `'kl'` compares with the segmentation of `clear`).
+ * cross-entropy to the ground truth by default, `'l2'` the poster's L2 between softmax and one-hot labels,
+ * `'kl'` a comparison with the segmentation of `clear`).
  * Defaults λ1 = λ2 = λ3 = 10. Terms with weight 0 are skipped (not computed) and their
  * networks may be omitted.
  *

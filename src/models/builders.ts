@@ -11,3 +11,4 @@ export * from './unet.js';
 export * from './sn_patchgan_discriminator.js';
 export * from './multiscale_discriminator.js';
 export * from './unit_translator.js';
+export * from './init_weights.js';
