@@ -51,6 +51,8 @@ export interface DfsOptions extends CommonOptions {
   lambdaPixel?: number;
   lambdaPerceptual?: number;
   lambdaSeg?: number;
+  /** L_seg form (default 'l2', the poster's L2 between the segmenter's softmax and one-hot labels; 'ce' is SPEC's library default) */
+  segMode?: 'l2' | 'ce' | 'kl';
   /** VGG-19 weights for the perceptual term (safetensors or tfjs model.json) */
   vggWeights?: string;
   /** fog of the synthetic scenes: β range in 1/m (default [0.01, 0.03]) */
@@ -180,7 +182,7 @@ export async function runDfs(o: DfsOptions): Promise<DfsResult> {
             extractor,
             segmenter,
           },
-          { lambdaPixel: o.lambdaPixel ?? 10, lambdaPerceptual: extractor ? (o.lambdaPerceptual ?? 0) : 0, lambdaSeg },
+          { lambdaPixel: o.lambdaPixel ?? 10, lambdaPerceptual: extractor ? (o.lambdaPerceptual ?? 0) : 0, lambdaSeg, segMode: o.segMode ?? 'l2' },
         ),
     });
     phases.push(

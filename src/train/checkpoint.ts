@@ -60,9 +60,34 @@ interface CheckpointJSON {
   step: number;
   savedAt: string;
   models: Record<string, { path: string; weights: { name: string; shape: number[] }[] }>;
-  optimizers: Record<string, { path: string; className: string; specs: tf.io.WeightsManifestEntry[] }>;
+  optimizers: Record<string, { path: string; className: string; specs: tf.io.WeightsManifestEntry[]; accumulators?: Record<string, number> }>;
   rng: Record<string, number>;
   extra: unknown;
+}
+
+/**
+ * Running products tfjs optimizers keep outside `getWeights()` (Adam's
+ * β1ᵗ, β2ᵗ; Adamax's β1ᵗ). `setWeights` recomputes them as `pow(β, t + 1)`,
+ * which differs in the last bits from the product accumulated step by step, so
+ * a resumed run would drift from an uninterrupted one; saving them makes
+ * resume bit-exact.
+ */
+const ACCUMULATORS = ['accBeta1', 'accBeta2'] as const;
+
+function readAccumulators(opt: tf.Optimizer): Record<string, number> | undefined {
+  const out: Record<string, number> = {};
+  for (const k of ACCUMULATORS) {
+    const v = (opt as unknown as Record<string, unknown>)[k];
+    if (v instanceof tf.Variable) out[k] = v.dataSync()[0]!;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+function writeAccumulators(opt: tf.Optimizer, values: Record<string, number> | undefined): void {
+  for (const [k, value] of Object.entries(values ?? {})) {
+    const v = (opt as unknown as Record<string, unknown>)[k];
+    if (v instanceof tf.Variable) tf.tidy(() => v.assign(tf.scalar(value)));
+  }
 }
 
 const stepDirName = (step: number) => `step-${String(step).padStart(8, '0')}`;
@@ -109,7 +134,7 @@ export async function saveCheckpoint(dir: string, state: CheckpointState, option
       tf.dispose(named.filter((n) => n.name === 'iter').map((n) => n.tensor)); // a fresh scalar, the rest are live slots
       const path = join('optimizers', `${name}.bin`);
       await writeFile(join(tmp, path), new Uint8Array(tf.io.CompositeArrayBuffer.join(data)));
-      json.optimizers[name] = { path, className: opt.getClassName(), specs };
+      json.optimizers[name] = { path, className: opt.getClassName(), specs, accumulators: readAccumulators(opt) };
     }
     for (const [name, rng] of Object.entries(state.rng ?? {})) json.rng[name] = rng.getState();
     await writeFile(join(tmp, 'checkpoint.json'), JSON.stringify(json, null, 1));
@@ -242,6 +267,7 @@ export async function loadCheckpoint(
     const named = saved.specs.map((s) => ({ name: s.name, tensor: map[s.name]! }));
     const previous = await opt.getWeights();
     await opt.setWeights(named);
+    writeAccumulators(opt, saved.accumulators);
     // setWeights replaces the slot variables: free the old ones (and our decoded copies)
     tf.dispose(previous.map((p) => p.tensor));
     tf.dispose(named.map((n) => n.tensor));
