@@ -7,7 +7,7 @@
  */
 import { dfsCommand } from './dfs/main.js';
 
-const DEMO = ['--size', '64x128', '--seg-steps', '200', '--steps', '150', '--batch', '4', '--train-count', '200', '--test-count', '40', '--checkpoint-every', '50', '--out', 'runs/demo'];
+const DEMO = ['--size', '64x128', '--seg-steps', '150', '--steps', '200', '--batch', '4', '--train-count', '200', '--test-count', '40', '--checkpoint-every', '50', '--out', 'runs/demo'];
 
 console.log('segaware demo — dehazing for segmentation (DFS) on synthetic foggy street scenes');
 console.log('segmenter on clear images → dehazer without L_seg ("Dehaze") → same dehazer with L_seg ("DFS") → held-out evaluation\n');
