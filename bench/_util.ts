@@ -3,6 +3,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /** Best wall time in ms of `reps` runs of `fn` after one warm-up. */
+/**
+ * Threads on both sides of every comparison (PyTorch's intra-op threads and
+ * segaware's XNNPACK threads): `SEGAWARE_BENCH_THREADS`, default 2 — the CI
+ * machine's core count. A 1-thread segaware against 2-thread PyTorch would
+ * measure the thread count, not the kernels.
+ */
+export const BENCH_THREADS = Number(process.env.SEGAWARE_BENCH_THREADS ?? 2);
+
 export async function bestMs(fn: () => unknown | Promise<unknown>, reps = 5): Promise<number> {
   await fn();
   let best = Infinity;

@@ -5,7 +5,7 @@
  */
 import { tf } from '../src/tf.js';
 import { initBackend } from '../src/backend/index.js';
-import { bestMs, printTable, runPython } from './_util.js';
+import { BENCH_THREADS, bestMs, printTable, runPython } from './_util.js';
 
 interface Case {
   name: string;
@@ -56,10 +56,10 @@ async function timeCase(c: Case): Promise<{ forward: number; backward: number }>
 }
 
 async function main(): Promise<void> {
-  const torch = runPython<Record<string, { forward_ms: number; backward_ms: number }>>('bench/conv_torch.py', ['2']);
+  const torch = runPython<Record<string, { forward_ms: number; backward_ms: number }>>('bench/conv_torch.py', [String(BENCH_THREADS)]);
   const rows: (string | number)[][] = [];
   for (const backend of ['wasm', 'cpu'] as const) {
-    await initBackend({ prefer: backend, quiet: true });
+    await initBackend({ prefer: backend, threads: BENCH_THREADS, quiet: true });
     for (const c of CASES) {
       const t = await timeCase(c);
       const ref = torch?.[c.name];
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       ]);
     }
   }
-  console.log('\nConvolution forward + backward, ms (best of runs); ratio = segaware / PyTorch CPU (2 threads)\n');
+  console.log(`\nConvolution forward + backward, ms (best of runs); ratio = segaware / PyTorch CPU, ${BENCH_THREADS} threads each\n`);
   printTable(['backend', 'layer', 'fwd', 'bwd', 'torch fwd', 'torch bwd', 'fwd ratio', 'bwd ratio', 'total ratio'], rows);
 }
 

@@ -13,13 +13,13 @@ import { writeSyntheticSample } from '../src/cli/data.js';
 import { cityscapesDataset, disposeBatch, renderSyntheticScene, syntheticStreetScenes } from '../src/data/index.js';
 import type { Dataset } from '../src/data/index.js';
 import { tf, tfl } from '../src/tf.js';
-import { printTable } from './_util.js';
+import { BENCH_THREADS, printTable } from './_util.js';
 
 const H = 256;
 const W = 512;
 const N = Number(process.env.BENCH_DATA_N ?? 48);
 
-await initBackend({ prefer: 'wasm', quiet: true });
+await initBackend({ prefer: 'wasm', threads: BENCH_THREADS, quiet: true });
 
 async function imagesPerSecond(ds: Dataset, batchSize: number): Promise<number> {
   const t0 = performance.now();

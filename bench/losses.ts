@@ -12,7 +12,7 @@ import type { Tensor, Tensor4D } from '../src/tf.js';
 import { initBackend } from '../src/backend/index.js';
 import { loadVgg19Weights, vgg19Features } from '../src/models/index.js';
 import { combinedCeFocalLoss, lovaszSoftmaxLoss, perceptualLoss } from '../src/losses/index.js';
-import { bestMs, printTable, runPython } from './_util.js';
+import { BENCH_THREADS, bestMs, printTable, runPython } from './_util.js';
 
 interface Ref {
   perceptual_ms: number;
@@ -22,7 +22,7 @@ interface Ref {
 }
 
 const dir = '.bench-tmp';
-const threads = process.env.SEGAWARE_BENCH_THREADS ?? '2';
+const threads = String(BENCH_THREADS);
 const readF32 = (name: string) => {
   const b = readFileSync(join(dir, name));
   return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4).slice();
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const rows: (string | number)[][] = [];
   const ratio = (ms: number, r?: number) => (r ? `${(ms / r).toFixed(1)}×` : '–');
   for (const backend of backends) {
-    await initBackend({ prefer: backend, quiet: true });
+    await initBackend({ prefer: backend, threads: BENCH_THREADS, quiet: true });
     // perceptual loss with the full-size VGG-19 (PyTorch's seeded weights when available)
     const weights = ref ? await loadVgg19Weights(join(dir, 'vgg19_full.safetensors')) : 'random';
     const vgg = vgg19Features({ weights, layers: ['conv5_4'] });

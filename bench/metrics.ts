@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tf } from '../src/tf.js';
 import { initBackend } from '../src/backend/index.js';
 import { closeMetricWorkers, ConfusionMatrix, defaultMetricWorkers, ssim, ssimHost, ssimHostParallel } from '../src/metrics/index.js';
-import { bestMs, printTable, runPython } from './_util.js';
+import { BENCH_THREADS, bestMs, printTable, runPython } from './_util.js';
 
 const H = 1024;
 const W = 2048;
@@ -24,7 +24,7 @@ function lcg(seed: number): () => number {
 }
 
 async function main(): Promise<void> {
-  const backend = (await initBackend({ prefer: 'wasm', quiet: true })).name;
+  const backend = (await initBackend({ prefer: 'wasm', threads: BENCH_THREADS, quiet: true })).name;
   mkdirSync(DIR, { recursive: true });
   // a smooth-ish image and a noisy, slightly shifted copy
   const rnd = lcg(1);

@@ -8,13 +8,13 @@ import { tf } from '../src/tf.js';
 import type { Tensor } from '../src/tf.js';
 import { initBackend } from '../src/backend/index.js';
 import { fpnSegmenter, patchGanDiscriminator, unetGenerator } from '../src/models/builders.js';
-import { bestMs, printTable, runPython } from './_util.js';
+import { BENCH_THREADS, bestMs, printTable, runPython } from './_util.js';
 
 const vars = (m: { trainableWeights: { read(): Tensor }[] }) => m.trainableWeights.map((w) => w.read() as tf.Variable);
 
 async function main(): Promise<void> {
-  const torch = runPython<{ pix2pix_step_ms: number; fpn_r50_forward_ms: number }>('bench/models_torch.py', ['2']);
-  await initBackend({ prefer: 'wasm', quiet: true });
+  const torch = runPython<{ pix2pix_step_ms: number; fpn_r50_forward_ms: number }>('bench/models_torch.py', [String(BENCH_THREADS)]);
+  await initBackend({ prefer: 'wasm', threads: BENCH_THREADS, quiet: true });
 
   const g = unetGenerator();
   const d = patchGanDiscriminator({ inChannels: 6 });
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   }, 2);
 
   const ratio = (ms: number, ref?: number) => (ref ? `${(ms / ref).toFixed(2)}×` : '–');
-  console.log('\nModels on wasm vs PyTorch CPU (2 threads), ms, best of runs; ratio = segaware / PyTorch\n');
+  console.log(`\nModels on wasm vs PyTorch CPU, ${BENCH_THREADS} threads each, ms, best of runs; ratio = segaware / PyTorch\n`);
   printTable(
     ['case', 'segaware wasm', 'PyTorch CPU', 'ratio'],
     [
