@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEGRADATION_LEVELS, Dataset, cityscapesDataset, degrade, hashInts, type ImageRaster, type Sample } from '../../src/index.js';
+import { DEGRADATION_LEVELS, Dataset, cityscapesDataset, degrade, hashInts, type ImageRaster, type Raster, type Sample } from '../../src/index.js';
+import { isNearestField, resizeRaster } from '../../src/data/augment.js';
 import { syntheticSplits, type ExampleSplits } from '../common/data.js';
 
 /** The degradations the example knows: the paper's four regular ones and fog (Adverse Cityscapes). */
@@ -40,13 +41,21 @@ export function describeLevel(d: CoopDegradation, level: number): string {
   }
 }
 
-/** `base` with its `image` degraded on the fly (kept as `clear`); the noise seed depends on the index only. */
+/**
+ * `base` with its `image` degraded on the fly (kept as `clear`); the random
+ * parts (noise) depend on the seed and the index only. Every field is first
+ * resized to `size`, so the paper's levels (blur σ, noise variance, CA shifts
+ * in pixels) act on the image the networks see, as with the synthetic scenes —
+ * degrading a 1024×2048 Cityscapes frame and then downsampling it 4× would
+ * shrink σ and average the noise away.
+ */
 class DegradedDataset extends Dataset {
   constructor(
     private readonly base: Dataset,
     private readonly kind: Exclude<CoopDegradation, 'fog'>,
     private readonly level: number,
     private readonly seed: number,
+    private readonly size: [number, number],
   ) {
     super();
   }
@@ -55,8 +64,13 @@ class DegradedDataset extends Dataset {
   }
   protected async load(i: number): Promise<Sample> {
     const s = await this.base.get(i);
-    const image = await degrade(s.image as ImageRaster, this.kind, this.level, { seed: hashInts(this.seed, i, 0xc00b) });
-    return { ...s, clear: s.image, image };
+    const [h, w] = this.size;
+    const resized: Sample = { ...s };
+    for (const [k, v] of Object.entries(s)) {
+      if (typeof v !== 'string') resized[k] = resizeRaster(v as Raster, h, w, isNearestField(k, v as Raster) ? 'nearest' : 'bilinear');
+    }
+    const image = await degrade(resized.image as ImageRaster, this.kind, this.level, { seed: hashInts(this.seed, i, 0xc00b) });
+    return { ...resized, clear: resized.image, image };
   }
 }
 
@@ -64,8 +78,8 @@ class DegradedDataset extends Dataset {
 export async function cleanSplits(o: { data?: string; size: [number, number]; trainCount: number; testCount: number; seed: number }): Promise<ExampleSplits> {
   if (o.data) {
     const root = cityscapesRoot(o.data);
-    const common = { instances: true, labels: 'trainId' as const };
-    return { train: cityscapesDataset(root, { ...common, split: 'train' }), test: cityscapesDataset(root, { ...common, split: 'val' }), source: `Cityscapes at ${root}, train / val`, hasInstances: true, resize: o.size };
+    const common = { labels: 'trainId' as const };
+    return { train: cityscapesDataset(root, { ...common, split: 'train' }), test: cityscapesDataset(root, { ...common, split: 'val' }), source: `Cityscapes at ${root}, train / val`, hasInstances: false, resize: o.size };
   }
   return syntheticSplits(o);
 }
@@ -75,22 +89,22 @@ export async function degradedSplits(d: CoopDegradation, level: number, o: { dat
   const lv = levelFor(d, level);
   if (o.data) {
     const root = cityscapesRoot(o.data);
-    const common = { instances: true, labels: 'trainId' as const };
+    const common = { labels: 'trainId' as const };
     if (d === 'fog') {
       const beta = DEGRADATION_LEVELS.fog[lv - 1]!;
       return {
         train: cityscapesDataset(root, { ...common, split: 'train', foggy: beta }),
         test: cityscapesDataset(root, { ...common, split: 'val', foggy: beta }),
         source: `Foggy Cityscapes β = ${beta} at ${root}, train / val`,
-        hasInstances: true,
+        hasInstances: false,
         resize: o.size,
       };
     }
     return {
-      train: new DegradedDataset(cityscapesDataset(root, { ...common, split: 'train' }), d, lv, o.seed),
-      test: new DegradedDataset(cityscapesDataset(root, { ...common, split: 'val' }), d, lv, o.seed + 1),
+      train: new DegradedDataset(cityscapesDataset(root, { ...common, split: 'train' }), d, lv, o.seed, o.size),
+      test: new DegradedDataset(cityscapesDataset(root, { ...common, split: 'val' }), d, lv, o.seed + 1, o.size),
       source: `Cityscapes at ${root} (${describeLevel(d, level)}), train / val`,
-      hasInstances: true,
+      hasInstances: false,
       resize: o.size,
     };
   }
