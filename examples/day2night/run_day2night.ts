@@ -135,6 +135,16 @@ export const SEGMENTER_ROWS = {
   self_fid: 'Self-training, FID',
 } as const satisfies Partial<Record<Day2NightPhase, string>>;
 
+/** Short captions of the sample grid (one cell is 128 px wide at the default size). */
+const GRID_CAPTIONS: Record<keyof typeof SEGMENTER_ROWS, string> = {
+  seg_day: 'day CE',
+  seg_unit: 'D+N UNIT CE',
+  seg_ce: 'D+N VGG CE',
+  seg_focal: 'D+N VGG CL',
+  self_hist: 'ST hist',
+  self_fid: 'ST FID',
+};
+
 /** The thesis's four columns (percent). */
 export const THESIS_COLUMNS: ScoreColumns = {
   'Accuracy (%)': (s) => 100 * s.pixelAccuracy,
@@ -543,9 +553,9 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
       { image: tf.tidy(() => tf.squeeze(unitVgg!.translate(dayT, 'a'), [0])), caption: 'UNIT+VGG' },
       { image: tf.squeeze(nightT, [0]), caption: 'real night' },
     ];
-    const segs: GridCell[] = Object.entries(SEGMENTER_ROWS).map(([k, row]) => ({
+    const segs: GridCell[] = Object.keys(SEGMENTER_ROWS).map((k) => ({
       image: tf.tidy(() => tf.squeeze(tf.argMax(models[k]!.predict(nightT) as Tensor, -1), [0])),
-      caption: row.replace('Self-training, ', 'ST ').replace('Day + night ', 'D+N '),
+      caption: GRID_CAPTIONS[k as keyof typeof SEGMENTER_ROWS],
       kind: 'labels' as const,
     }));
     segs.push({ image: { ...s.labels!, data: Int32Array.from(s.labels!.data) }, caption: 'labels', kind: 'labels' });
