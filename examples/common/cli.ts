@@ -68,7 +68,7 @@ export interface CommonDefaults {
 export function addCommonOptions(cmd: Command, d: CommonDefaults): Command {
   return cmd
     .option('--data <dir>', 'dataset root (omit for the built-in synthetic street scenes)')
-    .option('--size <HxW>', 'training size, height x width', d.size)
+    .option('--size <HxW>', 'training size, height x width', parseSize, parseSize(d.size))
     .option('--steps <n>', 'training steps of the main phase', positiveInt('--steps'), d.steps)
     .option('--batch <n>', 'batch size', positiveInt('--batch'), d.batch)
     .addOption(new Option('--backend <name>', 'force a backend').choices(['node-gpu', 'node', 'webgpu', 'wasm', 'cpu']))
@@ -87,7 +87,7 @@ export function commonOptions(cmd: Command): CommonOptions {
   const o = cmd.opts();
   return {
     data: o.data,
-    size: parseSize(String(o.size)),
+    size: Array.isArray(o.size) ? (o.size as [number, number]) : parseSize(String(o.size)),
     steps: o.steps,
     batch: o.batch,
     backend: o.backend,

@@ -3,13 +3,13 @@
  * Defaults are the demo's scale; on Cityscapes with tfjs-node-gpu use e.g.
  * `--data ~/cityscapes --size 256x512 --steps 20000 --batch 4 --backend node-gpu`.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { addCommonOptions, commonOptions, positiveInt } from '../common/cli.js';
 import { runDfs } from './run_dfs.js';
 
 const num = (name: string) => (v: string): number => {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number ≥ 0, got "${v}"`);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number ≥ 0, got "${v}"`);
   return n;
 };
 
