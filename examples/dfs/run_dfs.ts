@@ -84,6 +84,13 @@ export interface DfsResult {
 
 const NUM_CLASSES = 19;
 
+/** How the report names each `--seg-mode` (the L_seg forms of `dfsGeneratorLoss`). */
+const SEG_MODE_WORDS: Record<'l2' | 'ce' | 'kl', string> = {
+  l2: 'mean squared error between the frozen segmenter\'s softmax and the one-hot labels',
+  ce: 'cross-entropy of the frozen segmenter against the labels',
+  kl: 'KL divergence between the frozen segmenter\'s outputs on the clear and the dehazed image',
+};
+
 /** Largest U-Net depth (5..8) whose bottleneck still has ≥ 1 pixel. */
 function numDownsFor([h, w]: [number, number]): number {
   let n = 5;
@@ -270,11 +277,12 @@ export async function runDfs(o: DfsOptions): Promise<DfsResult> {
       batch: o.batch,
       seed: o.seed,
       lambdas: { pixel: o.lambdaPixel ?? 10, perceptual: extractor ? o.lambdaPerceptual : 0, seg: lambdaSeg, gan: 1 },
+      segMode: o.segMode ?? 'l2',
       scores: Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, { ...v, iou: undefined }])),
       seconds: secondsSince(t0),
     },
     notes: [
-      'Dehaze and DFS start from the same initial weights and see the same batches; they differ only in the L_seg term (λ3 · cross-entropy of the frozen segmenter on the dehazed image).',
+      `Dehaze and DFS start from the same initial weights and see the same batches; they differ only in the L_seg term (λ3 · ${SEG_MODE_WORDS[o.segMode ?? 'l2']} on the dehazed image).`,
       extractor ? '' : 'The perceptual term (λ2) is off: it needs VGG-19 weights (--vgg-weights, see docs/weights.md) and nothing is downloaded.',
     ].filter(Boolean),
   };

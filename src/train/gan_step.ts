@@ -48,7 +48,7 @@ export interface GanStepOptions<B> {
   gradientPenalty?: (batch: B, ctx: GanStepContext) => Scalar;
   /** D updates per iteration (WGAN's `n_critic`, default 1). */
   discriminatorSteps?: number;
-  /** `'discriminator-first'` (pix2pix, DCGAN; default) or `'generator-first'` (CycleGAN, UNIT). */
+  /** `'discriminator-first'` (pix2pix, DCGAN, UNIT's train.py; default) or `'generator-first'` (CycleGAN). */
   order?: 'discriminator-first' | 'generator-first';
   /** Steps already done (for `--resume`): the first call runs step `startStep + 1` (default 0). */
   startStep?: number;
