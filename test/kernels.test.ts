@@ -22,6 +22,9 @@ const CASES: Case[] = [
   { n: 2, h: 12, w: 11, ci: 6, co: 9, kh: 3, kw: 3, s: [1, 1], d: [2, 2], pad: 'same' },
   { n: 1, h: 14, w: 14, ci: 1, co: 32, kh: 4, kw: 4, s: [2, 2], d: [1, 1], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
   { n: 2, h: 5, w: 5, ci: 32, co: 1, kh: 3, kw: 3, s: [2, 2], d: [1, 1], pad: 'valid' },
+  // few output channels (a PatchGAN head): the direct host filter gradient
+  { n: 2, h: 9, w: 8, ci: 20, co: 1, kh: 4, kw: 4, s: [1, 1], d: [1, 1], pad: [[0, 0], [1, 2], [2, 1], [0, 0]] },
+  { n: 1, h: 10, w: 11, ci: 12, co: 3, kh: 4, kw: 4, s: [2, 2], d: [1, 1], pad: 'same' },
   // few output pixels, large filters: the matrix-product paths
   { n: 1, h: 4, w: 4, ci: 16, co: 32, kh: 4, kw: 4, s: [2, 2], d: [1, 1], pad: 1 },
   { n: 2, h: 3, w: 5, ci: 24, co: 40, kh: 3, kw: 3, s: [1, 1], d: [1, 1], pad: 'same' },

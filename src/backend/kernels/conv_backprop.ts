@@ -23,7 +23,7 @@
 import { tf } from '../../tf.js';
 import type { TensorInfo } from '../../tf.js';
 import { KernelContext, withContext } from './kernel_context.js';
-import { SMALL_PATCH, filterGradIm2col, inputGradCol2im } from './conv_im2col.js';
+import { FEW_OUTPUT_CHANNELS, SMALL_PATCH, filterGradFewOutputs, filterGradIm2col, inputGradCol2im } from './conv_im2col.js';
 import { filterGradMatMul, filterGradPerTap, inputGradMatMul, preferMatMul } from './conv_matmul.js';
 
 type Pad = 'valid' | 'same' | number | number[][];
@@ -216,6 +216,7 @@ export function conv2dBackpropFilterViaForward(
     const [, oh, ow, co] = dy.shape as [number, number, number, number];
     const geometry = { n, h, w, ci, co, kh, kw, oh, ow, sh, sw, top: info.padInfo.top, left: info.padInfo.left };
     if (kh * kw * ci <= SMALL_PATCH) return filterGradIm2col(ctx, x, dy, geometry);
+    if (co <= FEW_OUTPUT_CHANNELS) return filterGradFewOutputs(ctx, x, dy, geometry);
     if (preferMatMul(geometry)) return filterGradMatMul(ctx, x, dy, geometry);
     // stride 1: one product per tap (1.3–1.8× faster than the convolution form; wasm's strided slice makes it slower for stride > 1)
     if (sh === 1 && sw === 1) return filterGradPerTap(ctx, x, dy, geometry);

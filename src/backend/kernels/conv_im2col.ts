@@ -30,6 +30,45 @@ export interface ConvGeometry {
 /** Largest `kh·kw·ci` for which the host patch path beats XNNPACK's convolution. */
 export const SMALL_PATCH = 64;
 
+/** Largest output channel count for which the direct host filter gradient is used. */
+export const FEW_OUTPUT_CHANNELS = 4;
+
+/**
+ * Filter gradient for few output channels (a PatchGAN's 1-channel head): a direct host
+ * loop `dW[a, b, c, o] = Σ_{n,y,x} x[n, y·s+a−top, x·s+b−left, c] · dy[n, y, x, o]`,
+ * reading `x` along its contiguous channel axis. XNNPACK has nothing to vectorise over
+ * with `co = 1` (1×33×33×512 → 30×30×1, 4×4: 30 ms as per-tap products, ~5 ms here).
+ */
+export function filterGradFewOutputs(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+  const { n, h, w, ci, co, kh, kw, oh, ow, sh, sw, top, left } = g;
+  const xs = ctx.backend.readSync(x.dataId) as Float32Array;
+  const dys = ctx.backend.readSync(dy.dataId) as Float32Array;
+  const acc = new Float64Array(kh * kw * ci * co); // float64 sums: the order differs from the stock kernel's
+  for (let img = 0; img < n; img++) {
+    for (let y = 0; y < oh; y++) {
+      for (let xo = 0; xo < ow; xo++) {
+        const dyBase = ((img * oh + y) * ow + xo) * co;
+        for (let o = 0; o < co; o++) {
+          const d = dys[dyBase + o]!;
+          if (d === 0) continue;
+          for (let a = 0; a < kh; a++) {
+            const iy = y * sh + a - top;
+            if (iy < 0 || iy >= h) continue;
+            for (let b = 0; b < kw; b++) {
+              const ix = xo * sw + b - left;
+              if (ix < 0 || ix >= w) continue;
+              const src = ((img * h + iy) * w + ix) * ci;
+              const dst = (a * kw + b) * ci * co + o;
+              for (let c = 0; c < ci; c++) acc[dst + c * co] += xs[src + c]! * d;
+            }
+          }
+        }
+      }
+    }
+  }
+  return ctx.upload(Float32Array.from(acc), [kh, kw, ci, co]);
+}
+
 function matmul(ctx: KernelContext, a: TensorInfo, b: TensorInfo): TensorInfo {
   return ctx.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
 }
