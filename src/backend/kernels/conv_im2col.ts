@@ -59,7 +59,7 @@ export function filterGradFewOutputs(ctx: KernelContext, x: TensorInfo, dy: Tens
               if (ix < 0 || ix >= w) continue;
               const src = ((img * h + iy) * w + ix) * ci;
               const dst = (a * kw + b) * ci * co + o;
-              for (let c = 0; c < ci; c++) acc[dst + c * co] += xs[src + c]! * d;
+              for (let c = 0; c < ci; c++) acc[dst + c * co] = acc[dst + c * co]! + xs[src + c]! * d;
             }
           }
         }
