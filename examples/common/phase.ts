@@ -9,7 +9,8 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NanGuard, RunLog, createProgress, latestCheckpoint, loadCheckpoint, saveCheckpoint, tf } from '../../src/index.js';
+import { NanGuard, RunLog, createProgress, disposeBatch, latestCheckpoint, loadCheckpoint, optimizerStep, saveCheckpoint, tf } from '../../src/index.js';
+import type { Batch, LossOutput, VariableSource } from '../../src/index.js';
 import type { tfl } from '../../src/tf.js';
 
 /** Thrown by a phase run with `stopAfter` (tests use it to simulate a kill). */
@@ -54,6 +55,28 @@ export interface PhaseResult {
   seconds: number;
   /** the run log file */
   logPath: string;
+}
+
+/**
+ * The step of a supervised phase: draws batch `s − 1` with `draw` (a function of the
+ * step, so a resumed run sees the same data), takes one `optimizerStep` of `loss` on
+ * `models` behind the phase's NaN guard, and frees the batch.
+ */
+export function supervisedStep<B extends Batch>(
+  optimizer: tf.Optimizer,
+  models: VariableSource[],
+  draw: (index: number) => Promise<B>,
+  loss: (batch: B) => LossOutput,
+  prefix: string,
+): PhaseOptions['step'] {
+  return async (s, guard) => {
+    const b = await draw(s - 1);
+    try {
+      return await optimizerStep(optimizer, models, () => loss(b), { prefix, beforeApply: (t) => guard.check(s, t) });
+    } finally {
+      disposeBatch(b);
+    }
+  };
 }
 
 /** Checkpoint folder of phase `name`. */

@@ -27,7 +27,6 @@ import {
   initWeights,
   loadVgg19Weights,
   markdownTable,
-  optimizerStep,
   patchGanDiscriminator,
   snPatchGanDiscriminator,
   tf,
@@ -49,7 +48,7 @@ import type { Scalar, Tensor, Tensor4D, tfl } from '../../src/tf.js';
 import type { CommonOptions } from '../common/cli.js';
 import type { ExampleSplits } from '../common/data.js';
 import { evaluateRows, type RowScores } from '../common/evaluate.js';
-import { runPhase, type PhaseResult } from '../common/phase.js';
+import { runPhase, supervisedStep, type PhaseResult } from '../common/phase.js';
 import { RESTORATION_COLUMNS, SEGMENTATION_COLUMNS, phaseCurves, scoreTable, writeGrid } from '../common/report.js';
 import { secondsSince, setupRun } from '../common/setup.js';
 import { COOP_DEGRADATIONS, PAPER_NAMES, checkCityscapesRoot, cleanSplits, degradedSplits, describeLevel, type CoopDegradation } from './data.js';
@@ -258,17 +257,13 @@ export async function runCooperative(o: CooperativeOptions): Promise<Cooperative
       optimizers: { segOpt },
       quiet: o.quiet,
       stopAfter: stopAt('segmenter'),
-      step: async (s, guard) => {
-        const b = await clean.train.batchAt(s - 1, batchOptions(clean, ['image', 'labels']));
-        try {
-          return await optimizerStep(segOpt, [segmenter], () => crossEntropyLoss(segmenter.apply(b.image as Tensor4D, { training: true }) as Tensor4D, b.labels as Tensor), {
-            prefix: 'seg_',
-            beforeApply: (t) => guard.check(s, t),
-          });
-        } finally {
-          disposeBatch(b);
-        }
-      },
+      step: supervisedStep(
+        segOpt,
+        [segmenter],
+        (i) => clean.train.batchAt(i, batchOptions(clean, ['image', 'labels'])),
+        (b) => crossEntropyLoss(segmenter.apply(b.image as Tensor4D, { training: true }) as Tensor4D, b.labels as Tensor),
+        'seg_',
+      ),
     }),
   );
   segOpt.dispose();

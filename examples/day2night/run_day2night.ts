@@ -28,7 +28,6 @@ import {
   loadVgg19Weights,
   markdownTable,
   multiScaleDiscriminator,
-  optimizerStep,
   pairedFolderDataset,
   selectByFid,
   selectByHistogram,
@@ -55,7 +54,7 @@ import {
 import type { Tensor, Tensor4D } from '../../src/tf.js';
 import type { CommonOptions } from '../common/cli.js';
 import { evaluateRows, type RowScores } from '../common/evaluate.js';
-import { runPhase, type PhaseResult } from '../common/phase.js';
+import { runPhase, supervisedStep, type PhaseResult } from '../common/phase.js';
 import { phaseCurves, scoreTable, writeGrid, type ScoreColumns } from '../common/report.js';
 import { secondsSince, setupRun } from '../common/setup.js';
 import { ConcatDataset, batchToRasters, folderDay2nightData, rasterToBatch, syntheticDay2nightData, type Day2NightData, type HostImage } from './night_data.js';
@@ -401,17 +400,7 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
         optimizers: { opt },
         quiet: o.quiet,
         stopAfter: stopAt(name),
-        step: async (s, guard) => {
-          const b = await ds.batchAt(s - 1, bo);
-          try {
-            return await optimizerStep(opt, [seg], () => loss(seg.apply(b.image as Tensor4D, { training: true }) as Tensor, b.labels as Tensor), {
-              prefix: 'seg_',
-              beforeApply: (t) => guard.check(s, t),
-            });
-          } finally {
-            disposeBatch(b);
-          }
-        },
+        step: supervisedStep(opt, [seg], (i) => ds.batchAt(i, bo), (b) => loss(seg.apply(b.image as Tensor4D, { training: true }) as Tensor, b.labels as Tensor), 'seg_'),
       }).finally(() => opt.dispose()),
     );
   };

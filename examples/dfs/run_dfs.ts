@@ -19,7 +19,6 @@ import {
   initWeights,
   loadVgg19Weights,
   markdownTable,
-  optimizerStep,
   patchGanDiscriminator,
   tf,
   unet,
@@ -39,7 +38,7 @@ import type { Tensor, Tensor4D, tfl } from '../../src/tf.js';
 import type { CommonOptions } from '../common/cli.js';
 import { folderSplits, syntheticSplits, type ExampleSplits } from '../common/data.js';
 import { evaluateRows, type RowScores } from '../common/evaluate.js';
-import { runPhase, type PhaseResult } from '../common/phase.js';
+import { runPhase, supervisedStep, type PhaseResult } from '../common/phase.js';
 import { CITYSCAPES_COLUMNS, RESTORATION_COLUMNS, SEGMENTATION_COLUMNS, phaseCurves, scoreTable, writeGrid } from '../common/report.js';
 import { secondsSince, setupRun } from '../common/setup.js';
 
@@ -128,19 +127,13 @@ export async function runDfs(o: DfsOptions): Promise<DfsResult> {
       optimizers: { segOpt },
       quiet: o.quiet,
       stopAfter: o.stopAfter?.phase === 'segmenter' ? o.stopAfter.step : undefined,
-      step: async (s, guard) => {
-        const b = await splits.train.batchAt(s - 1, batchOptions(['clear', 'labels']));
-        try {
-          return await optimizerStep(
-            segOpt,
-            [segmenter],
-            () => crossEntropyLoss(segmenter.apply(b.clear as Tensor4D, { training: true }) as Tensor4D, b.labels as Tensor),
-            { prefix: 'seg_', beforeApply: (t) => guard.check(s, t) },
-          );
-        } finally {
-          disposeBatch(b);
-        }
-      },
+      step: supervisedStep(
+        segOpt,
+        [segmenter],
+        (i) => splits.train.batchAt(i, batchOptions(['clear', 'labels'])),
+        (b) => crossEntropyLoss(segmenter.apply(b.clear as Tensor4D, { training: true }) as Tensor4D, b.labels as Tensor),
+        'seg_',
+      ),
     }),
   );
   segmenter.trainable = false;
