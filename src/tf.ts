@@ -14,16 +14,19 @@
  *   lazily by {@link initBackend}.
  * - `registerMissingGradients` adds the zero gradients of comparison ops that
  *   double backprop (gradient penalties) needs.
+ * - `installLazyConvGradients` keeps tfjs-layers' Conv2D from computing
+ *   gradients nobody asked for while training.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
-import { registerFastBatchNormGradient, registerMissingGradients } from './tf_gradients.js';
+import { installLazyConvGradients, registerFastBatchNormGradient, registerMissingGradients } from './tf_gradients.js';
 
 registerMissingGradients();
 // after tfjs-layers registered the stock gradients, so this one replaces theirs
 registerFastBatchNormGradient();
+installLazyConvGradients();
 
 export { tf, tfl, tfwasm };
 export type {

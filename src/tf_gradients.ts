@@ -9,6 +9,7 @@
  * exact. Only kernels without a gradient are touched.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 
 const NON_DIFFERENTIABLE = ['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual', 'LogicalAnd', 'LogicalOr'];
 
@@ -61,4 +62,60 @@ export function registerFastBatchNormGradient(): void {
       };
     },
   });
+}
+
+/** The parts of tfjs-layers' `Conv` (base of Conv1D/2D/3D) that the lazy-gradient path reads. */
+interface ConvLayerInternals {
+  rank: number;
+  dataFormat: string;
+  strides: number[];
+  padding: string;
+  dilationRate: number[];
+  kernel: { read(): tf.Tensor };
+  bias: { read(): tf.Tensor } | null;
+  activation: { getClassName(): string; apply(x: tf.Tensor): tf.Tensor };
+  call(inputs: tf.Tensor | tf.Tensor[], kwargs: unknown): tf.Tensor;
+}
+
+let lazyConvInstalled = false;
+
+/**
+ * Makes tfjs-layers' 2-D convolutions differentiate lazily while a gradient
+ * is being recorded.
+ *
+ * `Conv2D.call` always runs `tf.fused.conv2d`, and while recording with a
+ * linear activation tfjs keeps it fused behind a `customGrad` — which computes
+ * the gradients of *every* input eagerly. So a GAN's generator update also
+ * computed each discriminator filter gradient (and a discriminator update the
+ * gradient of its input image) only to drop them: ≈ 0.2 s of a 3.3 s pix2pix
+ * step on wasm. While recording, this path uses `tf.conv2d` + bias `add` +
+ * activation — the form tfjs itself uses for non-linear activations — whose
+ * registered gradients are pruned to what the caller asked for. Inference
+ * (nothing recorded) keeps the fused kernel. Values are unchanged up to float
+ * rounding of the bias add.
+ */
+export function installLazyConvGradients(): void {
+  if (lazyConvInstalled) return;
+  lazyConvInstalled = true;
+  const probe = tfl.layers.conv2d({ filters: 1, kernelSize: 1 });
+  const convProto = Object.getPrototypeOf(Object.getPrototypeOf(probe)) as ConvLayerInternals; // Conv.prototype
+  const fusedCall = convProto.call;
+  convProto.call = function lazyGradientCall(this: ConvLayerInternals, inputs, kwargs) {
+    const recording = (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
+    if (!recording || this.rank !== 2 || this.dataFormat !== 'channelsLast') return fusedCall.call(this, inputs, kwargs);
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+      if (Array.isArray(inputs) && inputs.length !== 1) return fusedCall.call(this, inputs, kwargs);
+      let y: tf.Tensor = tf.conv2d(
+        x,
+        this.kernel.read() as tf.Tensor4D,
+        this.strides as [number, number],
+        this.padding === 'same' ? 'same' : 'valid',
+        'NHWC',
+        this.dilationRate as [number, number],
+      );
+      if (this.bias) y = tf.add(y, this.bias.read());
+      return this.activation.getClassName() === 'linear' ? y : this.activation.apply(y);
+    });
+  };
 }

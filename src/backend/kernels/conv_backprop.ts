@@ -11,8 +11,10 @@
  *   `i = s·q + a`, each output phase `a ∈ [0, s)` only meets the taps
  *   `k = r + s·m` with `r = (a + p) mod s`, so phase `a` is a stride-1
  *   correlation of `dy` with the reversed sub-filter `W[r::s]`. The `s²`
- *   phase outputs are interleaved with DepthToSpace. No multiply ever hits an
- *   inserted zero, unlike the textbook "dilate dy, then convolve" form.
+ *   phase outputs are interleaved on the host, straight into the result (wasm's
+ *   DepthToSpace kernel is a scalar loop: 38 ms for 64×64×256 floats). No
+ *   multiply ever hits an inserted zero, unlike the textbook "dilate dy, then
+ *   convolve" form.
  * - Filter gradient (`Conv2DBackpropFilter`): `dW[k] = Σ_{n,o} x[n, o·s+k−p] ·
  *   dy[n, o]`, a stride-1 convolution of `x` (channels as batch, batch as
  *   channels) with `dy` (as a `[O, O, N, Cout]` filter) dilated by `s`.
@@ -23,7 +25,7 @@
 import { tf } from '../../tf.js';
 import type { TensorInfo } from '../../tf.js';
 import { KernelContext, withContext } from './kernel_context.js';
-import { FEW_OUTPUT_CHANNELS, SMALL_PATCH, filterGradFewOutputs, filterGradIm2col, inputGradCol2im } from './conv_im2col.js';
+import { FEW_OUTPUT_CHANNELS, SMALL_PATCH, filterGradFewOutputs, inputGradCol2im } from './conv_im2col.js';
 import { filterGradMatMul, filterGradPerTap, inputGradMatMul, preferMatMul } from './conv_matmul.js';
 
 type Pad = 'valid' | 'same' | number | number[][];
@@ -104,8 +106,47 @@ function subFilter(
 }
 
 /**
+ * Interleaves the `sh·sw` phase outputs `parts[a·sw + b]` (each `[n, qh, qw, ci]`)
+ * into `dx[img, y·sh + a, x·sw + b, :]`, cropped to `[n, h, w, ci]`, by copying
+ * in the wasm heap. Null where the backend has no heap (the caller then uses
+ * Concat + Transpose).
+ */
+function interleavePhases(
+  ctx: KernelContext,
+  parts: TensorInfo[],
+  d: { n: number; qh: number; qw: number; sh: number; sw: number; ci: number; h: number; w: number },
+): TensorInfo | null {
+  const { n, qh, qw, sh, sw, ci, h, w } = d;
+  if (parts.length === 1 && qh === h && qw === w) return parts[0]!;
+  const out = ctx.allocHeap([n, h, w, ci]);
+  if (!out) return null;
+  const dst = ctx.heapView(out); // views taken after the allocation (it may grow the heap)
+  for (let a = 0; a < sh; a++) {
+    for (let b = 0; b < sw; b++) {
+      const src = ctx.heapView(parts[a * sw + b]!);
+      for (let img = 0; img < n; img++) {
+        for (let y = 0; y < qh; y++) {
+          const oy = y * sh + a;
+          if (oy >= h) break;
+          const srcRow = (img * qh + y) * qw * ci;
+          const dstRow = (img * h + oy) * w * ci;
+          for (let x = 0; x < qw; x++) {
+            const ox = x * sw + b;
+            if (ox >= w) break;
+            const s0 = srcRow + x * ci;
+            const d0 = dstRow + ox * ci;
+            for (let c = 0; c < ci; c++) dst[d0 + c] = src[s0 + c]!;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * `Conv2DBackpropInput` on any backend with Conv2D/Transpose/Reverse/Slice/
- * Concat/DepthToSpace kernels.
+ * Concat kernels.
  */
 export function conv2dBackpropInputViaForward(
   backend: tf.KernelBackend,
@@ -168,20 +209,22 @@ export function conv2dBackpropInputViaForward(
       }
     }
 
-    let full: TensorInfo; // [n, qh·sh, qw·sw, ci]
-    if (parts.length === 1) {
-      full = parts[0]!;
-    } else if (sh === sw) {
-      const stacked = ctx.run('Concat', parts as never, { axis: 3 });
-      full = ctx.run('DepthToSpace', { x: stacked }, { blockSize: sh, dataFormat: 'NHWC' });
+    const interleaved = interleavePhases(ctx, parts, { n, qh, qw, sh, sw, ci, h, w });
+    let dx: TensorInfo;
+    if (interleaved) {
+      dx = interleaved;
     } else {
-      // Unequal strides: interleave with a 6-D transpose.
-      const stacked = ctx.run('Concat', parts as never, { axis: 3 });
-      const r6 = ctx.run('Reshape', { x: stacked }, { shape: [n, qh, qw, sh, sw, ci] });
-      const t6 = ctx.transpose(r6, [0, 1, 3, 2, 4, 5]);
-      full = ctx.run('Reshape', { x: t6 }, { shape: [n, qh * sh, qw * sw, ci] });
+      let full: TensorInfo; // [n, qh·sh, qw·sw, ci]
+      if (parts.length === 1) {
+        full = parts[0]!;
+      } else {
+        const stacked = ctx.run('Concat', parts as never, { axis: 3 });
+        const r6 = ctx.run('Reshape', { x: stacked }, { shape: [n, qh, qw, sh, sw, ci] });
+        const t6 = ctx.transpose(r6, [0, 1, 3, 2, 4, 5]);
+        full = ctx.run('Reshape', { x: t6 }, { shape: [n, qh * sh, qw * sw, ci] });
+      }
+      dx = full.shape[1] === h && full.shape[2] === w ? full : ctx.slice(full, [0, 0, 0, 0], [n, h, w, ci]);
     }
-    let dx = full.shape[1] === h && full.shape[2] === w ? full : ctx.slice(full, [0, 0, 0, 0], [n, h, w, ci]);
     if (nchw) dx = ctx.transpose(dx, NHWC_TO_NCHW);
     return dx;
   });
@@ -215,14 +258,12 @@ export function conv2dBackpropFilterViaForward(
     const [n, h, w, ci] = x.shape as [number, number, number, number];
     const [, oh, ow, co] = dy.shape as [number, number, number, number];
     const geometry = { n, h, w, ci, co, kh, kw, oh, ow, sh, sw, top: info.padInfo.top, left: info.padInfo.left };
-    if (kh * kw * ci <= SMALL_PATCH) return filterGradIm2col(ctx, x, dy, geometry);
     if (co <= FEW_OUTPUT_CHANNELS) return filterGradFewOutputs(ctx, x, dy, geometry);
-    if (preferMatMul(geometry)) return filterGradMatMul(ctx, x, dy, geometry);
-    // stride 1: one product per tap (1.3–1.8× faster than the convolution form; wasm's strided slice makes it slower for stride > 1)
+    // one product `colsᵀ · dy` over a heap-gathered patch matrix whenever it fits (the
+    // convolution form's inner dimension is the batch size, 1–4)
+    if (kh * kw * ci * n * oh * ow <= MAX_PATCH_FLOATS) return filterGradMatMul(ctx, x, dy, geometry);
+    // larger maps at stride 1: one product per tap, dy packed once
     if (sh === 1 && sw === 1) return filterGradPerTap(ctx, x, dy, geometry);
-    // strided, small batch: the convolution form's inner dimension is the batch size (1–4), so a
-    // host-gathered patch matrix and one product win (186 → ~60 ms for 1×128×128×64 → 64×64×256)
-    if (n <= 8 && kh * kw * ci * n * oh * ow <= MAX_PATCH_FLOATS) return filterGradMatMul(ctx, x, dy, geometry);
     const xT = ctx.transpose(x, [3, 1, 2, 0]); // [ci, h, w, n]: channels become the batch
     const dyT = ctx.transpose(dy, [1, 2, 0, 3]); // [oh, ow, n, co]: dy becomes the filter
     const top = info.padInfo.top;

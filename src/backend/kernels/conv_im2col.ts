@@ -4,7 +4,6 @@
  * patch matrix is gathered (or scattered) on the host and the contraction is
  * one matrix product on the backend.
  *
- * - filter gradient: `dW = colsᵀ · dy`, `colsᵀ[(kh,kw,ci), (n,oh,ow)] = x[n, oh·s+kh−p, ow·s+kw−p, ci]`
  * - input gradient: `cols = dy · Wᵀ`, then `dx[n, oh·s+kh−p, ow·s+kw−p, ci] += cols[(n,oh,ow), (kh,kw,ci)]`
  */
 import type { TensorInfo } from '../../tf.js';
@@ -71,38 +70,6 @@ export function filterGradFewOutputs(ctx: KernelContext, x: TensorInfo, dy: Tens
 
 function matmul(ctx: KernelContext, a: TensorInfo, b: TensorInfo): TensorInfo {
   return ctx.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
-}
-
-/** `Conv2DBackpropFilter` via a host-gathered transposed patch matrix. */
-export function filterGradIm2col(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
-  const { n, h, w, ci, co, kh, kw, oh, ow, sh, sw, top, left } = g;
-  const xs = ctx.backend.readSync(x.dataId) as Float32Array;
-  const rows = kh * kw * ci;
-  const cols = n * oh * ow;
-  const colsT = new Float32Array(rows * cols);
-  for (let a = 0; a < kh; a++) {
-    for (let b = 0; b < kw; b++) {
-      for (let c = 0; c < ci; c++) {
-        const rowBase = ((a * kw + b) * ci + c) * cols;
-        for (let img = 0; img < n; img++) {
-          for (let y = 0; y < oh; y++) {
-            const iy = y * sh + a - top;
-            if (iy < 0 || iy >= h) continue; // stays zero
-            const src = ((img * h + iy) * w) * ci + c;
-            const dst = rowBase + (img * oh + y) * ow;
-            for (let xo = 0; xo < ow; xo++) {
-              const ix = xo * sw + b - left;
-              if (ix >= 0 && ix < w) colsT[dst + xo] = xs[src + ix * ci]!;
-            }
-          }
-        }
-      }
-    }
-  }
-  const a3 = ctx.upload(colsT, [1, rows, cols]);
-  const b3 = ctx.run('Reshape', { x: dy }, { shape: [1, cols, co] });
-  const prod = matmul(ctx, a3, b3);
-  return ctx.run('Reshape', { x: prod }, { shape: [kh, kw, ci, co] });
 }
 
 /** `Conv2DBackpropInput` via one matrix product and a host scatter-add. */

@@ -122,11 +122,72 @@ export function inputGradMatMul(ctx: KernelContext, dy: TensorInfo, filter: Tens
   return ctx.upload(dx, [n, h, w, ci]);
 }
 
-/** Filter gradient as `colsᵀ · dy`. */
+/**
+ * The transposed patch matrix `colsᵀ[(a,b,c), (img,y,x)] = x[img, y·sh+a·dh−top, x·sw+b·dw−left, c]`
+ * (`[1, K, M]`), written straight into the wasm heap from a channel-major copy of `x`, so
+ * every source row is read in order (≈ 1 ns per element, against ≈ 6 ns for scattering from
+ * NHWC). Falls back to {@link patches} + upload on backends without a heap.
+ */
+export function patchesT(ctx: KernelContext, x: TensorInfo, g: ConvGeometry, dilation: [number, number] = [1, 1]): TensorInfo {
+  const { n, h, w, ci, kh, kw, oh, ow, sh, sw, top, left } = g;
+  const [dh, dw] = dilation;
+  const k = kh * kw * ci;
+  const m = n * oh * ow;
+  const xT = ctx.transpose(x, [3, 0, 1, 2]); // [ci, n, h, w]
+  const out = ctx.allocHeap([1, k, m]);
+  if (!out) return ctx.upload(patches(ctx.backend.readSync(x.dataId) as Float32Array, g, dilation, true), [1, k, m]);
+  const dst = ctx.heapView(out);
+  const src = ctx.heapView(xT);
+  for (let b = 0; b < kw; b++) {
+    // valid output columns for this tap: 0 ≤ xo·sw + b·dw − left < w
+    const off = b * dw - left;
+    const x0 = Math.min(ow, Math.max(0, Math.ceil(-off / sw)));
+    const x1 = Math.max(x0, Math.min(ow, Math.floor((w - 1 - off) / sw) + 1));
+    for (let a = 0; a < kh; a++) {
+      for (let c = 0; c < ci; c++) {
+        const rowBase = ((a * kw + b) * ci + c) * m;
+        for (let img = 0; img < n; img++) {
+          const plane = (c * n + img) * h;
+          const rowsAt = rowBase + img * oh * ow;
+          // output rows whose input row is inside the image
+          const y0 = Math.min(oh, Math.max(0, Math.ceil((top - a * dh) / sh)));
+          const y1 = Math.max(y0, Math.min(oh, Math.floor((h - 1 + top - a * dh) / sh) + 1));
+          if (y0 > 0) dst.fill(0, rowsAt, rowsAt + y0 * ow);
+          if (y1 < oh) dst.fill(0, rowsAt + y1 * ow, rowsAt + oh * ow);
+          if (y1 === y0 || x1 === x0) {
+            dst.fill(0, rowsAt + y0 * ow, rowsAt + y1 * ow);
+            continue;
+          }
+          if (sw === 1 && sh === 1 && w === ow) {
+            // stride 1 and full-width rows: source and destination rows are both `w` apart, so
+            // the whole block is one copy; the clipped edge columns are zeroed afterwards
+            const s0 = (plane + y0 - top + a * dh) * w + off;
+            dst.set(src.subarray(s0 + x0, s0 + (y1 - y0 - 1) * w + x1), rowsAt + y0 * ow + x0);
+            for (let y = y0; y < y1; y++) {
+              const d0 = rowsAt + y * ow;
+              for (let xo = 0; xo < x0; xo++) dst[d0 + xo] = 0;
+              for (let xo = x1; xo < ow; xo++) dst[d0 + xo] = 0;
+            }
+            continue;
+          }
+          for (let y = y0; y < y1; y++) {
+            const d0 = rowsAt + y * ow;
+            const s0 = (plane + y * sh + a * dh - top) * w + off;
+            for (let xo = 0; xo < x0; xo++) dst[d0 + xo] = 0;
+            for (let xo = x1; xo < ow; xo++) dst[d0 + xo] = 0;
+            for (let xo = x0; xo < x1; xo++) dst[d0 + xo] = src[s0 + xo * sw]!;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Filter gradient as `colsᵀ · dy` (one product; dy is the packed right operand). */
 export function filterGradMatMul(ctx: KernelContext, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
   const m = g.n * g.oh * g.ow;
-  const k = g.kh * g.kw * g.ci;
-  const colsT = ctx.upload(patches(ctx.backend.readSync(x.dataId) as Float32Array, g, [1, 1], true), [1, k, m]);
+  const colsT = patchesT(ctx, x, g);
   const dy3 = ctx.run('Reshape', { x: dy }, { shape: [1, m, g.co] });
   const prod = ctx.run('BatchMatMul', { a: colsT, b: dy3 }, { transposeA: false, transposeB: false });
   return ctx.run('Reshape', { x: prod }, { shape: [g.kh, g.kw, g.ci, g.co] });

@@ -10,6 +10,12 @@ import { tf } from '../../tf.js';
 import type { TensorInfo } from '../../tf.js';
 
 type KernelBackend = tf.KernelBackend;
+
+/** The two tfjs-backend-wasm methods that expose its heap. */
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array;
+}
 type Attrs = Record<string, unknown>;
 
 /** Runs kernels of one backend and tracks intermediates for disposal. */
@@ -91,6 +97,27 @@ export class KernelContext {
     const info: TensorInfo = { dataId, shape, dtype: 'float32' };
     this.temps.push(info);
     return info;
+  }
+
+  /**
+   * A tracked, uninitialised float32 tensor and a writable view of its values,
+   * or null when the backend does not keep tensors in one addressable heap
+   * (tfjs-backend-wasm does: `makeOutput` + `typedArrayFromHeap`). Take every
+   * view after the last allocation: growing the wasm memory replaces its buffer.
+   */
+  allocHeap(shape: number[]): TensorInfo | null {
+    const be = this.backend as unknown as HeapBackend;
+    if (typeof be.makeOutput !== 'function' || typeof be.typedArrayFromHeap !== 'function') return null;
+    const info = be.makeOutput(shape, 'float32');
+    this.temps.push(info);
+    return info;
+  }
+
+  /** A view of a float32 tensor's values in the wasm heap (see {@link allocHeap}); never copy-free on other backends. */
+  heapView(info: TensorInfo): Float32Array {
+    const be = this.backend as unknown as HeapBackend;
+    if (typeof be.typedArrayFromHeap !== 'function') throw new Error('segaware: heapView needs the wasm backend');
+    return be.typedArrayFromHeap(info) as Float32Array;
   }
 
   /** A float32 tensor of zeros on this backend. */
