@@ -3,11 +3,11 @@ import { tf, tfl } from '../src/tf.js';
 import type { Tensor } from '../src/tf.js';
 
 /** Two stacked Conv2D layers (bias, linear) with a LeakyReLU between: a discriminator's shape. */
-function twoConvs(): tf.LayersModel {
+function twoConvs(): tfl.LayersModel {
   const input = tfl.input({ shape: [12, 12, 3] });
-  let y = tfl.layers.conv2d({ filters: 8, kernelSize: 4, strides: 2, padding: 'same', name: 'c1' }).apply(input) as tf.SymbolicTensor;
-  y = tfl.layers.leakyReLU({ alpha: 0.2 }).apply(y) as tf.SymbolicTensor;
-  y = tfl.layers.conv2d({ filters: 1, kernelSize: 3, padding: 'valid', name: 'c2' }).apply(y) as tf.SymbolicTensor;
+  let y = tfl.layers.conv2d({ filters: 8, kernelSize: 4, strides: 2, padding: 'same', name: 'c1' }).apply(input) as tfl.SymbolicTensor;
+  y = tfl.layers.leakyReLU({ alpha: 0.2 }).apply(y) as tfl.SymbolicTensor;
+  y = tfl.layers.conv2d({ filters: 1, kernelSize: 3, padding: 'valid', name: 'c2' }).apply(y) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: y });
 }
 

@@ -19,6 +19,7 @@ import { conv2dBackpropFilterViaForward, conv2dBackpropInputViaForward } from '.
 import { withContext } from './kernel_context.js';
 import { plainMatMul } from './matmul.js';
 import { convForwardMatMul, forwardMatMulGeometry } from './conv_matmul.js';
+import { clearWinogradCache, convWinograd, releaseFilter, transformedFilter, winogradGeometry } from './conv_winograd.js';
 import { defaultWasmThreads, startWasm, type WasmThreadsReport } from '../wasm_threads.js';
 
 type KernelConfig = tf.KernelConfig;
@@ -151,7 +152,16 @@ export async function registerTrainingKernels(options: { threads?: number } = {}
   replaceKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: ({ inputs, attrs }) => wasmFilter(inputs as never, attrs ?? {}) });
   report.wasm.push('Conv2DBackpropInput', 'Conv2DBackpropFilter');
 
-  // Forward convolutions with few output pixels: matrix products (see conv_matmul.ts).
+  // Winograd keeps a transformed copy per filter tensor: free it with the filter.
+  const wasmDispose = wasm.disposeData.bind(wasm);
+  wasm.disposeData = (dataId: object, force?: boolean) => {
+    const freed = wasmDispose(dataId, force);
+    if (freed) releaseFilter(dataId, wasm);
+    return freed;
+  };
+
+  // Forward convolutions: Winograd for 3×3 stride-1 layers with a known filter (see
+  // conv_winograd.ts), matrix products for few output pixels (see conv_matmul.ts).
   const computeInfo = (inShape: number[], filterShape: number[], strides: [number, number], dilations: [number, number], pad: unknown, rounding: unknown) =>
     tf.backend_util.computeConv2DInfo(inShape as never, filterShape as never, strides, dilations, pad as never, rounding as never, false, 'channelsLast');
   for (const name of ['Conv2D', 'FusedConv2D']) {
@@ -161,9 +171,18 @@ export async function registerTrainingKernels(options: { threads?: number } = {}
       backendName: 'wasm',
       kernelFunc: ({ inputs, attrs = {} }) => {
         const ins = inputs as unknown as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
+        const a = attrs as { activation?: string; leakyreluAlpha?: number };
+        const wino = ins.preluActivationWeights ? null : winogradGeometry(computeInfo, ins.x, ins.filter, attrs as never);
+        if (wino && (a.activation == null || a.activation === 'linear' || a.activation === 'relu')) {
+          const out = withContext(wasm, 'wasm', (ctx) => {
+            const u = transformedFilter(ctx, ins.filter, wino.c, wino.k);
+            const y = u ? convWinograd(ctx, ins.x, u, wino, { bias: name === 'FusedConv2D' ? ins.bias : undefined, relu: a.activation === 'relu' }) : null;
+            return y ?? stock(inputs as never, attrs);
+          });
+          return out;
+        }
         const plan = ins.preluActivationWeights ? null : forwardMatMulGeometry(computeInfo, ins.x, ins.filter, attrs as never);
         if (!plan) return stock(inputs as never, attrs);
-        const a = attrs as { activation?: string; leakyreluAlpha?: number };
         return withContext(wasm, 'wasm', (ctx) =>
           convForwardMatMul(ctx, ins.x, ins.filter, plan.g, plan.dilation, name === 'FusedConv2D' ? { bias: ins.bias, activation: a.activation, leakyreluAlpha: a.leakyreluAlpha } : undefined),
         );
@@ -223,6 +242,7 @@ export async function registerTrainingKernels(options: { threads?: number } = {}
 
 /** Restores the stock kernels that {@link registerTrainingKernels} replaced. */
 export function unregisterTrainingKernels(): void {
+  if (tf.engine().backendNames().includes('wasm')) clearWinogradCache(tf.engine().findBackend('wasm') as never);
   for (const [key, config] of saved) {
     const [backendName, kernelName] = key.split('/') as [string, string];
     if (tf.getKernel(kernelName, backendName)) tf.unregisterKernel(kernelName, backendName);
