@@ -119,8 +119,8 @@ const WASM_FALLBACK_TO_CPU = [
 const WASM_FUSED_ACTIVATIONS = new Set<string | undefined>(['linear', 'relu', 'relu6', 'prelu', 'leakyrelu', 'sigmoid', 'elu', undefined]);
 
 /**
- * Starts the wasm backend with `threads` XNNPACK threads (default: the
- * logical cores; see {@link startWasm}) and registers the fast training
+ * Starts the wasm backend with `threads` XNNPACK threads (default 1, or
+ * `SEGAWARE_WASM_THREADS`; see {@link startWasm}) and registers the fast training
  * kernels (idempotent). Called by
  * {@link initBackend}; call it yourself if you pick a backend with
  * `tf.setBackend` directly.
