@@ -51,6 +51,9 @@ tr:last-child td { border-bottom: none; }
 .grid figcaption { font-size: 12px; color: #444; margin-top: 2px; word-break: break-word; }
 .notes p { margin: 6px 0; }
 code { font-size: 12px; }
+table.summary { width: 100%; table-layout: fixed; }
+table.summary th { width: 9em; }
+table.summary td { overflow-wrap: anywhere; }
 `;
 
 function htmlTable(table: ReportTable): string {
@@ -80,7 +83,7 @@ function summaryRows(summary: Record<string, unknown>): [string, string][] {
     if (typeof v === 'number') s = Number.isFinite(v) ? String(Number(v.toPrecision(6))) : formatCell(v);
     else if (typeof v === 'string') s = v;
     else if (v === null || v === undefined) s = '—';
-    else s = JSON.stringify(v);
+    else s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? Number(x.toPrecision(6)) : x));
     return [k, s];
   });
 }
