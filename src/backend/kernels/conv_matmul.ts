@@ -61,6 +61,43 @@ export function patches(xs: Float32Array, g: ConvGeometry, dilation: [number, nu
   return out;
 }
 
+/**
+ * The patch matrix `cols[M, K]` (`[1, M, K]`) gathered from `x` straight into the wasm heap:
+ * one contiguous copy of `ci` floats per (pixel, tap). Null on backends without a heap.
+ */
+function patchesInHeap(ctx: KernelContext, x: TensorInfo, g: ConvGeometry, dilation: [number, number]): TensorInfo | null {
+  const { n, h, w, ci, kh, kw, oh, ow, sh, sw, top, left } = g;
+  const [dh, dw] = dilation;
+  const k = kh * kw * ci;
+  const out = ctx.allocHeap([1, n * oh * ow, k]);
+  if (!out) return null;
+  const dst = ctx.heapView(out);
+  const src = ctx.heapView(x);
+  const heap = new Float32Array(dst.buffer);
+  const srcAt = src.byteOffset >> 2;
+  const dstAt = dst.byteOffset >> 2;
+  for (let img = 0; img < n; img++) {
+    for (let y = 0; y < oh; y++) {
+      for (let xo = 0; xo < ow; xo++) {
+        const row = dstAt + ((img * oh + y) * ow + xo) * k;
+        for (let a = 0; a < kh; a++) {
+          const iy = y * sh + a * dh - top;
+          for (let b = 0; b < kw; b++) {
+            const ix = xo * sw + b * dw - left;
+            const d0 = row + (a * kw + b) * ci;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w) heap.fill(0, d0, d0 + ci);
+            else {
+              const s0 = srcAt + ((img * h + iy) * w + ix) * ci;
+              heap.copyWithin(d0, s0, s0 + ci);
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /** Forward convolution (optionally fused bias/activation) as `cols · W`. */
 export function convForwardMatMul(
   ctx: KernelContext,
@@ -72,7 +109,7 @@ export function convForwardMatMul(
 ): TensorInfo {
   const m = g.n * g.oh * g.ow;
   const k = g.kh * g.kw * g.ci;
-  const cols = ctx.upload(patches(ctx.backend.readSync(x.dataId) as Float32Array, g, dilation, false), [1, m, k]);
+  const cols = patchesInHeap(ctx, x, g, dilation) ?? ctx.upload(patches(ctx.backend.readSync(x.dataId) as Float32Array, g, dilation, false), [1, m, k]);
   const w3 = ctx.run('Reshape', { x: filter }, { shape: [1, k, g.co] });
   let y: TensorInfo;
   if (fused) {
@@ -99,26 +136,33 @@ export function inputGradMatMul(ctx: KernelContext, dy: TensorInfo, filter: Tens
   const dy2 = ctx.run('Reshape', { x: dy }, { shape: [m, co] });
   const dyT = ctx.run('Reshape', { x: ctx.transpose(dy2, [1, 0]) }, { shape: [1, co, m] });
   const prod = ctx.run('BatchMatMul', { a: w3, b: dyT }, { transposeA: false, transposeB: false }); // [1, K, M]
-  const colsT = ctx.backend.readSync(prod.dataId) as Float32Array;
-  const dx = new Float32Array(n * h * w * ci);
-  for (let img = 0; img < n; img++) {
-    for (let y = 0; y < oh; y++) {
-      for (let x = 0; x < ow; x++) {
-        const row = (img * oh + y) * ow + x;
-        for (let a = 0; a < kh; a++) {
-          const iy = y * sh + a - top;
-          if (iy < 0 || iy >= h) continue;
-          for (let b = 0; b < kw; b++) {
-            const ix = x * sw + b - left;
-            if (ix < 0 || ix >= w) continue;
-            const dst = ((img * h + iy) * w + ix) * ci;
-            const col = (a * kw + b) * ci;
-            for (let c = 0; c < ci; c++) dx[dst + c]! += colsT[(col + c) * m + row]!;
+  // Scatter-add row by row of colsT (sequential reads); dx is the small side and stays in cache.
+  const dxInfo = ctx.allocHeap([n, h, w, ci]);
+  const colsT = dxInfo ? ctx.heapView(prod) : (ctx.backend.readSync(prod.dataId) as Float32Array);
+  const dx = dxInfo ? ctx.heapView(dxInfo) : new Float32Array(n * h * w * ci);
+  dx.fill(0);
+  for (let a = 0; a < kh; a++) {
+    for (let b = 0; b < kw; b++) {
+      for (let c = 0; c < ci; c++) {
+        const rowAt = ((a * kw + b) * ci + c) * m;
+        for (let img = 0; img < n; img++) {
+          for (let y = 0; y < oh; y++) {
+            const iy = y * sh + a - top;
+            if (iy < 0 || iy >= h) continue;
+            const src = rowAt + (img * oh + y) * ow;
+            const dstRow = (img * h + iy) * w;
+            for (let x = 0; x < ow; x++) {
+              const ix = x * sw + b - left;
+              if (ix < 0 || ix >= w) continue;
+              const d = (dstRow + ix) * ci + c;
+              dx[d] = dx[d]! + colsT[src + x]!;
+            }
           }
         }
       }
     }
   }
+  if (dxInfo) return dxInfo;
   return ctx.upload(dx, [n, h, w, ci]);
 }
 
