@@ -1,7 +1,7 @@
 import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { assertNumber } from '../validate.js';
-import { checkClassVector, checkLogitsLabels, checkReduction, labelTensors, safeDivide, type Reduction } from './_util.js';
+import { checkClassVector, checkLogitsLabels, checkReduction, labelTensors, safeDivide, targetLogProb, type Reduction } from './_util.js';
 import { checkFocalAlpha, focalTerms } from './focal_loss.js';
 
 /** Options of {@link combinedCeFocalLoss}. */
@@ -44,9 +44,8 @@ export function combinedCeFocalLoss(logits: Tensor, labels: Tensor, options: Com
   const focalAlpha = checkFocalAlpha('combinedCeFocalLoss', options.focalAlpha, K);
   const weights = options.classWeights === undefined ? undefined : checkClassVector('combinedCeFocalLoss: classWeights', options.classWeights, K);
   return tf.tidy(() => {
-    const logp = tf.logSoftmax(logits);
     const { oneHot, mask, safe } = labelTensors(labels, K, ignoreIndex, false);
-    const logpt = tf.sum(tf.mul(oneHot, logp), -1);
+    const logpt = targetLogProb(logits, oneHot);
     const parts: Tensor[] = [];
     if (alpha > 0) {
       const w = weights ? tf.mul(tf.gather(tf.tensor1d(weights), safe), mask) : mask;

@@ -1,7 +1,7 @@
 import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { assertNumber } from '../validate.js';
-import { checkClassVector, checkLogitsLabels, checkReduction, labelTensors, safeDivide, type Reduction } from './_util.js';
+import { checkClassVector, checkLogitsLabels, checkReduction, labelTensors, safeDivide, targetLogProb, type Reduction } from './_util.js';
 
 /** Options of {@link crossEntropyLoss}. */
 export interface CrossEntropyLossOptions {
@@ -19,17 +19,17 @@ export interface CrossEntropyLossOptions {
 
 /** Per-pixel weighted NLL terms shared by CE, focal and their combination (internal). */
 export function crossEntropyTerms(logits: Tensor, labels: Tensor, K: number, ignoreIndex: number, classWeights?: number[], labelSmoothing = 0) {
-  const logp = tf.logSoftmax(logits);
   const { oneHot, mask, safe } = labelTensors(labels, K, ignoreIndex, false);
-  const logpt = tf.sum(tf.mul(oneHot, logp), -1);
+  const logp = labelSmoothing > 0 ? tf.logSoftmax(logits) : null;
+  const logpt = logp ? tf.sum(tf.mul(oneHot, logp), -1) : targetLogProb(logits, oneHot);
   const w = classWeights ? tf.mul(tf.gather(tf.tensor1d(classWeights), safe), mask) : mask;
   let perPixel = tf.neg(tf.mul(w, logpt));
   if (labelSmoothing > 0) {
-    const cw = classWeights ? tf.mul(logp, tf.tensor1d(classWeights)) : logp;
+    const cw = classWeights ? tf.mul(logp!, tf.tensor1d(classWeights)) : logp!;
     const smooth = tf.mul(tf.neg(tf.sum(cw, -1)), mask);
     perPixel = tf.add(tf.mul(perPixel, 1 - labelSmoothing), tf.mul(smooth, labelSmoothing / K));
   }
-  return { logp, logpt, w, mask, perPixel };
+  return { logpt, w, mask, perPixel };
 }
 
 /**

@@ -2,7 +2,7 @@ import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertNumber } from '../validate.js';
-import { checkClassVector, checkLogitsLabels, checkReduction, labelTensors, safeDivide, type Reduction } from './_util.js';
+import { checkClassVector, checkLogitsLabels, checkReduction, labelTensors, safeDivide, targetLogProb, type Reduction } from './_util.js';
 
 /** Options of {@link focalLoss}. */
 export interface FocalLossOptions {
@@ -61,9 +61,8 @@ export function focalLoss(logits: Tensor, labels: Tensor, options: FocalLossOpti
   assertNumber('focalLoss: gamma', gamma, { min: 0 });
   const alpha = checkFocalAlpha('focalLoss', options.alpha, K);
   return tf.tidy(() => {
-    const logp = tf.logSoftmax(logits);
     const { oneHot, mask, safe } = labelTensors(labels, K, ignoreIndex, false);
-    const logpt = tf.sum(tf.mul(oneHot, logp), -1);
+    const logpt = targetLogProb(logits, oneHot);
     const perPixel = focalTerms(logpt, safe, mask, gamma, alpha);
     if (reduction === 'none') return perPixel;
     if (reduction === 'sum') return tf.sum(perPixel);
