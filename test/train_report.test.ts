@@ -155,4 +155,14 @@ describe('report pieces', () => {
     writeFileSync(junk, 'not an image');
     await expect(imageDataUri(junk)).rejects.toThrow(/image file/);
   });
+
+  it('folds long summary values into <details> and keeps short ones inline', async () => {
+    const out = join(dir, 'report-long');
+    const scores = Object.fromEntries(['Hazy', 'Dehaze', 'DFS'].map((k) => [k, { psnr: 13.930937155533524, ssim: 0.32828190680706565, meanIoU: 0.1420468549058634 }]));
+    const paths = await writeReport(out, { title: 'long', summary: { seed: 3, scores } });
+    const html = readFileSync(paths.html, 'utf8');
+    expect(html).toContain('<th>seed</th><td>3</td>');
+    expect(html).toMatch(/<th>scores<\/th><td><details><summary>[^<]*…<\/summary><code>[^<]*13\.9309[^<]*<\/code><\/details>/);
+    expect(html).not.toContain('13.930937155533524'); // rounded to 6 significant digits
+  });
 });

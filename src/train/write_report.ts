@@ -88,6 +88,14 @@ function summaryRows(summary: Record<string, unknown>): [string, string][] {
   });
 }
 
+/** Long values (nested objects) fold into a `<details>` element so the summary stays a summary. */
+function summaryCell(text: string): string {
+  if (text.length <= LONG_SUMMARY_VALUE) return escapeXml(text);
+  return `<details><summary>${escapeXml(text.slice(0, 60))}…</summary><code>${escapeXml(text)}</code></details>`;
+}
+
+const LONG_SUMMARY_VALUE = 160;
+
 function jsonSafe(value: unknown): unknown {
   return JSON.parse(
     JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)),
@@ -170,7 +178,7 @@ export async function writeReport(dir: string, content: ReportContent, options: 
     content.subtitle ? `<p class="subtitle">${escapeXml(content.subtitle)}</p>` : '',
     `<p class="meta">generated ${escapeXml(generatedAt)} by segaware</p>`,
     sRows.length
-      ? `<h2>Summary</h2><section class="card"><table class="summary"><tbody>${sRows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('')}</tbody></table></section>`
+      ? `<h2>Summary</h2><section class="card"><table class="summary"><tbody>${sRows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${summaryCell(v)}</td></tr>`).join('')}</tbody></table></section>`
       : '',
     tables.length ? `<h2>Results</h2>${tables.map((t) => `<section class="card">${htmlTable(t)}</section>`).join('\n')}` : '',
     notes.length ? `<section class="card notes">${notes.map((n) => `<p>${escapeXml(String(n))}</p>`).join('')}</section>` : '',
