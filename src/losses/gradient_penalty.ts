@@ -3,6 +3,7 @@ import type { Scalar, Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertNumber, assertSameShape } from '../validate.js';
 import { assertFloat, callNetwork, type Network } from './_util.js';
+import { tfSeed } from '../train/rng.js';
 
 /** Options of {@link gradientPenalty}. */
 export interface GradientPenaltyOptions {
@@ -44,7 +45,7 @@ export function gradientPenalty(critic: Network, real: Tensor, fake: Tensor, opt
   const n = real.shape[0]!;
   return tf.tidy(() => {
     let alpha: Tensor;
-    if (options.alpha === undefined) alpha = tf.randomUniform([n], 0, 1, 'float32', options.seed);
+    if (options.alpha === undefined) alpha = tf.randomUniform([n], 0, 1, 'float32', tfSeed(options.seed));
     else {
       alpha = Array.isArray(options.alpha) ? tf.tensor1d(options.alpha) : options.alpha;
       if (alpha.size !== n) throw new InvalidArgumentError('gradientPenalty: alpha', `${n} values (one per sample)`, alpha);

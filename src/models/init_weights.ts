@@ -8,6 +8,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { tf, tfl } from '../tf.js';
 import { assertOneOf } from '../validate.js';
+import { tfSeed } from '../train/rng.js';
 
 /** Options of {@link initWeights}. */
 export interface InitWeightsOptions {
@@ -53,7 +54,7 @@ export function initWeights(model: tfl.LayersModel, options: InitWeightsOptions 
   }
   model.weights.forEach((w, i) => {
     const name = w.originalName;
-    const s = Math.floor(seed) * 7919 + i;
+    const s = tfSeed(Math.floor(seed) * 7919 + i); // never 0: tfjs reads a 0 seed as "random"
     const shape = w.shape as number[];
     const value = draw();
     if (value) {

@@ -6,6 +6,7 @@ import { tf, tfl } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertRank } from '../validate.js';
+import { tfSeed } from '../train/rng.js';
 import { ap, checkKeys, checkedInput, ganInit, intOption, relu, tanh } from './_blocks.js';
 import type { SymbolicTensor } from './_blocks.js';
 import { GroupNormalization } from './layers/group_normalization.js';
@@ -178,7 +179,7 @@ export function unitTranslator(options: UnitTranslatorOptions = {}): UnitTransla
       return tf.tidy(() => this.decode(this.encode(x, from, training), from === 'a' ? 'b' : 'a', training));
     },
     sample(mu, seed) {
-      return tf.tidy(() => tf.add(mu, tf.randomNormal(mu.shape, 0, 1, 'float32', seed)));
+      return tf.tidy(() => tf.add(mu, tf.randomNormal(mu.shape, 0, 1, 'float32', tfSeed(seed))));
     },
     dispose() {
       for (const m of [encoderA, encoderB, decoderA, decoderB]) m.dispose();

@@ -2,7 +2,7 @@
 export { fileSystemIO, writeFileAtomic } from './file_system_io.js';
 export { saveCheckpoint, loadCheckpoint, latestCheckpoint } from './checkpoint.js';
 export type { CheckpointState, SaveCheckpointOptions, LoadedCheckpoint } from './checkpoint.js';
-export { SeededRandom } from './rng.js';
+export { SeededRandom, tfSeed } from './rng.js';
 
 export { collectVariables, type VariableSource } from './variables.js';
 export { optimizerStep, type LossOutput, type OptimizerStepOptions } from './optimizer_step.js';

@@ -53,9 +53,9 @@ export class SeededRandom {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
-  /** A fresh integer seed for tfjs random ops (`tf.randomNormal(shape, 0, 1, 'float32', rng.seed())`). */
+  /** A fresh integer seed for tfjs random ops (`tf.randomNormal(shape, 0, 1, 'float32', rng.seed())`); never 0 (see {@link tfSeed}). */
   seed(): number {
-    return this.int(2 ** 31);
+    return tfSeed(this.int(2 ** 31));
   }
 
   /** Shuffles `items` in place (Fisher–Yates) and returns it. */
@@ -66,4 +66,22 @@ export class SeededRandom {
     }
     return items;
   }
+}
+
+/** What {@link tfSeed} uses for a seed of 0. */
+const ZERO_SEED = 0x9e3779b9;
+
+/**
+ * A seed for tfjs's random ops (`randomNormal`, `randomUniform`, …). tfjs seeds its generator
+ * with `seed ? seed : Math.random()`, so a seed of 0 silently gives a different draw on every
+ * run; this maps 0 to a fixed non-zero value and leaves every other seed (and `undefined`,
+ * meaning "random") as it is.
+ *
+ * @example
+ * tf.randomNormal([3, 3], 0, 1, 'float32', tfSeed(0)); // the same values on every run
+ */
+export function tfSeed(seed: number): number;
+export function tfSeed(seed: number | undefined): number | undefined;
+export function tfSeed(seed: number | undefined): number | undefined {
+  return seed === 0 ? ZERO_SEED : seed;
 }
