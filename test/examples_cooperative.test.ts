@@ -7,31 +7,22 @@ import { runCooperative, type CooperativeOptions, type CooperativeResult } from 
 import { writeSyntheticSample } from '../src/cli/data.js';
 import { RunLog, renderSyntheticScene } from '../src/index.js';
 import { flatWeights } from './helpers/tiny_net.js';
+import { maxAbsDiff, tinyRunOptions } from './helpers/tiny_run.js';
 
 const tiny = (out: string): CooperativeOptions => ({
-  size: [32, 64],
+  ...tinyRunOptions(out, 7),
   steps: 3,
   segSteps: 3,
   g1Steps: 3,
   g2Steps: 3,
   jointSteps: 3,
   degradations: ['blur'],
-  batch: 2,
-  out,
-  resume: false,
-  seed: 7,
-  checkpointEvery: 2,
-  sampleEvery: 0,
-  trainCount: 6,
   testCount: 3,
   ngf: 4,
   segFilters: 4,
-  quiet: true,
-  backend: 'wasm',
   threads: 1,
 });
 
-const maxAbsDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i]!)), 0);
 const disposeAll = (r: CooperativeResult): void => {
   r.models.segmenter.dispose();
   for (const m of [...Object.values(r.models.g1), ...Object.values(r.models.g2)]) m!.dispose();

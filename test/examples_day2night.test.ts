@@ -5,25 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { DAY2NIGHT_PHASES, SEGMENTER_ROWS, maxWeightDifference, runDay2night, type Day2NightOptions, type Day2NightResult } from '../examples/day2night/run_day2night.js';
 import { day2nightCommand } from '../examples/day2night/main.js';
 import { RunLog, syntheticStreetScenes, trainIdToLabelId, writeImage, writeLabelMap, type Raster } from '../src/index.js';
+import { tinyRunOptions } from './helpers/tiny_run.js';
 
 const tiny = (out: string): Day2NightOptions => ({
-  size: [32, 64],
+  ...tinyRunOptions(out, 3),
   steps: 3,
   selfSteps: 3,
-  batch: 2,
-  out,
-  resume: false,
-  seed: 3,
-  checkpointEvery: 2,
-  sampleEvery: 0,
-  trainCount: 6,
   testCount: 4,
   poolCount: 8,
   unitDim: 4,
   segWidth: 4,
   fpnChannels: 8,
-  quiet: true,
-  backend: 'wasm',
   threads: 1,
 });
 

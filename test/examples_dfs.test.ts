@@ -6,26 +6,17 @@ import { runDfs, type DfsOptions } from '../examples/dfs/run_dfs.js';
 import { dfsCommand } from '../examples/dfs/main.js';
 import { RunLog } from '../src/index.js';
 import { flatWeights } from './helpers/tiny_net.js';
+import { maxAbsDiff, tinyRunOptions } from './helpers/tiny_run.js';
 
 const tiny = (out: string): DfsOptions => ({
-  size: [32, 64],
+  ...tinyRunOptions(out, 5),
   steps: 4,
   segSteps: 3,
-  batch: 2,
-  out,
-  resume: false,
-  seed: 5,
-  checkpointEvery: 2,
-  sampleEvery: 0,
-  trainCount: 6,
   testCount: 3,
   ngf: 4,
   segFilters: 4,
-  quiet: true,
-  backend: 'wasm',
 });
 
-const maxAbsDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i]!)), 0);
 
 describe('examples/dfs', () => {
   it('runs the three phases and writes the poster table and report', async () => {

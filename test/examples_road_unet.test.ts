@@ -7,22 +7,14 @@ import { runRoadUnet, type RoadUnetOptions } from '../examples/road-unet/run_roa
 import { RunLog, fileSystemIO } from '../src/index.js';
 import { tfl } from '../src/tf.js';
 import { flatWeights } from './helpers/tiny_net.js';
+import { tinyRunOptions } from './helpers/tiny_run.js';
 
 const base = (out: string): RoadUnetOptions => ({
-  size: [32, 64],
+  ...tinyRunOptions(out, 3),
   steps: 6,
-  batch: 2,
-  out,
-  resume: false,
-  seed: 3,
-  checkpointEvery: 2,
-  sampleEvery: 0,
-  trainCount: 6,
   testCount: 3,
   baseFilters: 4,
   depth: 2,
-  quiet: true,
-  backend: 'wasm',
 });
 
 describe('examples/road-unet', () => {

@@ -9,9 +9,9 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NanGuard, RunLog, createProgress, disposeBatch, latestCheckpoint, loadCheckpoint, optimizerStep, saveCheckpoint, tf } from '../../src/index.js';
+import { NanGuard, RunLog, createProgress, crossEntropyLoss, disposeBatch, initWeights, latestCheckpoint, loadCheckpoint, optimizerStep, saveCheckpoint, tf, unet } from '../../src/index.js';
 import type { Batch, LossOutput, VariableSource } from '../../src/index.js';
-import type { tfl } from '../../src/tf.js';
+import type { Tensor, Tensor4D, tfl } from '../../src/tf.js';
 
 /** Thrown by a phase run with `stopAfter` (tests use it to simulate a kill). */
 export class PhaseStopped extends Error {
@@ -119,4 +119,56 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   }
   if (o.sample) await o.sample(o.steps);
   return { name: o.name, startStep, skipped: false, seconds: (performance.now() - t0) / 1000, logPath };
+}
+
+/** What {@link trainBaseSegmenter} needs from an example's options. */
+export interface BaseSegmenterOptions {
+  out: string;
+  steps: number;
+  checkpointEvery: number;
+  resume: boolean;
+  seed: number;
+  quiet?: boolean;
+  stopAfter?: number;
+  /** U-Net width (default 16) */
+  filters?: number;
+  /** Adam learning rate (default 1e-3) */
+  lr?: number;
+  numClasses: number;
+}
+
+/**
+ * The 'segmenter' phase DFS and the cooperative example both start with: a 3-level U-Net with
+ * batch norm (Kaiming init from `seed`), trained with cross-entropy on `image` vs `labels` of the
+ * batches `draw` returns, then frozen.
+ */
+export async function trainBaseSegmenter<B extends Batch>(
+  o: BaseSegmenterOptions,
+  draw: (index: number) => Promise<B>,
+  image: keyof B & string,
+): Promise<{ segmenter: tfl.LayersModel; phase: PhaseResult }> {
+  const segmenter = unet({ numClasses: o.numClasses, baseFilters: o.filters ?? 16, depth: 3, batchNorm: true, activation: 'linear', name: 'segmenter' });
+  initWeights(segmenter, { seed: o.seed, type: 'kaiming' });
+  const segOpt = tf.train.adam(o.lr ?? 1e-3);
+  const phase = await runPhase({
+    name: 'segmenter',
+    out: o.out,
+    steps: o.steps,
+    checkpointEvery: o.checkpointEvery,
+    resume: o.resume,
+    models: { segmenter },
+    optimizers: { segOpt },
+    quiet: o.quiet,
+    stopAfter: o.stopAfter,
+    step: supervisedStep(
+      segOpt,
+      [segmenter],
+      draw,
+      (b) => crossEntropyLoss(segmenter.apply(b[image] as Tensor4D, { training: true }) as Tensor4D, b.labels as Tensor),
+      'seg_',
+    ),
+  });
+  segOpt.dispose();
+  segmenter.trainable = false;
+  return { segmenter, phase };
 }

@@ -20,7 +20,6 @@ import {
   cooperativeRefinementLoss,
   cooperativeRestorationLoss,
   createGanStep,
-  crossEntropyLoss,
   disposeBatch,
   fileSystemIO,
   ganDiscriminatorLoss,
@@ -30,7 +29,6 @@ import {
   patchGanDiscriminator,
   snPatchGanDiscriminator,
   tf,
-  unet,
   unetGenerator,
   vgg19Features,
   writeReport,
@@ -48,7 +46,7 @@ import type { Scalar, Tensor, Tensor4D, tfl } from '../../src/tf.js';
 import type { CommonOptions } from '../common/cli.js';
 import type { ExampleSplits } from '../common/data.js';
 import { evaluateRows, type RowScores } from '../common/evaluate.js';
-import { runPhase, supervisedStep, type PhaseResult } from '../common/phase.js';
+import { runPhase, trainBaseSegmenter, type PhaseResult } from '../common/phase.js';
 import { RESTORATION_COLUMNS, SEGMENTATION_COLUMNS, phaseCurves, scoreTable, writeGrid } from '../common/report.js';
 import { secondsSince, setupRun } from '../common/setup.js';
 import { COOP_DEGRADATIONS, PAPER_NAMES, checkCityscapesRoot, cleanSplits, degradedSplits, describeLevel, type CoopDegradation } from './data.js';
@@ -242,32 +240,12 @@ export async function runCooperative(o: CooperativeOptions): Promise<Cooperative
   // ── 0. base segmenter on clean images (shared by every degradation) ─────────
   const clean = await cleanSplits(dataOpts);
   say(`data: ${clean.source}`);
-  const segmenter = unet({ numClasses: NUM_CLASSES, baseFilters: o.segFilters ?? 16, depth: 3, batchNorm: true, activation: 'linear', name: 'segmenter' });
-  initWeights(segmenter, { seed: o.seed, type: 'kaiming' });
-  const segOpt = tf.train.adam(o.segLr ?? 1e-3);
-  const phases: PhaseResult[] = [];
-  phases.push(
-    await runPhase({
-      name: 'segmenter',
-      out: o.out,
-      steps: steps.segmenter,
-      checkpointEvery: o.checkpointEvery,
-      resume: o.resume,
-      models: { segmenter },
-      optimizers: { segOpt },
-      quiet: o.quiet,
-      stopAfter: stopAt('segmenter'),
-      step: supervisedStep(
-        segOpt,
-        [segmenter],
-        (i) => clean.train.batchAt(i, batchOptions(clean, ['image', 'labels'])),
-        (b) => crossEntropyLoss(segmenter.apply(b.image as Tensor4D, { training: true }) as Tensor4D, b.labels as Tensor),
-        'seg_',
-      ),
-    }),
+  const { segmenter, phase: segPhase } = await trainBaseSegmenter(
+    { out: o.out, steps: steps.segmenter, checkpointEvery: o.checkpointEvery, resume: o.resume, seed: o.seed, quiet: o.quiet, stopAfter: stopAt('segmenter'), filters: o.segFilters, lr: o.segLr, numClasses: NUM_CLASSES },
+    (i) => clean.train.batchAt(i, batchOptions(clean, ['image', 'labels'])),
+    'image',
   );
-  segOpt.dispose();
-  segmenter.trainable = false;
+  const phases: PhaseResult[] = [segPhase];
   const p = pipeline(segmenter);
 
   const scores: Partial<Record<CoopDegradation, DegradationScores>> = {};

@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import {
   createGanStep,
   fileSystemIO,
-  crossEntropyLoss,
   dfsGeneratorLoss,
   ganDiscriminatorLoss,
   initWeights,
@@ -21,7 +20,6 @@ import {
   markdownTable,
   patchGanDiscriminator,
   tf,
-  unet,
   unetGenerator,
   vgg19Features,
   writeReport,
@@ -38,7 +36,7 @@ import type { Tensor, Tensor4D, tfl } from '../../src/tf.js';
 import type { CommonOptions } from '../common/cli.js';
 import { folderSplits, syntheticSplits, type ExampleSplits } from '../common/data.js';
 import { evaluateRows, type RowScores } from '../common/evaluate.js';
-import { runPhase, supervisedStep, type PhaseResult } from '../common/phase.js';
+import { runPhase, trainBaseSegmenter, type PhaseResult } from '../common/phase.js';
 import { CITYSCAPES_COLUMNS, RESTORATION_COLUMNS, SEGMENTATION_COLUMNS, phaseCurves, scoreTable, writeGrid } from '../common/report.js';
 import { secondsSince, setupRun } from '../common/setup.js';
 
@@ -112,31 +110,23 @@ export async function runDfs(o: DfsOptions): Promise<DfsResult> {
   const batchOptions = (fields: string[]): BatchOptions => ({ batchSize: o.batch, shuffle: true, flip: true, seed: o.seed, resize: splits.resize, fields });
 
   // ── 1. segmenter on clear images ────────────────────────────────────────────
-  const segmenter = unet({ numClasses: NUM_CLASSES, baseFilters: o.segFilters ?? 16, depth: 3, batchNorm: true, activation: 'linear', name: 'segmenter' });
-  initWeights(segmenter, { seed: o.seed, type: 'kaiming' });
-  const segOpt = tf.train.adam(o.segLr ?? 1e-3);
-  const phases: PhaseResult[] = [];
-  phases.push(
-    await runPhase({
-      name: 'segmenter',
+  const { segmenter, phase: segPhase } = await trainBaseSegmenter(
+    {
       out: o.out,
       steps: o.segSteps ?? o.steps,
       checkpointEvery: o.checkpointEvery,
       resume: o.resume,
-      models: { segmenter },
-      optimizers: { segOpt },
+      seed: o.seed,
       quiet: o.quiet,
       stopAfter: o.stopAfter?.phase === 'segmenter' ? o.stopAfter.step : undefined,
-      step: supervisedStep(
-        segOpt,
-        [segmenter],
-        (i) => splits.train.batchAt(i, batchOptions(['clear', 'labels'])),
-        (b) => crossEntropyLoss(segmenter.apply(b.clear as Tensor4D, { training: true }) as Tensor4D, b.labels as Tensor),
-        'seg_',
-      ),
-    }),
+      filters: o.segFilters,
+      lr: o.segLr,
+      numClasses: NUM_CLASSES,
+    },
+    (i) => splits.train.batchAt(i, batchOptions(['clear', 'labels'])),
+    'clear',
   );
-  segmenter.trainable = false;
+  const phases: PhaseResult[] = [segPhase];
 
   // ── 2./3. dehazers without and with L_seg, same init, same batches ──────────
   const extractor: Vgg19Extractor | undefined =
