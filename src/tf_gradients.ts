@@ -102,12 +102,11 @@ export function installLazyConvGradients(): void {
   const fusedCall = convProto.call;
   convProto.call = function lazyGradientCall(this: ConvLayerInternals, inputs, kwargs) {
     const recording = (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
-    if (!recording || this.rank !== 2 || this.dataFormat !== 'channelsLast') return fusedCall.call(this, inputs, kwargs);
+    const single = !Array.isArray(inputs) || inputs.length === 1;
+    if (!recording || !single || this.rank !== 2 || this.dataFormat !== 'channelsLast') return fusedCall.call(this, inputs, kwargs);
     return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      if (Array.isArray(inputs) && inputs.length !== 1) return fusedCall.call(this, inputs, kwargs);
       let y: tf.Tensor = tf.conv2d(
-        x,
+        (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D,
         this.kernel.read() as tf.Tensor4D,
         this.strides as [number, number],
         this.padding === 'same' ? 'same' : 'valid',

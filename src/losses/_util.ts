@@ -135,14 +135,10 @@ export function labelTensors(labels: Tensor, K: number, ignoreIndex: number, mas
  * `log softmax(logits)` at the one-hot target of every pixel: `log p_t = (z_t − max z) − log Σ_k e^{z_k − max z}`,
  * shape `logits.shape[:-1]`. Its gradient `∂/∂z = dy · (onehot − softmax(z))` reuses the forward's
  * exponentials: one `Exp` over the logits instead of three (tfjs's `logSoftmax` forward and
- * gradient each recompute them; 2×256×512×19: 130 → ~75 ms forward + backward on wasm).
+ * gradient each recompute them; 2×256×512×19: 140 → ~85 ms forward + backward on wasm).
  * First-order only (the saved softmax is a constant to a second derivative).
  */
-export function targetLogProb(logits: Tensor, oneHot: Tensor): Tensor {
-  return pickedLogSoftmax(logits, oneHot);
-}
-
-const pickedLogSoftmax = tf.customGrad(((logits: Tensor, oneHot: Tensor, save: (t: Tensor[]) => void) => {
+export const targetLogProb = tf.customGrad(((logits: Tensor, oneHot: Tensor, save: (t: Tensor[]) => void) => {
   const shifted = tf.sub(logits, tf.max(logits, -1, true));
   const e = tf.exp(shifted);
   const s = tf.sum(e, -1, true);

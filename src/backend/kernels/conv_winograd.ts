@@ -151,6 +151,14 @@ export function clearWinogradCache(backend: { disposeData(dataId: object): void 
   cachedFloats = 0;
 }
 
+/** Writes row ξ of `(G g) Gᵀ` for element `e`, given row ξ of `G g` as `(a, b, d)`. */
+function row(out: Float32Array[], xi: number, e: number, a: number, b: number, d: number): void {
+  out[xi * 4]![e] = a;
+  out[xi * 4 + 1]![e] = 0.5 * (a + b + d);
+  out[xi * 4 + 2]![e] = 0.5 * (a - b + d);
+  out[xi * 4 + 3]![e] = d;
+}
+
 /** `U_ξν = (G g Gᵀ)[ξ, ν]` for every (c, k), as 16 tensors `[1, C, K]`; null without a heap. */
 function filterTransform(ctx: KernelContext, filter: TensorInfo, c: number, k: number): TensorInfo[] | null {
   const ck = c * k;
@@ -166,20 +174,11 @@ function filterTransform(ctx: KernelContext, filter: TensorInfo, c: number, k: n
     const g00 = g[e]!, g01 = g[ck + e]!, g02 = g[2 * ck + e]!;
     const g10 = g[3 * ck + e]!, g11 = g[4 * ck + e]!, g12 = g[5 * ck + e]!;
     const g20 = g[6 * ck + e]!, g21 = g[7 * ck + e]!, g22 = g[8 * ck + e]!;
-    // G g (4×3, rows ξ), then (G g) Gᵀ (columns ν)
-    const r = [
-      g00, g01, g02,
-      0.5 * (g00 + g10 + g20), 0.5 * (g01 + g11 + g21), 0.5 * (g02 + g12 + g22),
-      0.5 * (g00 - g10 + g20), 0.5 * (g01 - g11 + g21), 0.5 * (g02 - g12 + g22),
-      g20, g21, g22,
-    ];
-    for (let xi = 0; xi < 4; xi++) {
-      const a = r[xi * 3]!, b = r[xi * 3 + 1]!, d = r[xi * 3 + 2]!;
-      out[xi * 4]![e] = a;
-      out[xi * 4 + 1]![e] = 0.5 * (a + b + d);
-      out[xi * 4 + 2]![e] = 0.5 * (a - b + d);
-      out[xi * 4 + 3]![e] = d;
-    }
+    // G g (4×3, rows ξ), then (G g) Gᵀ (columns ν) for each row
+    row(out, 0, e, g00, g01, g02);
+    row(out, 1, e, 0.5 * (g00 + g10 + g20), 0.5 * (g01 + g11 + g21), 0.5 * (g02 + g12 + g22));
+    row(out, 2, e, 0.5 * (g00 - g10 + g20), 0.5 * (g01 - g11 + g21), 0.5 * (g02 - g12 + g22));
+    row(out, 3, e, g20, g21, g22);
   }
   return u;
 }

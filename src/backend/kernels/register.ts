@@ -38,6 +38,8 @@ export interface TrainingKernelsReport {
 
 const saved = new Map<string, KernelConfig | null>();
 let registered: TrainingKernelsReport | null = null;
+/** wasm backends whose `disposeData` already frees Winograd filters (registration can run again after unregistering) */
+const disposeHooked = new WeakSet<object>();
 
 function replaceKernel(config: KernelConfig): void {
   const key = `${config.backendName}/${config.kernelName}`;
@@ -153,12 +155,15 @@ export async function registerTrainingKernels(options: { threads?: number } = {}
   report.wasm.push('Conv2DBackpropInput', 'Conv2DBackpropFilter');
 
   // Winograd keeps a transformed copy per filter tensor: free it with the filter.
-  const wasmDispose = wasm.disposeData.bind(wasm);
-  wasm.disposeData = (dataId: object, force?: boolean) => {
-    const freed = wasmDispose(dataId, force);
-    if (freed) releaseFilter(dataId, wasm);
-    return freed;
-  };
+  if (!disposeHooked.has(wasm)) {
+    disposeHooked.add(wasm);
+    const wasmDispose = wasm.disposeData.bind(wasm);
+    wasm.disposeData = (dataId: object, force?: boolean) => {
+      const freed = wasmDispose(dataId, force);
+      if (freed) releaseFilter(dataId, wasm);
+      return freed;
+    };
+  }
 
   // Forward convolutions: Winograd for 3×3 stride-1 layers with a known filter (see
   // conv_winograd.ts), matrix products for few output pixels (see conv_matmul.ts).
