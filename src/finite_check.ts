@@ -1,0 +1,93 @@
+/**
+ * The one non-finite (NaN / ±Infinity) check every public function uses on
+ * its *data* inputs (images, targets, labels), following the input policy in
+ * `docs/errors.md`.
+ *
+ * Why a single helper: the check must cost one pass and, on host backends
+ * (`cpu`, `wasm`, `tensorflow`), one scalar read; on GPU backends a
+ * synchronous read would stall the device every step, so there the flag stays
+ * on the device and is read at the next {@link flushFiniteChecks} (which
+ * {@link optimizerStep} and the metrics' `compute()` call), reporting the
+ * argument and the call that received it.
+ *
+ * The test is `sum(x · 0)`: 0 when every element is finite, NaN otherwise
+ * (NaN · 0 = ±Inf · 0 = NaN), one multiply and one reduction on every backend
+ * — including wasm, which has no `IsFinite` kernel.
+ */
+import { InvalidArgumentError } from './errors.js';
+import { tf } from './tf.js';
+import type { Tensor } from './tf.js';
+
+const HOST_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
+
+interface PendingCheck {
+  argument: string;
+  flag: Tensor;
+}
+const pending: PendingCheck[] = [];
+
+/** True when the active backend keeps tensors in host memory, so a one-value read is cheap. */
+export function isHostBackend(): boolean {
+  return HOST_BACKENDS.has(tf.getBackend());
+}
+
+/** Error thrown for a NaN/±Infinity in a data input; names the argument. */
+export function nonFiniteError(argument: string, detail = 'NaN or ±Infinity'): InvalidArgumentError {
+  return new InvalidArgumentError(argument, 'finite values (no NaN or ±Infinity)', `a tensor containing ${detail}`);
+}
+
+/**
+ * Throws an {@link InvalidArgumentError} naming `argument` if the float tensor
+ * `x` holds a NaN or ±Infinity. Integer and empty tensors pass (they are
+ * always finite). On GPU backends the check is deferred (see the module doc).
+ *
+ * @param argument - how the error names the input, e.g. `'ssim: target'`.
+ * @param x - the tensor to check (not disposed, not kept).
+ */
+export function assertFiniteTensor(argument: string, x: Tensor): void {
+  if (x.dtype !== 'float32' || x.size === 0) return;
+  const flag = tf.tidy(() => tf.sum(tf.mul(x, 0)));
+  if (!isHostBackend()) {
+    pending.push({ argument, flag: tf.keep(flag) });
+    return;
+  }
+  const value = flag.dataSync()[0]!;
+  flag.dispose();
+  if (!Number.isFinite(value)) throw nonFiniteError(argument);
+}
+
+/** Host-side variant for typed arrays (images read from disk, host metric paths). */
+export function assertFiniteArray(argument: string, data: ArrayLike<number>): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v - v !== 0) throw nonFiniteError(argument, `${String(v)} at index ${i}`);
+  }
+}
+
+/**
+ * Reads every deferred device-side check (GPU backends) and throws for the
+ * first that failed, naming its argument and `when` (e.g. `'step 12'`).
+ * A no-op on host backends, where checks run immediately.
+ */
+export async function flushFiniteChecks(when?: string): Promise<void> {
+  if (pending.length === 0) return;
+  const checks = pending.splice(0, pending.length);
+  try {
+    const flags = tf.tidy(() => tf.stack(checks.map((c) => c.flag)));
+    const values = await flags.data();
+    flags.dispose();
+    const bad = checks.findIndex((_, i) => !Number.isFinite(values[i]!));
+    if (bad >= 0) {
+      const err = nonFiniteError(checks[bad]!.argument);
+      if (when) err.message += ` (reported at ${when})`;
+      throw err;
+    }
+  } finally {
+    tf.dispose(checks.map((c) => c.flag));
+  }
+}
+
+/** Number of device-side checks waiting for {@link flushFiniteChecks} (tests). */
+export function pendingFiniteChecks(): number {
+  return pending.length;
+}
