@@ -196,8 +196,8 @@ describe('createGanStep', () => {
     const err = await step(g.batch).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NonFiniteLossError);
     const e = err as NonFiniteLossError;
-    // g_total is listed first and is NaN too; the guard reports the first bad entry in order
-    expect(e.term).toBe('g_total');
+    // g_total is NaN too, but the guard names the term that made it so
+    expect(e.term).toBe('g_bad');
     expect(Number.isNaN(e.terms.g_bad)).toBe(true);
     expect(e.step).toBe(1);
     expect(e.lastCheckpoint).toBe('runs/x/ckpt-000000');

@@ -11,7 +11,7 @@ import type { Scalar } from '../tf.js';
 import { assertNumber, assertOneOf } from '../validate.js';
 import type { NanGuard } from './nan_guard.js';
 import { normalizeLossOutput, runUpdate, type LossOutput } from './optimizer_step.js';
-import { collectVariables, type VariableSource } from './variables.js';
+import { collectNonTrainable, collectVariables, type VariableSource } from './variables.js';
 
 /** Passed to every loss closure. */
 export interface GanStepContext {
@@ -52,7 +52,12 @@ export interface GanStepOptions<B> {
   order?: 'discriminator-first' | 'generator-first';
   /** Steps already done (for `--resume`): the first call runs step `startStep + 1` (default 0). */
   startStep?: number;
-  /** If given, every update is checked before it is applied; a NaN/Inf term throws `NonFiniteLossError` and leaves the weights unchanged. */
+  /**
+   * If given, every update is checked before it is applied: a NaN/Inf term
+   * throws `NonFiniteLossError` naming the term, a NaN/Inf gradient of a
+   * finite loss `NonFiniteGradientError` (with the guard's last checkpoint).
+   * Without a guard a non-finite gradient still throws and is never applied.
+   */
   guard?: NanGuard;
 }
 
@@ -88,6 +93,14 @@ const ORDERS = ['discriminator-first', 'generator-first'] as const;
  * so a G with batch norm that runs in training mode in both closures updates
  * them twice per iteration (pix2pix runs G forward once and reuses the fake).
  *
+ * A bad update is never applied and leaves no trace: when a D update is
+ * refused (a NaN/Inf term or gradient, or the guard throws) the iteration
+ * stops there — the G update does not run — and the non-trainable weights of
+ * every model in `generatorVariables` and `discriminatorVariables` are put
+ * back as they were before that update; the same for a refused G update.
+ * Only models are covered: state reached through plain variables or
+ * `LayerVariable`s is not known to the step.
+ *
  * A gradient penalty differentiates a gradient: through LeakyReLU this needs a
  * gradient for tfjs's `Greater` kernel, which tfjs 4.22 does not register (it is
  * zero; see `docs/train.md`).
@@ -119,6 +132,12 @@ export function createGanStep<B>(options: GanStepOptions<B>): GanStep<B> {
   } = options;
   const gVars = collectVariables('generatorVariables', options.generatorVariables);
   const dVars = collectVariables('discriminatorVariables', options.discriminatorVariables);
+  // Both closures may run both networks in training mode (D's runs G to make
+  // the fake), so a refused update of either puts back the state of both.
+  const state = collectNonTrainable([
+    ...(Array.isArray(options.generatorVariables) ? options.generatorVariables : [options.generatorVariables]),
+    ...(Array.isArray(options.discriminatorVariables) ? options.discriminatorVariables : [options.discriminatorVariables]),
+  ] as VariableSource[]);
   const gIds = new Set(gVars.map((v) => v.id));
   const shared = dVars.filter((v) => gIds.has(v.id));
   if (shared.length > 0) {
@@ -148,6 +167,7 @@ export function createGanStep<B>(options: GanStepOptions<B>): GanStep<B> {
 
   let step = startStep;
 
+  const check = (ctx: GanStepContext) => (guard ? (t: Record<string, number>) => guard.check(ctx.step, t) : undefined);
   const dUpdate = async (batch: B, ctx: GanStepContext) => {
     const lossFn = (): LossOutput => {
       const out = discriminatorLoss(batch, ctx);
@@ -156,10 +176,10 @@ export function createGanStep<B>(options: GanStepOptions<B>): GanStep<B> {
       const gp = gradientPenalty(batch, ctx);
       return { total: tf.add(total, gp), terms: { ...terms, gp } };
     };
-    return runUpdate(dOpt, dVars, lossFn, 'd_', guard ? (t) => guard.check(ctx.step, t) : undefined);
+    return runUpdate(dOpt, dVars, lossFn, { prefix: 'd_', beforeApply: check(ctx), state, step: ctx.step });
   };
   const gUpdate = (batch: B, ctx: GanStepContext) =>
-    runUpdate(gOpt, gVars, () => generatorLoss(batch, ctx), 'g_', guard ? (t) => guard.check(ctx.step, t) : undefined);
+    runUpdate(gOpt, gVars, () => generatorLoss(batch, ctx), { prefix: 'g_', beforeApply: check(ctx), state, step: ctx.step });
 
   const run = async (batch: B): Promise<Record<string, number>> => {
     const current = step + 1;

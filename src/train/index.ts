@@ -4,7 +4,7 @@ export { saveCheckpoint, loadCheckpoint, latestCheckpoint } from './checkpoint.j
 export type { CheckpointState, SaveCheckpointOptions, LoadedCheckpoint } from './checkpoint.js';
 export { SeededRandom, tfSeed } from './rng.js';
 
-export { collectVariables, type VariableSource } from './variables.js';
+export { collectNonTrainable, collectVariables, type VariableSource } from './variables.js';
 export { optimizerStep, type LossOutput, type OptimizerStepOptions } from './optimizer_step.js';
 export { createGanStep, type GanLossFn, type GanStep, type GanStepContext, type GanStepOptions } from './gan_step.js';
 export {
@@ -27,7 +27,7 @@ export { applyLrSchedule, getLearningRate, setLearningRate } from './set_learnin
 export { RunLog, type RunLogEntry, type RunLogOptions, type RunLogValue } from './run_log.js';
 export { runLogCurves, type RunLogCurvesOptions } from './run_log_curves.js';
 export { createProgress, type Progress, type ProgressOptions, type ProgressStream } from './progress.js';
-export { NanGuard, NonFiniteLossError, assertFiniteTerms } from './nan_guard.js';
+export { NanGuard, NonFiniteGradientError, NonFiniteLossError, assertFiniteTerms } from './nan_guard.js';
 export type {
   ReportCell,
   ReportContent,

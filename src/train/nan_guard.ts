@@ -1,36 +1,72 @@
 /**
  * NaN/Inf guard for training loops: stops a run at the first non-finite loss
- * term and says which step, which term, and which checkpoint to resume from.
+ * term and says which step, which term (the culprit, not the total it spoils),
+ * and which checkpoint to resume from.
  */
 import { InvalidArgumentError, SegawareError } from '../errors.js';
+
+/** `total`, `g_total`, `d_total`: sums of the other terms, so only named as the culprit when no term is bad. */
+const isTotal = (name: string): boolean => name === 'total' || name.endsWith('_total');
+/** `grad_norm`, `g_grad_norm`: the global gradient norm that `optimizerStep` adds for the guard. */
+const isGradNorm = (name: string): boolean => name === 'grad_norm' || name.endsWith('_grad_norm');
+
+/**
+ * The non-finite entries of `terms`, culprits first: loss terms (in the order
+ * given), then gradient norms, then totals — a NaN term makes its total and
+ * its gradient NaN too, so neither of those is the one to blame while a term is.
+ */
+function nonFiniteNames(terms: Readonly<Record<string, number>>): string[] {
+  const bad = Object.keys(terms).filter((k) => !Number.isFinite(terms[k]));
+  const rank = (k: string) => (isTotal(k) ? 2 : isGradNorm(k) ? 1 : 0);
+  return bad.sort((a, b) => rank(a) - rank(b)); // stable: the given order is kept within a rank
+}
 
 /**
  * Thrown when a loss term or metric becomes NaN or ±Infinity.
  *
- * The message names the step, the term that went bad, its value and the last
- * good checkpoint path (or says there is none yet), e.g.
- * `segaware: non-finite loss at step 120: term "g_l1" is NaN; last good checkpoint: runs/dfs/ckpt-100`.
+ * The message names the step, the term that went bad (a term rather than the
+ * total it spoils), its value, the other non-finite entries and the last good
+ * checkpoint path (or says there is none yet), e.g.
+ * `segaware: non-finite loss at step 120: term "g_l1" is NaN (also: g_gan); g_total is NaN; last good checkpoint: runs/dfs/ckpt-100`.
  *
  * @example
  * try { guard.check(step, terms); } catch (e) {
- *   if (e instanceof NonFiniteLossError) console.error(e.term, e.lastCheckpoint);
+ *   if (e instanceof NonFiniteLossError) console.error(e.term, e.nonFinite, e.lastCheckpoint);
  * }
  */
 export class NonFiniteLossError extends SegawareError {
-  /** The training step at which the value went bad. */
+  /** The training step at which the value went bad (−1 when the caller did not say). */
   readonly step: number;
-  /** The name of the first non-finite term (in the order the terms were given). */
+  /**
+   * The culprit: the first non-finite term that is not a total (`total`,
+   * `<prefix>total`) nor a gradient norm; the gradient norm when only it and
+   * totals are bad; the total only when every other term is finite.
+   */
   readonly term: string;
-  /** The offending value: `NaN`, `Infinity` or `-Infinity`. */
+  /** The culprit's value: `NaN`, `Infinity` or `-Infinity`. */
   readonly value: number;
   /** Path of the last checkpoint written before the failure, or `null` when none was recorded. */
   readonly lastCheckpoint: string | null;
   /** Every term at the failing step (for post-mortem logging). */
   readonly terms: Readonly<Record<string, number>>;
+  /** Every non-finite entry of {@link NonFiniteLossError.terms}, the culprit first. */
+  readonly nonFinite: readonly string[];
 
-  constructor(step: number, term: string, value: number, lastCheckpoint: string | null, terms: Record<string, number> = {}) {
+  /**
+   * @param detail - text appended to the description of the bad terms (subclasses say more there).
+   */
+  constructor(step: number, term: string, value: number, lastCheckpoint: string | null, terms: Record<string, number> = {}, detail = '') {
+    const bad = nonFiniteNames(terms);
+    const nonFinite = [term, ...bad.filter((k) => k !== term)];
+    const others = nonFinite.slice(1);
+    const also = others.filter((k) => !isTotal(k));
+    const totals = others.filter(isTotal);
     super(
-      `segaware: non-finite loss at step ${step}: term "${term}" is ${String(value)}; ` +
+      `segaware: non-finite loss${step >= 0 ? ` at step ${step}` : ''}: term "${term}" is ${String(value)}` +
+        (also.length > 0 ? ` (also: ${also.join(', ')})` : '') +
+        totals.map((k) => `; ${k} is ${String(terms[k])}`).join('') +
+        detail +
+        '; ' +
         (lastCheckpoint ? `last good checkpoint: ${lastCheckpoint}` : 'no checkpoint has been written yet') +
         ' (lower the learning rate, check the inputs for NaN, or resume from the checkpoint)',
     );
@@ -39,17 +75,55 @@ export class NonFiniteLossError extends SegawareError {
     this.value = value;
     this.lastCheckpoint = lastCheckpoint;
     this.terms = { ...terms };
+    this.nonFinite = nonFinite;
   }
 }
 
 /**
- * Throws {@link NonFiniteLossError} for the first entry of `terms` that is NaN or ±Infinity.
+ * Thrown when the loss is finite but its gradient is not (e.g. `sqrt(sum(w²))`
+ * at w = 0): the update is refused before it reaches the weights. Its
+ * {@link NonFiniteLossError.term} is the gradient-norm entry (`grad_norm`,
+ * `g_grad_norm`, …) and {@link NonFiniteGradientError.variables} lists the
+ * variables whose gradient holds NaN/±Inf.
+ */
+export class NonFiniteGradientError extends NonFiniteLossError {
+  /** The loss whose gradient went bad, e.g. `g_total`. */
+  readonly loss: string;
+  /**
+   * Names of the variables whose gradient holds a NaN/±Inf element. Empty when
+   * every element is finite but the global norm overflowed float32 (|g| ≳ 1e19:
+   * the run has diverged all the same).
+   */
+  readonly variables: readonly string[];
+
+  constructor(step: number, term: string, value: number, lastCheckpoint: string | null, terms: Record<string, number>, loss: string, variables: readonly string[]) {
+    const shown = variables.slice(0, 8).join(', ') + (variables.length > 8 ? `, … (${variables.length} in all)` : '');
+    super(
+      step,
+      term,
+      value,
+      lastCheckpoint,
+      terms,
+      variables.length > 0
+        ? `: the gradient of ${loss} is non-finite in ${shown}${Number.isFinite(terms[loss]) ? ` although ${loss} is finite` : ''}`
+        : `: the gradient norm of ${loss} overflowed float32 (every element is finite, but the update has diverged)`,
+    );
+    this.loss = loss;
+    this.variables = [...variables];
+  }
+}
+
+/**
+ * Throws {@link NonFiniteLossError} when any entry of `terms` is NaN or ±Infinity,
+ * naming the culprit: the first non-finite term that is not a total (see
+ * {@link NonFiniteLossError.term}), with every bad entry in `nonFinite`.
  *
  * @param step - the current training step (named in the error).
  * @param terms - loss terms and metrics as plain numbers, e.g. `{ d_total: 0.69, g_l1: 0.12 }`.
  * @param lastCheckpoint - the last good checkpoint path, or `null`/omitted.
+ * @throws InvalidArgumentError if `terms` is not an object of numbers.
  * @example
- * assertFiniteTerms(step, { g_total: 1.3, g_l1: NaN }, 'out/ckpt-100'); // throws, term "g_l1"
+ * assertFiniteTerms(step, { g_total: NaN, g_l1: NaN, g_gan: 0.7 }, 'out/ckpt-100'); // throws, term "g_l1"
  */
 export function assertFiniteTerms(step: number, terms: Record<string, number>, lastCheckpoint: string | null = null): void {
   if (terms == null || typeof terms !== 'object') {
@@ -59,14 +133,18 @@ export function assertFiniteTerms(step: number, terms: Record<string, number>, l
     if (typeof value !== 'number') {
       throw new InvalidArgumentError(`terms.${name}`, 'a number', value);
     }
-    if (!Number.isFinite(value)) throw new NonFiniteLossError(step, name, value, lastCheckpoint, terms);
   }
+  const bad = nonFiniteNames(terms);
+  if (bad.length > 0) throw new NonFiniteLossError(step, bad[0]!, terms[bad[0]!]!, lastCheckpoint, terms);
 }
 
 /**
  * Stateful NaN/Inf guard: remembers the last good checkpoint and checks every
  * step's terms. Call {@link NanGuard.recordCheckpoint} after each successful
- * checkpoint save and {@link NanGuard.check} after each step.
+ * checkpoint save and {@link NanGuard.check} after each step — or pass
+ * `(t) => guard.check(step, t)` as `optimizerStep`'s `beforeApply` (or the guard
+ * to `createGanStep`), which also gives it the step's gradient norm, so a NaN
+ * gradient is refused before the update.
  *
  * @example
  * const guard = new NanGuard();
@@ -106,7 +184,10 @@ export class NanGuard {
     return this.lastGood;
   }
 
-  /** Throws {@link NonFiniteLossError} if any term is NaN/±Infinity; otherwise records `step` as good. */
+  /**
+   * Throws {@link NonFiniteLossError} naming the culprit term if any term is
+   * NaN/±Infinity; otherwise records `step` as good.
+   */
   check(step: number, terms: Record<string, number>): void {
     assertFiniteTerms(step, terms, this.checkpoint);
     this.lastGood = step;

@@ -6,7 +6,9 @@
 import { InvalidArgumentError } from '../errors.js';
 import { tf } from '../tf.js';
 import type { Scalar, Tensor } from '../tf.js';
-import { collectVariables, type VariableSource } from './variables.js';
+import { assertNumber } from '../validate.js';
+import { NonFiniteGradientError, NonFiniteLossError, assertFiniteTerms, type NanGuard } from './nan_guard.js';
+import { collectNonTrainable, collectVariables, type VariableSource } from './variables.js';
 
 /**
  * What a loss closure may return: a scalar, or a composite `{ total, terms }`
@@ -19,12 +21,27 @@ export interface OptimizerStepOptions {
   /** Prefix put in front of every returned name, e.g. `'g_'` → `g_total`, `g_l1` (default none). */
   prefix?: string;
   /**
-   * Called with the terms after the forward/backward pass and **before** the
-   * gradients are applied; if it throws (e.g. `guard.check(step, terms)` of a
-   * {@link NanGuard}), the variables are left unchanged and the error propagates.
+   * Called with the terms **and** the global gradient norm (`<prefix>grad_norm`,
+   * the L2 norm over every gradient, read in the same device→host transfer as
+   * the terms) after the forward/backward pass and **before** the gradients are
+   * applied; if it throws (e.g. `guard.check(step, terms)` of a
+   * {@link NanGuard}), the variables, the optimizer and the models' non-trainable
+   * state are left unchanged and the error propagates. A guard that refuses a
+   * NaN gradient of a finite loss throws a {@link NonFiniteGradientError}.
    */
   beforeApply?: (terms: Record<string, number>) => void;
+  /** The training step, named in the errors the step throws itself (a non-finite gradient without a guard). */
+  step?: number;
+  /**
+   * More models whose non-trainable weights the loss closure changes (e.g. a
+   * second network run in training mode): restored too when the update is
+   * refused. The non-trainable weights of the models in `variables` always are.
+   */
+  restoreOnFailure?: VariableSource | ReadonlyArray<VariableSource>;
 }
+
+/** Reserved entry of the record given to `beforeApply`: the global L2 norm of the gradients. */
+const GRAD_NORM = 'grad_norm';
 
 function isTensor(x: unknown): x is Tensor {
   return x instanceof tf.Tensor;
@@ -48,7 +65,9 @@ export function normalizeLossOutput(out: LossOutput, name = 'loss'): { total: Te
   const total = checkScalar(`${name}.total`, out.total);
   const terms: Record<string, Tensor> = {};
   for (const [k, v] of Object.entries(out.terms ?? {})) {
-    if (k === 'total') throw new InvalidArgumentError(`${name}.terms`, 'no term named "total" (it is reserved)', Object.keys(out.terms ?? {}));
+    if (k === 'total' || k === GRAD_NORM) {
+      throw new InvalidArgumentError(`${name}.terms`, `no term named "${k}" (it is reserved)`, Object.keys(out.terms ?? {}));
+    }
     terms[k] = checkScalar(`${name}.terms.${k}`, v);
   }
   return { total, terms };
@@ -56,14 +75,30 @@ export function normalizeLossOutput(out: LossOutput, name = 'loss'): { total: Te
 
 /**
  * Computes `loss()`, its gradients with respect to `variables` only, applies
- * them with `optimizer`, and returns `{ total, …terms }` as numbers (one
- * device→host read). Variables not in the list are never touched, even if the
- * loss depends on them (their gradients are not even computed). Leak-free:
- * every tensor created by the closure and the gradients is disposed.
+ * them with `optimizer`, and returns `{ total, …terms }` as numbers. Variables
+ * not in the list are never touched, even if the loss depends on them (their
+ * gradients are not even computed). Leak-free: every tensor created by the
+ * closure and the gradients is disposed, also when the step throws.
+ *
+ * Non-finite safety (one device→host read per step, which also carries the
+ * global gradient norm):
+ * - a non-finite gradient is never applied: when the gradient norm is NaN/±Inf
+ *   the step throws — {@link NonFiniteGradientError} naming the variables whose
+ *   gradient is bad when the loss is finite (e.g. `sqrt(sum(w²))` at w = 0),
+ *   {@link NonFiniteLossError} naming the culprit term when a term is not —
+ *   whether or not a `beforeApply` guard is given;
+ * - when the update is refused (that, a throwing `beforeApply`, or a throwing
+ *   loss closure), the non-trainable weights of the models in `variables` (and
+ *   `options.restoreOnFailure`) — batch-norm moving statistics, which
+ *   tfjs-layers updates during the forward pass in training mode — are put
+ *   back as they were before the step; the optimizer's state is untouched.
+ * A finite gradient of a non-finite loss (a logged term outside the total) is
+ * applied and the values are returned: guard with `beforeApply` to stop there.
  *
  * @param optimizer - any `tf.Optimizer`.
  * @param variables - the variables to update (see {@link collectVariables}).
  * @param loss - closure running the forward pass and returning a {@link LossOutput}.
+ * @throws NonFiniteGradientError / NonFiniteLossError as above; InvalidArgumentError for a malformed loss.
  * @example
  * const terms = await optimizerStep(opt, [segmenter], () =>
  *   crossEntropyLoss(segmenter.apply(x, { training: true }) as tf.Tensor4D, labels));
@@ -82,8 +117,12 @@ export async function optimizerStep(
   }
   if (typeof loss !== 'function') throw new InvalidArgumentError('loss', 'a function returning a loss', loss);
   const vars = collectVariables('variables', variables);
-  return runUpdate(optimizer, vars, loss, options.prefix ?? '', options.beforeApply);
+  const state = collectNonTrainable(options.restoreOnFailure === undefined ? variables : [...asList(variables), ...asList(options.restoreOnFailure)]);
+  if (options.step !== undefined) assertNumber('options.step', options.step, { min: 0, integer: true });
+  return runUpdate(optimizer, vars, loss, { prefix: options.prefix ?? '', beforeApply: options.beforeApply, state, step: options.step });
 }
+
+const asList = <T>(x: T | ReadonlyArray<T>): ReadonlyArray<T> => (Array.isArray(x) ? (x as ReadonlyArray<T>) : [x as T]);
 
 /** Rewrites tfjs's "no connection" error into one naming the variables that were listed. */
 function withConnectionHint<T>(f: () => T, vars: tf.Variable[]): T {
@@ -102,18 +141,47 @@ function withConnectionHint<T>(f: () => T, vars: tf.Variable[]): T {
   }
 }
 
-/** @internal Same as {@link optimizerStep} with the variables already collected. */
+/** @internal Options of {@link runUpdate}. */
+export interface UpdateOptions {
+  prefix: string;
+  beforeApply?: (terms: Record<string, number>) => void;
+  /** Non-trainable variables put back as they were when the update is refused. */
+  state?: ReadonlyArray<tf.Variable>;
+  /** Step named in errors thrown without a guard (−1: unknown). */
+  step?: number;
+}
+
+/** Names of the gradients holding a NaN/±Inf element (failure path only: one more read). */
+async function nonFiniteGradients(grads: tf.NamedTensorMap): Promise<string[]> {
+  const entries = Object.entries(grads);
+  // x·0 is NaN exactly when x is NaN or ±Inf (wasm has no IsFinite kernel)
+  const flags = tf.tidy(() => tf.stack(entries.map(([, g]) => tf.sum(tf.mul(g, 0)))));
+  try {
+    const data = await flags.data();
+    return entries.filter((_, i) => !Number.isFinite(data[i])).map(([name]) => name);
+  } finally {
+    flags.dispose();
+  }
+}
+
+/** @internal Same as {@link optimizerStep} with the variables (and the state to protect) already collected. */
 export async function runUpdate(
   optimizer: tf.Optimizer,
   vars: tf.Variable[],
   loss: () => LossOutput,
-  prefix: string,
-  beforeApply?: (terms: Record<string, number>) => void,
+  options: UpdateOptions,
 ): Promise<Record<string, number>> {
+  const { prefix, beforeApply, state = [], step = -1 } = options;
   const names: string[] = [];
   const kept: Tensor[] = [];
   let value: Tensor | undefined;
   let grads: tf.NamedTensorMap | undefined;
+  // Batch norm writes its moving statistics during the forward pass, before any
+  // check can run, so keep the current values to put back if the update is
+  // refused (clone shares the data on cpu/webgl; wasm copies, but these are
+  // per-channel vectors).
+  const snapshot = state.map((v) => tf.clone(v));
+  let applied = false;
   try {
     let failure: { error: unknown } | undefined;
     ({ value, grads } = withConnectionHint(() => tf.variableGrads(() => {
@@ -133,17 +201,45 @@ export async function runUpdate(
       }
     }, vars), vars));
     if (failure) throw failure.error;
-    const stacked = tf.tidy(() => tf.stack([value!, ...kept]));
+    const gradList = Object.values(grads);
+    // The global gradient norm travels in the same read as the terms: no extra sync.
+    const stacked = tf.tidy(() => {
+      const squares = gradList.map((g) => tf.sum(tf.square(g)));
+      const norm = tf.sqrt(squares.length === 1 ? squares[0]! : tf.addN(squares));
+      return tf.stack([value!, ...kept, norm]);
+    });
     const values = await stacked.data();
     stacked.dispose();
     const out: Record<string, number> = { [`${prefix}total`]: values[0]! };
     names.forEach((n, i) => (out[`${prefix}${n}`] = values[i + 1]!));
-    beforeApply?.(out);
+    const gradKey = `${prefix}${GRAD_NORM}`;
+    const gradNorm = values[names.length + 1]!;
+    const checked = { ...out, [gradKey]: gradNorm };
+    const badVariables = Number.isFinite(gradNorm) ? undefined : await nonFiniteGradients(grads);
+    try {
+      beforeApply?.(checked);
+    } catch (e) {
+      if (badVariables && e instanceof NonFiniteLossError && !(e instanceof NonFiniteGradientError) && e.term === gradKey) {
+        throw new NonFiniteGradientError(e.step, e.term, e.value, e.lastCheckpoint, checked, `${prefix}total`, badVariables);
+      }
+      throw e;
+    }
+    if (badVariables) {
+      // No guard, or one that let it pass: a non-finite gradient is still never applied.
+      if (Object.values(out).some((v) => !Number.isFinite(v))) assertFiniteTerms(step, checked); // blames the bad term
+      throw new NonFiniteGradientError(step, gradKey, gradNorm, null, checked, `${prefix}total`, badVariables);
+    }
     optimizer.applyGradients(grads);
+    applied = true;
     return out;
   } finally {
     if (value) value.dispose();
     if (grads) tf.dispose(grads);
     for (const t of kept) if (!t.isDisposed) t.dispose();
+    snapshot.forEach((s, i) => {
+      const v = state[i]!;
+      if (!applied && !v.isDisposed) v.assign(s);
+      s.dispose();
+    });
   }
 }

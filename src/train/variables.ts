@@ -46,3 +46,30 @@ export function collectVariables(name: string, sources: VariableSource | Readonl
   if (out.length === 0) throw new InvalidArgumentError(name, 'at least one trainable variable', sources, 'is the model frozen (trainable = false)?');
   return out;
 }
+
+/**
+ * The non-trainable variables (batch-norm moving mean/variance, spectral-norm
+ * `u`, frozen layers' weights) of the models and layers among `sources`,
+ * de-duplicated. Plain variables and `LayerVariable`s contribute nothing: a
+ * training step can only protect the state of models it was given.
+ *
+ * @example
+ * collectNonTrainable([unet({ batchNorm: true })]).length; // 2 per batch-norm layer
+ */
+export function collectNonTrainable(sources: VariableSource | ReadonlyArray<VariableSource>): tf.Variable[] {
+  const list = Array.isArray(sources) ? (sources as ReadonlyArray<unknown>) : [sources];
+  const out: tf.Variable[] = [];
+  const seen = new Set<number>();
+  for (const src of list) {
+    const weights = src != null && !(src instanceof tf.Variable) ? (src as { nonTrainableWeights?: unknown }).nonTrainableWeights : undefined;
+    if (!Array.isArray(weights)) continue;
+    for (const w of weights as Array<{ read?: () => tf.Tensor }>) {
+      const v = typeof w?.read === 'function' ? w.read() : w;
+      if (v instanceof tf.Variable && !seen.has(v.id)) {
+        seen.add(v.id);
+        out.push(v);
+      }
+    }
+  }
+  return out;
+}
