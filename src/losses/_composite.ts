@@ -2,7 +2,7 @@
 import { tf } from '../tf.js';
 import type { Scalar, Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
-import { checkWeight } from './_util.js';
+import { checkWeight, zerosFrom } from './_util.js';
 
 /** What every composite loss returns: the weighted total and each unweighted term (for logging). */
 export interface CompositeLoss {
@@ -16,13 +16,23 @@ export interface CompositeLoss {
 export class TermCollector {
   readonly terms: Record<string, Scalar> = {};
   private readonly parts: Tensor[] = [];
+  private emptyAnchor: Tensor | null = null;
 
   constructor(private readonly fn: string) {}
+
+  /**
+   * Declares the batch empty when `x` (the prediction) has no element: every term is then
+   * exactly 0 (connected to `x`, zero gradient) without calling any network — convolutions
+   * fail on empty batches on wasm and cpu, and wasm's reductions of nothing read garbage.
+   */
+  emptyBatch(x: Tensor): void {
+    if (x.size === 0) this.emptyAnchor = x;
+  }
 
   /** Adds `weight · compute()` under `name` unless the weight is 0. */
   add(name: string, weight: number, compute: () => Tensor): void {
     if (weight === 0) return;
-    const t = compute() as Scalar;
+    const t = (this.emptyAnchor ? zerosFrom(this.emptyAnchor, []) : compute()) as Scalar;
     this.terms[name] = t;
     this.parts.push(weight === 1 ? t : tf.mul(t, weight));
   }

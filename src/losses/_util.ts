@@ -21,11 +21,69 @@ export function checkReduction(value: unknown, allowed: readonly Reduction[] = R
   return r;
 }
 
-/** Mean / sum / identity over all elements of `x`. */
+/**
+ * Zeros of `shape` whose gradient with respect to `x` is zero: the value of a loss, or of a
+ * reduction, over nothing. Built without reading `x`, because wasm's `Sum`/`Mean` of an empty
+ * tensor return uninitialised memory (≈3.6e-41, or ≈1 after a division) instead of 0; the
+ * custom gradient keeps the result connected to `x`, so `tf.grad`/`variableGrads` still find it.
+ */
+export function zerosFrom(x: Tensor, shape: number[]): Tensor {
+  const xShape = x.shape.slice();
+  const xDtype = x.dtype;
+  const f = tf.customGrad(((input: Tensor) => {
+    void input;
+    return { value: tf.zeros(shape), gradFunc: () => tf.zeros(xShape, xDtype) };
+  }) as never) as (t: Tensor) => Tensor;
+  return f(x);
+}
+
+/** Shape of `shape` reduced over `axis` (every axis when undefined). */
+function reducedShape(shape: number[], axis: number | number[] | undefined, keepDims: boolean): number[] {
+  const axes = axis === undefined ? shape.map((_, i) => i) : (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + shape.length : a));
+  if (keepDims) return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  return shape.filter((_, i) => !axes.includes(i));
+}
+
+/**
+ * `tf.sum` that gives exact zeros (and a zero gradient) when `x` is empty, on every backend.
+ * The emptiness test is on the shape, so it costs no read-back.
+ */
+export function safeSum(x: Tensor, axis?: number | number[], keepDims = false): Tensor {
+  if (x.size === 0) return zerosFrom(x, reducedShape(x.shape, axis, keepDims));
+  return tf.sum(x, axis, keepDims);
+}
+
+/** `tf.mean` that gives exact zeros (not 0/0 = NaN, not wasm's uninitialised memory) when `x` is empty. */
+export function safeMean(x: Tensor, axis?: number | number[], keepDims = false): Tensor {
+  if (x.size === 0) return zerosFrom(x, reducedShape(x.shape, axis, keepDims));
+  return tf.mean(x, axis, keepDims);
+}
+
+/**
+ * Mean / sum / identity over all elements of `x`: the one reduction every loss uses.
+ * An empty `x` (empty batch, zero pixels) gives exactly 0 for `'mean'` and `'sum'` on every
+ * backend, with a zero gradient; `'none'` returns `x` (empty) unchanged.
+ */
 export function reduce(x: Tensor, reduction: Reduction): Tensor {
-  if (reduction === 'mean') return tf.mean(x);
-  if (reduction === 'sum') return tf.sum(x);
+  if (reduction === 'mean') return safeMean(x);
+  if (reduction === 'sum') return safeSum(x);
   return x;
+}
+
+/**
+ * A scalar that is 0 when every element of `x` is finite and NaN otherwise (`Σ x·0`), with a
+ * zero gradient. Added to losses whose value saturates on a non-finite prediction (softplus and
+ * relu of ±∞, softmax of −∞, a network that maps NaN to 0), so that NaN/±∞ in a prediction can
+ * never produce a finite loss — the NaN guard then stops the step. No read-back; adding 0 leaves
+ * every finite loss value bit-identical.
+ */
+export function nonFiniteTrap(x: Tensor): Tensor {
+  return safeSum(tf.mul(x, 0));
+}
+
+/** `loss + Σ_i nonFiniteTrap(xs[i])` (see {@link nonFiniteTrap}). */
+export function withNonFiniteTrap(loss: Tensor, ...xs: Tensor[]): Tensor {
+  return xs.reduce((acc, x) => tf.add(acc, nonFiniteTrap(x)), loss);
 }
 
 /**
@@ -153,10 +211,13 @@ export const targetLogProb = tf.customGrad(((logits: Tensor, oneHot: Tensor, sav
   };
 }) as never) as (logits: Tensor, oneHot: Tensor) => Tensor;
 
-/** `num / den` where `den` > 0, else 0 (for all-ignored batches). */
+/**
+ * `num / den` where `den` > 0, else `num · 0` (for all-ignored and empty batches): 0 when `num`
+ * is finite, but NaN when `num` is — so NaN logits at ignored pixels still give a NaN loss.
+ */
 export function safeDivide(num: Tensor, den: Tensor): Tensor {
   const positive = tf.greater(den, 0);
-  return tf.where(positive, tf.div(num, tf.where(positive, den, tf.onesLike(den))), tf.zerosLike(num));
+  return tf.where(positive, tf.div(num, tf.where(positive, den, tf.onesLike(den))), tf.mul(num, 0));
 }
 
 /** Validates a non-negative loss weight. */

@@ -17,7 +17,10 @@ export interface CharbonnierLossOptions {
  * ε = 1e-3 by default (LapSRN / EDVR form).
  *
  * @param prediction float32 tensor of any shape
- * @param target float32 tensor of the same shape
+ * @param target float32 tensor of the same shape (data: must be finite)
+ * An empty input gives exactly 0 (`'mean'`, `'sum'`) on every backend; a NaN/±Inf prediction
+ * gives a NaN/±Inf loss.
+ * @throws InvalidArgumentError if `target` holds NaN/±Inf
  * @example
  * const loss = charbonnierLoss(restored, clean, { epsilon: 1e-3 });
  */

@@ -1,7 +1,7 @@
 import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { assertNumber } from '../validate.js';
-import { checkClassVector, checkLogitsLabels, checkReduction, labelTensors, safeDivide, targetLogProb, type Reduction } from './_util.js';
+import { checkClassVector, checkLogitsLabels, checkReduction, labelTensors, safeDivide, safeSum, targetLogProb, type Reduction } from './_util.js';
 import { checkFocalAlpha, focalTerms } from './focal_loss.js';
 
 /** Options of {@link combinedCeFocalLoss}. */
@@ -27,6 +27,7 @@ export interface CombinedCeFocalLossOptions {
  * One softmax is shared by both terms; a term whose weight is 0 is not computed, so
  * α = 1 is exactly {@link crossEntropyLoss} and α = 0 exactly {@link focalLoss}.
  * `reduction: 'none'` returns `α·w_y·CE_i + (1 − α)·FL_i` per pixel (0 at ignored pixels).
+ * An empty batch gives exactly 0 on every backend; NaN/±Inf logits give a NaN loss.
  *
  * @param logits float32 `[N, H, W, K]`
  * @param labels int32 `[N, H, W]`
@@ -51,14 +52,14 @@ export function combinedCeFocalLoss(logits: Tensor, labels: Tensor, options: Com
       const w = weights ? tf.mul(tf.gather(tf.tensor1d(weights), safe), mask) : mask;
       const ce = tf.neg(tf.mul(w, logpt));
       if (reduction === 'none') parts.push(tf.mul(ce, alpha));
-      else if (reduction === 'sum') parts.push(tf.mul(tf.sum(ce), alpha));
-      else parts.push(tf.mul(safeDivide(tf.sum(ce), tf.sum(w)), alpha));
+      else if (reduction === 'sum') parts.push(tf.mul(safeSum(ce), alpha));
+      else parts.push(tf.mul(safeDivide(safeSum(ce), safeSum(w)), alpha));
     }
     if (alpha < 1) {
       const fl = focalTerms(logpt, safe, mask, gamma, focalAlpha);
       if (reduction === 'none') parts.push(tf.mul(fl, 1 - alpha));
-      else if (reduction === 'sum') parts.push(tf.mul(tf.sum(fl), 1 - alpha));
-      else parts.push(tf.mul(safeDivide(tf.sum(fl), tf.sum(mask)), 1 - alpha));
+      else if (reduction === 'sum') parts.push(tf.mul(safeSum(fl), 1 - alpha));
+      else parts.push(tf.mul(safeDivide(safeSum(fl), safeSum(mask)), 1 - alpha));
     }
     return parts.length === 1 ? parts[0]! : tf.add(parts[0]!, parts[1]!);
   });

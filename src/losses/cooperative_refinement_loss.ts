@@ -4,6 +4,7 @@ import { assertOneOf, assertRank } from '../validate.js';
 import { InvalidArgumentError } from '../errors.js';
 import { TermCollector, tidyComposite, type CompositeLoss } from './_composite.js';
 import { callNetwork, type Network } from './_util.js';
+import { assertFiniteTensor } from '../finite_check.js';
 import { crossEntropyLoss } from './cross_entropy_loss.js';
 import { ganGeneratorLoss, type GanMode } from './gan_loss.js';
 
@@ -39,6 +40,10 @@ export interface CooperativeRefinementLossOptions {
  * G1 loss of the cooperative restoration + segmentation paper (eq. 1–3):
  * `L_G1 = ganWeight·L_GAN(D1(concat(S_r, I_d))) + λ·CE(S_r, S_gt)`, λ = 10, LSGAN.
  * Train D1 with `ganDiscriminatorLoss(D1(concat(onehot(S_gt), I_d)), D1(concat(softmax(S_r), I_d)))`.
+ * `degraded` is data and must be finite; NaN/±Inf in `refined` give a NaN CE term; an empty
+ * batch gives 0 for every term without calling the discriminator.
+ *
+ * @throws InvalidArgumentError if `degraded` holds NaN/±Inf or labels are out of range
  *
  * @returns `{ total, terms: { gan, ce } }` (unweighted terms)
  * @example
@@ -60,6 +65,8 @@ export function cooperativeRefinementLoss(inputs: CooperativeRefinementLossInput
     }
   }
   const labels = lambda > 0 ? c.require('labels', inputs.labels, 'int32 ground-truth labels', 'lambda') : undefined;
+  if (ganWeight > 0) assertFiniteTensor('cooperativeRefinementLoss: degraded', degraded);
+  c.emptyBatch(refined);
   return tidyComposite(() => {
     c.add('gan', ganWeight, () => {
       const s = mode === 'softmax' ? tf.softmax(refined) : refined;

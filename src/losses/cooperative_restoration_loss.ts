@@ -3,9 +3,10 @@ import type { Tensor, Tensor4D } from '../tf.js';
 import { assertRank, assertSameShape } from '../validate.js';
 import type { Vgg19Extractor } from '../models/vgg19.js';
 import { TermCollector, tidyComposite, type CompositeLoss } from './_composite.js';
-import { callNetwork, stopGradient, type Network } from './_util.js';
+import { assertFloat, callNetwork, stopGradient, withNonFiniteTrap, type Network } from './_util.js';
+import { assertFiniteTensor } from '../finite_check.js';
 import { ganGeneratorLoss, type GanMode } from './gan_loss.js';
-import { l1Loss } from './l1_loss.js';
+import { l1Core } from './pixel_common.js';
 import { perceptualDistance } from './perceptual_loss.js';
 import { DEFAULT_STYLE_LAYERS, styleDistance } from './style_loss.js';
 import { totalVariationLoss } from './total_variation_loss.js';
@@ -61,6 +62,10 @@ export interface CooperativeRestorationLossOptions {
  * LSGAN. The paper does not publish its weights; the defaults λ1 = 1, λ2 = 0.1, λ3 = 0.1,
  * λ4 = 250, λ_tv = 1 are EdgeConnect's. The VGG features of `restored` and `target` are
  * extracted once and shared by the perceptual and style terms; weight-0 terms are skipped.
+ * `target` and `condition` are data and must be finite; a NaN/±Inf `restored` makes every term
+ * it enters NaN/±Inf; an empty batch gives 0 for every term without calling any network.
+ *
+ * @throws InvalidArgumentError if `target` or `condition` holds NaN/±Inf
  *
  * @returns `{ total, terms: { l1, gan, perceptual, style, tv } }` (unweighted terms)
  * @example
@@ -84,8 +89,13 @@ export function cooperativeRestorationLoss(inputs: CooperativeRestorationLossInp
   const extractor = needVgg ? c.require('extractor', inputs.extractor, 'a VGG-19 extractor from vgg19Features', 'lambdaPerceptual or lambdaStyle') : undefined;
   const pLayers = lambdaPerceptual > 0 ? resolveLayerWeights('cooperativeRestorationLoss', extractor!, options.perceptualLayers ?? { conv5_4: 1 }) : [];
   const sLayers = lambdaStyle > 0 ? resolveLayerWeights('cooperativeRestorationLoss', extractor!, options.styleLayers ?? DEFAULT_STYLE_LAYERS) : [];
+  assertFloat('cooperativeRestorationLoss: restored', restored);
+  assertFloat('cooperativeRestorationLoss: target', target);
+  assertFiniteTensor('cooperativeRestorationLoss: target', target);
+  if (condition !== undefined && lambdaGan > 0) assertFiniteTensor('cooperativeRestorationLoss: condition', condition);
+  c.emptyBatch(restored);
   return tidyComposite(() => {
-    c.add('l1', lambdaL1, () => l1Loss(restored, target));
+    c.add('l1', lambdaL1, () => l1Core(restored, target));
     c.add('gan', lambdaGan, () => {
       const dIn = condition ? tf.concat([condition, restored], -1) : restored;
       return ganGeneratorLoss(callNetwork('cooperativeRestorationLoss: discriminator', discriminator!, dIn), { mode: options.ganMode ?? 'lsgan' });
@@ -96,8 +106,9 @@ export function cooperativeRestorationLoss(inputs: CooperativeRestorationLossInp
       fp = extractor!.extract(restored, options.inputRange);
       ft = extractor!.extract(stopGradient(target), options.inputRange);
     }
-    c.add('perceptual', lambdaPerceptual, () => perceptualDistance(fp, ft, pLayers, options.perceptualCriterion ?? 'l1'));
-    c.add('style', lambdaStyle, () => styleDistance(fp, ft, sLayers));
+    // the traps: VGG's ReLUs and max-pools can turn NaN/±Inf pixels into finite features
+    c.add('perceptual', lambdaPerceptual, () => withNonFiniteTrap(perceptualDistance(fp, ft, pLayers, options.perceptualCriterion ?? 'l1'), restored));
+    c.add('style', lambdaStyle, () => withNonFiniteTrap(styleDistance(fp, ft, sLayers), restored));
     c.add('tv', lambdaTv, () => totalVariationLoss(restored, { mode: options.tvMode ?? 'l1' }) as Tensor);
     return c.result();
   });

@@ -1,7 +1,7 @@
 import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { assertNumber } from '../validate.js';
-import { checkClassVector, checkLogitsLabels, checkReduction, labelTensors, safeDivide, targetLogProb, type Reduction } from './_util.js';
+import { checkClassVector, checkLogitsLabels, checkReduction, labelTensors, safeDivide, safeSum, targetLogProb, type Reduction } from './_util.js';
 
 /** Options of {@link crossEntropyLoss}. */
 export interface CrossEntropyLossOptions {
@@ -37,7 +37,8 @@ export function crossEntropyTerms(logits: Tensor, labels: Tensor, K: number, ign
  * `CE = Σ_i w_{y_i}·(−log softmax(z_i)_{y_i}) / Σ_i w_{y_i}` over non-ignored pixels i
  * (= `torch.nn.functional.cross_entropy(…, weight, ignore_index=255, label_smoothing)`,
  * with the smoothing term `ε/K · Σ_k w_k·(−log p_k)` as in PyTorch). An all-ignored
- * batch gives 0 (PyTorch gives NaN).
+ * batch, and an empty one (N, H or W = 0), gives exactly 0 on every backend (PyTorch gives NaN);
+ * NaN/±Inf logits — even at ignored pixels — give a NaN loss (never a finite one).
  *
  * @param logits float32 `[N, H, W, K]` (any rank ≥ 2, classes last)
  * @param labels int32 `[N, H, W]`
@@ -54,7 +55,7 @@ export function crossEntropyLoss(logits: Tensor, labels: Tensor, options: CrossE
   return tf.tidy(() => {
     const { perPixel, w } = crossEntropyTerms(logits, labels, K, ignoreIndex, weights, eps);
     if (reduction === 'none') return perPixel;
-    if (reduction === 'sum') return tf.sum(perPixel);
-    return safeDivide(tf.sum(perPixel), tf.sum(w));
+    if (reduction === 'sum') return safeSum(perPixel);
+    return safeDivide(safeSum(perPixel), safeSum(w));
   });
 }

@@ -3,12 +3,13 @@ import type { Tensor, Tensor4D } from '../tf.js';
 import { assertOneOf, assertRank, assertSameShape } from '../validate.js';
 import type { Vgg19Extractor } from '../models/vgg19.js';
 import { TermCollector, tidyComposite, type CompositeLoss } from './_composite.js';
-import { callNetwork, type Network } from './_util.js';
+import { assertFloat, callNetwork, type Network } from './_util.js';
 import { ganGeneratorLoss, type GanMode } from './gan_loss.js';
-import { l1Loss } from './l1_loss.js';
-import { perceptualLoss } from './perceptual_loss.js';
+import { l1Core } from './pixel_common.js';
+import { resolveLayerWeights, type LayerWeights } from './vgg_loss_common.js';
+import { assertFiniteTensor } from '../finite_check.js';
+import { perceptualTerm } from './perceptual_loss.js';
 import { segmentationConsistencyLoss } from './segmentation_consistency_loss.js';
-import type { LayerWeights } from './vgg_loss_common.js';
 
 /** Tensors and networks of {@link dfsGeneratorLoss}. */
 export interface DfsGeneratorLossInputs {
@@ -60,7 +61,10 @@ export interface DfsGeneratorLossOptions {
  * cross-entropy to the ground truth by default, `'l2'` the poster's L2 between softmax and one-hot labels,
  * `'kl'` a comparison with the segmentation of `clear`).
  * Defaults λ1 = λ2 = λ3 = 10. Terms with weight 0 are skipped (not computed) and their
- * networks may be omitted.
+ * networks may be omitted. `hazy` and `clear` are data and must be finite; a NaN/±Inf `dehazed`
+ * gives a NaN total; an empty batch gives 0 for every term without calling any network.
+ *
+ * @throws InvalidArgumentError if `clear` or `hazy` holds NaN/±Inf
  *
  * @returns `{ total, terms: { gan, pixel, perceptual, seg } }` (unweighted terms)
  * @example
@@ -86,12 +90,18 @@ export function dfsGeneratorLoss(inputs: DfsGeneratorLossInputs, options: DfsGen
   const extractor = lambdaPerceptual > 0 ? c.require('extractor', inputs.extractor, 'a VGG-19 extractor from vgg19Features', 'lambdaPerceptual') : undefined;
   const segmenter = lambdaSeg > 0 ? c.require('segmenter', inputs.segmenter, 'a segmentation network', 'lambdaSeg') : undefined;
   const labels = lambdaSeg > 0 && segMode !== 'kl' ? c.require('labels', inputs.labels, `int32 labels for segMode '${segMode}'`, 'lambdaSeg') : undefined;
+  const pLayers = extractor ? resolveLayerWeights('dfsGeneratorLoss', extractor, options.perceptualLayers ?? { conv5_4: 1 }) : [];
+  const criterion = options.perceptualCriterion ?? 'l2';
+  assertOneOf('dfsGeneratorLoss: perceptualCriterion', criterion, ['l1', 'l2'] as const);
+  assertFloat('dfsGeneratorLoss: dehazed', dehazed);
+  assertFloat('dfsGeneratorLoss: clear', clear);
+  assertFiniteTensor('dfsGeneratorLoss: clear', clear);
+  if (ganWeight > 0) assertFiniteTensor('dfsGeneratorLoss: hazy', hazy);
+  c.emptyBatch(dehazed);
   return tidyComposite(() => {
     c.add('gan', ganWeight, () => ganGeneratorLoss(callNetwork('dfsGeneratorLoss: discriminator', discriminator!, tf.concat([hazy, dehazed], -1)), { mode: options.ganMode ?? 'lsgan' }));
-    c.add('pixel', lambdaPixel, () => l1Loss(dehazed, clear));
-    c.add('perceptual', lambdaPerceptual, () =>
-      perceptualLoss(dehazed, clear, { extractor: extractor!, layers: options.perceptualLayers, criterion: options.perceptualCriterion ?? 'l2', inputRange: options.inputRange }),
-    );
+    c.add('pixel', lambdaPixel, () => l1Core(dehazed, clear));
+    c.add('perceptual', lambdaPerceptual, () => perceptualTerm(dehazed, clear, extractor!, pLayers, criterion, options.inputRange));
     c.add('seg', lambdaSeg, () => segmentationConsistencyLoss(segmenter!, dehazed, segMode === 'kl' ? clear : labels!, { mode: segMode, ignoreIndex: options.ignoreIndex }));
     return c.result();
   });

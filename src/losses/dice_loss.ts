@@ -2,7 +2,7 @@ import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertNumber } from '../validate.js';
-import { checkLogitsLabels, checkReduction, labelTensors, type Reduction } from './_util.js';
+import { checkLogitsLabels, checkReduction, labelTensors, safeSum, withNonFiniteTrap, type Reduction } from './_util.js';
 
 /** Options of {@link diceLoss}. */
 export interface DiceLossOptions {
@@ -27,7 +27,8 @@ export interface DiceLossOptions {
  * from_logits=True)`): `P = softmax(logits)` and one-hot targets `G`, both zeroed at ignored
  * pixels; per class `score_c = (2·Σ P·G + s) / max(Σ P + Σ G + s, eps)` summed over batch and
  * pixels; `loss_c = 1 − score_c` (or `−log max(score_c, eps)`), set to 0 for classes with no
- * ground-truth pixel; mean over classes.
+ * ground-truth pixel; mean over classes. An empty batch gives exactly 0 (`'none'`: zeros `[K]`) on
+ * every backend; NaN/±Inf logits give a NaN loss.
  *
  * @param logits float32 `[N, H, W, K]`
  * @param labels int32 `[N, H, W]`
@@ -50,13 +51,15 @@ export function diceLoss(logits: Tensor, labels: Tensor, options: DiceLossOption
     const { oneHot, mask } = labelTensors(labels, K, ignoreIndex);
     const probs = tf.mul(tf.softmax(logits), tf.expandDims(mask, -1));
     const axes = Array.from({ length: logits.rank - 1 }, (_, i) => i);
-    const inter = tf.sum(tf.mul(probs, oneHot), axes);
-    const gtSum = tf.sum(oneHot, axes);
-    const card = tf.add(tf.sum(probs, axes), gtSum);
+    const inter = safeSum(tf.mul(probs, oneHot), axes);
+    const gtSum = safeSum(oneHot, axes);
+    const card = tf.add(safeSum(probs, axes), gtSum);
     const score = tf.div(tf.add(tf.mul(inter, 2), smooth), tf.maximum(tf.add(card, smooth), eps));
     const perClass = options.logLoss ? tf.neg(tf.log(tf.maximum(score, eps))) : tf.sub(1, score);
     let loss = tf.mul(perClass, tf.cast(tf.greater(gtSum, 0), 'float32'));
     if (classes) loss = tf.gather(loss, tf.tensor1d(classes, 'int32'));
+    // softmax maps a −∞ logit to a probability of 0: without the trap, −∞ logits give a finite loss
+    loss = withNonFiniteTrap(loss, logits);
     if (reduction === 'none') return loss;
     return reduction === 'sum' ? tf.sum(loss) : tf.mean(loss);
   });

@@ -2,7 +2,7 @@ import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertNumber } from '../validate.js';
-import { checkClassVector, checkLogitsLabels, checkReduction, labelTensors, safeDivide, targetLogProb, type Reduction } from './_util.js';
+import { checkClassVector, checkLogitsLabels, checkReduction, labelTensors, safeDivide, safeSum, targetLogProb, type Reduction } from './_util.js';
 
 /** Options of {@link focalLoss}. */
 export interface FocalLossOptions {
@@ -47,6 +47,7 @@ export function focalTerms(logpt: Tensor, safe: Tensor, mask: Tensor, gamma: num
  * pixels. γ = 0 without α equals {@link crossEntropyLoss}. `(1 − p_t)` is computed as
  * `−expm1(log p_t)`, so saturated logits give finite values and gradients.
  * Matches `kornia.losses.focal_loss` (scalar α) restricted to non-ignored pixels.
+ * An all-ignored or empty batch gives exactly 0 on every backend; NaN/±Inf logits give a NaN loss.
  *
  * @param logits float32 `[N, H, W, K]` (any rank ≥ 2, classes last)
  * @param labels int32 `[N, H, W]`, `ignoreIndex` (255) excluded
@@ -65,7 +66,7 @@ export function focalLoss(logits: Tensor, labels: Tensor, options: FocalLossOpti
     const logpt = targetLogProb(logits, oneHot);
     const perPixel = focalTerms(logpt, safe, mask, gamma, alpha);
     if (reduction === 'none') return perPixel;
-    if (reduction === 'sum') return tf.sum(perPixel);
-    return safeDivide(tf.sum(perPixel), tf.sum(mask));
+    if (reduction === 'sum') return safeSum(perPixel);
+    return safeDivide(safeSum(perPixel), safeSum(mask));
   });
 }

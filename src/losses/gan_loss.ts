@@ -2,7 +2,7 @@ import { tf } from '../tf.js';
 import type { Scalar, Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertNumber, assertOneOf } from '../validate.js';
-import { assertFloat } from './_util.js';
+import { assertFloat, safeMean, withNonFiniteTrap } from './_util.js';
 
 /** Adversarial objective: `'vanilla'` (BCE), `'lsgan'`, `'hinge'` or `'wgan'`. */
 export type GanMode = 'vanilla' | 'lsgan' | 'hinge' | 'wgan';
@@ -37,18 +37,22 @@ function checkMode(mode: unknown): GanMode {
   return m;
 }
 
-/** The loss of logits `x` against target "real" (`true`) or "fake" (`false`), mean over elements. */
+/**
+ * The loss of logits `x` against target "real" (`true`) or "fake" (`false`), mean over elements
+ * (0 for empty logits). softplus and relu saturate at ±∞ (softplus(−∞) = relu(−∞) = 0), so the
+ * vanilla and hinge terms carry {@link withNonFiniteTrap}: ±∞ logits give a NaN loss, never a finite one.
+ */
 function targetTerm(x: Tensor, real: boolean, mode: GanMode): Tensor {
   switch (mode) {
     case 'vanilla':
       // BCE with logits: −log σ(x) = softplus(−x) for real, −log(1−σ(x)) = softplus(x) for fake
-      return tf.mean(tf.softplus(real ? tf.neg(x) : x));
+      return withNonFiniteTrap(safeMean(tf.softplus(real ? tf.neg(x) : x)), x);
     case 'lsgan':
-      return tf.mean(real ? tf.square(tf.sub(x, 1)) : tf.square(x));
+      return safeMean(real ? tf.square(tf.sub(x, 1)) : tf.square(x));
     case 'hinge':
-      return tf.mean(tf.relu(real ? tf.sub(1, x) : tf.add(1, x)));
+      return withNonFiniteTrap(safeMean(tf.relu(real ? tf.sub(1, x) : tf.add(1, x))), x);
     case 'wgan':
-      return real ? tf.neg(tf.mean(x)) : tf.mean(x);
+      return real ? tf.neg(safeMean(x)) : safeMean(x);
   }
 }
 
@@ -60,6 +64,8 @@ function targetTerm(x: Tensor, real: boolean, mode: GanMode): Tensor {
  * - hinge, wgan: `−mean(x)`.
  *
  * Multi-scale discriminators: pass the array of per-scale logits; the terms are summed.
+ * Empty logits (an empty batch) give exactly 0 on every backend; NaN/±Inf logits give a
+ * NaN/±Inf loss in every mode (never a finite one).
  *
  * @param fakeLogits logits of any shape (or one per scale)
  * @returns a scalar
@@ -70,7 +76,7 @@ export function ganGeneratorLoss(fakeLogits: GanLogits, options: GanGeneratorLos
   const mode = checkMode(options.mode);
   const list = asList('ganGeneratorLoss: fakeLogits', fakeLogits);
   return tf.tidy(() => {
-    const terms = list.map((x) => (mode === 'hinge' || mode === 'wgan' ? tf.neg(tf.mean(x)) : targetTerm(x, true, mode)));
+    const terms = list.map((x) => (mode === 'hinge' || mode === 'wgan' ? tf.neg(safeMean(x)) : targetTerm(x, true, mode)));
     return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as Scalar;
   });
 }
@@ -85,7 +91,8 @@ export function ganGeneratorLoss(fakeLogits: GanLogits, options: GanGeneratorLos
  *
  * Multi-scale: arrays of per-scale logits (same length), summed over scales.
  * Detach the generator output before computing `fakeLogits` (or restrict the optimizer's
- * `varList` to the discriminator).
+ * `varList` to the discriminator). Empty logits give exactly 0 on every backend; NaN/±Inf
+ * logits give a NaN/±Inf loss in every mode.
  *
  * @example
  * const lossD = ganDiscriminatorLoss(D(realPair), D(fakePair), { mode: 'lsgan' });

@@ -2,14 +2,18 @@ import { tf } from '../tf.js';
 import type { Scalar, Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertNumber, assertSameShape } from '../validate.js';
-import { assertFloat, callNetwork, type Network } from './_util.js';
+import { assertFloat, callNetwork, safeMean, safeSum, zerosFrom, type Network } from './_util.js';
+import { assertFiniteArray, assertFiniteTensor, isHostBackend } from '../finite_check.js';
 import { tfSeed } from '../train/rng.js';
 
 /** Options of {@link gradientPenalty}. */
 export interface GradientPenaltyOptions {
   /** λ; default 10. */
   lambda?: number;
-  /** per-sample interpolation weights `[N]` in [0, 1]; default uniform random (`seed` if given). */
+  /**
+   * per-sample interpolation weights `[N]` in [0, 1]; default uniform random (`seed` if given).
+   * A tensor is range-checked on host backends only (on a GPU that would cost a read-back).
+   */
   alpha?: Tensor | number[];
   /** seed of the random interpolation weights */
   seed?: number;
@@ -29,9 +33,12 @@ export interface GradientPenaltyOptions {
  * batch norm, which WGAN-GP excludes anyway). Zero gradients are registered for the
  * comparison ops (Greater, …) that LeakyReLU's gradient uses.
  *
+ * An empty batch (N = 0, or no elements per sample) gives exactly 0 without calling the critic.
+ *
  * @param critic the discriminator / critic (a LayersModel or `(x) => logits`)
- * @param real `[N, ...]` real samples
+ * @param real `[N, ...]` real samples (data: must be finite)
  * @param fake `[N, ...]` generated samples (same shape)
+ * @throws InvalidArgumentError if `real` holds NaN/±Inf, or `options.alpha` is not N values in [0, 1]
  * @example
  * const gp = gradientPenalty(critic, realImages, fakeImages, { lambda: 10 });
  */
@@ -42,14 +49,16 @@ export function gradientPenalty(critic: Network, real: Tensor, fake: Tensor, opt
   if (real.rank < 2) throw new InvalidArgumentError('gradientPenalty: real', 'a batch [N, ...] of rank ≥ 2', `shape [${real.shape}]`);
   const lambda = options.lambda ?? 10;
   assertNumber('gradientPenalty: lambda', lambda, { min: 0 });
+  if (options.seed !== undefined) assertNumber('gradientPenalty: seed', options.seed);
   const n = real.shape[0]!;
+  checkAlpha(options.alpha, n);
+  assertFiniteTensor('gradientPenalty: real', real);
+  // the critic's convolutions fail on an empty batch on wasm and cpu ("divide by zero"): a penalty over nothing is 0
+  if (real.size === 0) return zerosFrom(fake, []) as Scalar;
   return tf.tidy(() => {
     let alpha: Tensor;
     if (options.alpha === undefined) alpha = tf.randomUniform([n], 0, 1, 'float32', tfSeed(options.seed));
-    else {
-      alpha = Array.isArray(options.alpha) ? tf.tensor1d(options.alpha) : options.alpha;
-      if (alpha.size !== n) throw new InvalidArgumentError('gradientPenalty: alpha', `${n} values (one per sample)`, alpha);
-    }
+    else alpha = Array.isArray(options.alpha) ? tf.tensor1d(options.alpha) : options.alpha;
     const a = tf.reshape(alpha, [n, ...real.shape.slice(1).map(() => 1)]);
     const xHat = tf.add(tf.mul(a, real), tf.mul(tf.sub(1, a), fake));
     const g = tf.grad((x: Tensor) => {
@@ -58,7 +67,28 @@ export function gradientPenalty(critic: Network, real: Tensor, fake: Tensor, opt
       return tf.addN(list.map((o) => tf.sum(o)));
     })(xHat);
     const axes = real.shape.slice(1).map((_, i) => i + 1);
-    const norm = tf.sqrt(tf.add(tf.sum(tf.square(g), axes), 1e-12));
-    return tf.mul(tf.mean(tf.square(tf.sub(norm, 1))), lambda) as Scalar;
+    const norm = tf.sqrt(tf.add(safeSum(tf.square(g), axes), 1e-12));
+    return tf.mul(safeMean(tf.square(tf.sub(norm, 1))), lambda) as Scalar;
   });
+}
+
+/** Checks `options.alpha`: N interpolation weights in [0, 1] (array, or tensor on host backends). */
+function checkAlpha(alpha: unknown, n: number): void {
+  if (alpha === undefined) return;
+  const isTensor = alpha instanceof tf.Tensor;
+  if (!isTensor && !Array.isArray(alpha)) throw new InvalidArgumentError('gradientPenalty: alpha', `an array or tensor of ${n} values in [0, 1]`, alpha);
+  const size = isTensor ? alpha.size : alpha.length;
+  if (size !== n) throw new InvalidArgumentError('gradientPenalty: alpha', `${n} values (one per sample)`, alpha);
+  if (isTensor && alpha.dtype !== 'float32') throw new InvalidArgumentError('gradientPenalty: alpha', 'a float32 tensor', `dtype ${alpha.dtype}`);
+  if (isTensor && !isHostBackend()) {
+    assertFiniteTensor('gradientPenalty: alpha', alpha);
+    return;
+  }
+  const values = isTensor ? alpha.dataSync() : (alpha as unknown[]);
+  if (!isTensor && values.some((v) => typeof v !== 'number')) throw new InvalidArgumentError('gradientPenalty: alpha', `${n} numbers in [0, 1]`, alpha);
+  assertFiniteArray('gradientPenalty: alpha', values as ArrayLike<number>);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (v < 0 || v > 1) throw new InvalidArgumentError('gradientPenalty: alpha', 'interpolation weights in [0, 1]', `${v} at index ${i}`);
+  }
 }

@@ -12,7 +12,7 @@ export interface KlLossOptions {
 /**
  * UNIT's KL term: `mean(μ²)` over the latent code (the KL divergence to a unit Gaussian
  * when the encoder's variance is fixed to 1, up to the constant and the factor ½; UNIT's
- * `__compute_kl`).
+ * `__compute_kl`). An empty `mu` gives exactly 0 on every backend; NaN/±Inf give a NaN/±Inf loss.
  *
  * @param mu float32 latent code `[N, h, w, C]` (any shape)
  * @example
@@ -28,7 +28,8 @@ export function klLoss(mu: Tensor, options: KlLossOptions = {}): Tensor {
  * Closed-form KL divergence of `N(μ, exp(logVar))` to `N(0, 1)`, element-wise
  * `½·(μ² + exp(logVar) − 1 − logVar)` (Kingma & Welling 2014), then reduced
  * (= `torch.distributions.kl_divergence(Normal(μ, σ), Normal(0, 1))`).
- * Use `reduction: 'sum'` and divide by the batch for the VAE convention.
+ * Use `reduction: 'sum'` and divide by the batch for the VAE convention. Empty inputs give
+ * exactly 0 on every backend; NaN/±Inf give a NaN/±Inf loss.
  *
  * @param mu float32, any shape
  * @param logVar float32, same shape as `mu`

@@ -9,8 +9,11 @@ import { checkPair } from './pixel_common.js';
  * (= `torch.nn.functional.mse_loss`).
  *
  * @param prediction float32 tensor of any shape
- * @param target float32 tensor of the same shape
+ * @param target float32 tensor of the same shape (data: must be finite)
  * @returns a scalar (`'mean'`, `'sum'`) or the element-wise tensor (`'none'`)
+ * An empty input gives exactly 0 (`'mean'`, `'sum'`) on every backend; a NaN/±Inf prediction
+ * gives a NaN/±Inf loss.
+ * @throws InvalidArgumentError if `target` holds NaN/±Inf
  * @example
  * const loss = l2Loss(fake, real);
  */

@@ -1,7 +1,7 @@
 import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
-import { checkLogitsLabels, checkReduction, labelTensors, type Reduction } from './_util.js';
+import { checkLogitsLabels, checkReduction, labelTensors, safeMean, safeSum, withNonFiniteTrap, type Reduction } from './_util.js';
 
 /** Options of {@link lovaszSoftmaxLoss}. */
 export interface LovaszSoftmaxLossOptions {
@@ -99,7 +99,8 @@ function accumulateFlat(
  * The sort and the Lovász gradient are computed on the host from the softmax
  * probabilities (one read-back); the loss is then `Σ |fg − p| · W` with the constant
  * weights `W`, so the value and the (sub)gradient equal the reference's on every backend.
- * Images (or batches) with no valid pixel contribute 0.
+ * Images (or batches) with no valid pixel contribute 0; an empty batch gives exactly 0 on every
+ * backend; NaN/±Inf logits give a NaN loss.
  *
  * @param logits float32 `[N, H, W, K]`
  * @param labels int32 `[N, H, W]`
@@ -130,9 +131,10 @@ export function lovaszSoftmaxLoss(logits: Tensor, labels: Tensor, options: Lovas
     }
     const { oneHot } = labelTensors(labels, K, ignoreIndex);
     const weighted = tf.mul(tf.abs(tf.sub(oneHot, probs)), tf.tensor(w, probs.shape));
-    if (!perImage) return tf.sum(weighted);
-    const perImg = tf.sum(weighted, Array.from({ length: logits.rank - 1 }, (_, i) => i + 1));
+    // softmax maps a −∞ logit to a probability of 0: without the trap, −∞ logits give a finite loss
+    if (!perImage) return withNonFiniteTrap(safeSum(weighted), logits);
+    const perImg = withNonFiniteTrap(safeSum(weighted, Array.from({ length: logits.rank - 1 }, (_, i) => i + 1)), logits);
     if (reduction === 'none') return perImg;
-    return reduction === 'sum' ? tf.sum(perImg) : tf.mean(perImg);
+    return reduction === 'sum' ? safeSum(perImg) : safeMean(perImg);
   });
 }

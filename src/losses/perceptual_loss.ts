@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Scalar, Tensor4D } from '../tf.js';
 import { assertOneOf } from '../validate.js';
 import type { Vgg19Extractor } from '../models/vgg19.js';
-import { stopGradient } from './_util.js';
+import { safeMean, stopGradient, withNonFiniteTrap, zerosFrom } from './_util.js';
 import { checkImages, resolveLayerWeights, type LayerWeights } from './vgg_loss_common.js';
 
 /** Options of {@link perceptualLoss}. */
@@ -25,8 +25,12 @@ export interface PerceptualLossOptions {
  * features computed without gradient. Images are mapped from `inputRange` to [0, 1] and
  * normalised with the ImageNet mean/std inside the extractor.
  *
+ * An empty batch gives exactly 0 without running the extractor. NaN/±Inf in `prediction` give a
+ * NaN loss even where the network's activations would hide them.
+ *
  * @param prediction float32 `[N, H, W, 3]`
- * @param target float32 `[N, H, W, 3]`
+ * @param target float32 `[N, H, W, 3]` (data: must be finite)
+ * @throws InvalidArgumentError if `target` holds NaN/±Inf
  * @example
  * const vgg = vgg19Features({ weights, layers: ['conv5_4'] });
  * const loss = perceptualLoss(restored, clean, { extractor: vgg });
@@ -37,10 +41,24 @@ export function perceptualLoss(prediction: Tensor4D, target: Tensor4D, options: 
   const layers = resolveLayerWeights('perceptualLoss', options.extractor, options.layers ?? { conv5_4: 1 });
   const criterion = options.criterion ?? 'l1';
   assertOneOf('perceptualLoss: criterion', criterion, ['l1', 'l2'] as const);
+  return perceptualTerm(prediction, target, options.extractor, layers, criterion, options.inputRange);
+}
+
+/** {@link perceptualLoss} on already validated inputs (internal: composites that checked `target` once). */
+export function perceptualTerm(
+  prediction: Tensor4D,
+  target: Tensor4D,
+  extractor: Vgg19Extractor,
+  layers: [string, number][],
+  criterion: 'l1' | 'l2',
+  inputRange?: readonly [number, number],
+): Scalar {
+  if (prediction.size === 0) return zerosFrom(prediction, []) as Scalar;
   return tf.tidy(() => {
-    const fp = options.extractor.extract(prediction, options.inputRange);
-    const ft = options.extractor.extract(target, options.inputRange);
-    return perceptualDistance(fp, ft, layers, criterion);
+    const fp = extractor.extract(prediction, inputRange);
+    const ft = extractor.extract(target, inputRange);
+    // the trap: VGG's ReLUs and max-pools can turn NaN/±Inf pixels into finite features
+    return withNonFiniteTrap(perceptualDistance(fp, ft, layers, criterion), prediction) as Scalar;
   });
 }
 
@@ -48,7 +66,7 @@ export function perceptualLoss(prediction: Tensor4D, target: Tensor4D, options: 
 export function perceptualDistance(fp: Record<string, Tensor4D>, ft: Record<string, Tensor4D>, layers: [string, number][], criterion: 'l1' | 'l2'): Scalar {
   const terms = layers.map(([name, w]) => {
     const d = tf.sub(fp[name]!, stopGradient(ft[name]!));
-    return tf.mul(tf.mean(criterion === 'l1' ? tf.abs(d) : tf.square(d)), w);
+    return tf.mul(safeMean(criterion === 'l1' ? tf.abs(d) : tf.square(d)), w);
   });
   return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as Scalar;
 }

@@ -2,7 +2,8 @@ import { tf } from '../tf.js';
 import type { Scalar, Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertOneOf, assertRank } from '../validate.js';
-import { callSingle, checkLogitsLabels, labelTensors, safeDivide, stopGradient, type Network } from './_util.js';
+import { callSingle, checkLogitsLabels, labelTensors, safeDivide, safeMean, safeSum, stopGradient, withNonFiniteTrap, zerosFrom, type Network } from './_util.js';
+import { assertFiniteTensor } from '../finite_check.js';
 import { crossEntropyLoss } from './cross_entropy_loss.js';
 
 /** Options of {@link segmentationConsistencyLoss}. */
@@ -32,33 +33,47 @@ export interface SegmentationConsistencyLossOptions {
  * passing only the generator's variables to the optimizer (`varList`) or setting
  * `model.trainable = false`.
  *
+ * A NaN/±Inf in `restored` gives a NaN loss whatever the segmenter does with it; an empty batch
+ * gives exactly 0 without calling the segmenter. In mode `'kl'`, `target` (the clear image, data)
+ * must be finite.
+ *
  * @param segmenter network returning logits `[N, H, W, K]` (LayersModel or function; put any
  *   input normalisation it needs inside the function)
  * @param restored float32 `[N, H, W, C]`
  * @param target int32 labels `[N, H, W]` ('ce', 'l2') or the clear float32 image ('kl')
  * @example
  * const lSeg = segmentationConsistencyLoss(segNet, dehazed, labels, { mode: 'ce' });
+ * @throws InvalidArgumentError if the `'kl'` target holds NaN/±Inf, or labels are out of range
  */
 export function segmentationConsistencyLoss(segmenter: Network, restored: Tensor, target: Tensor, options: SegmentationConsistencyLossOptions = {}): Scalar {
   const mode = options.mode ?? 'ce';
   assertOneOf('segmentationConsistencyLoss: mode', mode, ['ce', 'l2', 'kl'] as const);
   assertRank('segmentationConsistencyLoss: restored', restored, 4);
   const ignoreIndex = options.ignoreIndex ?? 255;
-  return tf.tidy(() => {
-    const logits = callSingle('segmentationConsistencyLoss: segmenter', segmenter, restored);
-    if (mode === 'kl') {
-      assertRank('segmentationConsistencyLoss: target', target, 4);
-      if (target.dtype !== 'float32') throw new InvalidArgumentError('segmentationConsistencyLoss: target', "the clear float32 image for mode 'kl'", target);
-      const ref = stopGradient(callSingle('segmentationConsistencyLoss: segmenter', segmenter, target));
-      if (ref.shape.join() !== logits.shape.join()) throw new InvalidArgumentError('segmentationConsistencyLoss: target', 'an image giving logits of the same shape as restored', target);
-      const logP = tf.logSoftmax(ref);
-      const kl = tf.sum(tf.mul(tf.exp(logP), tf.sub(logP, tf.logSoftmax(logits))), -1);
-      return tf.mean(kl) as Scalar;
-    }
-    const K = checkLogitsLabels('segmentationConsistencyLoss', logits, target, ignoreIndex, options.validateLabels ?? true);
-    if (mode === 'ce') return crossEntropyLoss(logits, target, { ignoreIndex, validateLabels: false }) as Scalar;
-    const { oneHot, mask } = labelTensors(target, K, ignoreIndex);
-    const sq = tf.mul(tf.square(tf.sub(tf.softmax(logits), oneHot)), tf.expandDims(mask, -1));
-    return safeDivide(tf.sum(sq), tf.mul(tf.sum(mask), K)) as Scalar;
-  });
+  if (mode === 'kl') {
+    assertRank('segmentationConsistencyLoss: target', target, 4);
+    if (target.dtype !== 'float32') throw new InvalidArgumentError('segmentationConsistencyLoss: target', "the clear float32 image for mode 'kl'", target);
+    assertFiniteTensor('segmentationConsistencyLoss: target', target);
+  }
+  // segmenters' convolutions fail on an empty batch on wasm and cpu ("divide by zero"): a loss over nothing is 0
+  if (restored.size === 0) return zerosFrom(restored, []) as Scalar;
+  // the trap: a segmenter may map NaN/±Inf pixels to finite logits (e.g. through a ReLU), hiding them
+  return tf.tidy(() => withNonFiniteTrap(consistencyTerm(segmenter, restored, target, mode, ignoreIndex, options.validateLabels ?? true), restored) as Scalar);
+}
+
+/** The loss of one mode without the non-finite trap (internal). */
+function consistencyTerm(segmenter: Network, restored: Tensor, target: Tensor, mode: 'ce' | 'l2' | 'kl', ignoreIndex: number, validateLabels: boolean): Tensor {
+  const logits = callSingle('segmentationConsistencyLoss: segmenter', segmenter, restored);
+  if (mode === 'kl') {
+    const ref = stopGradient(callSingle('segmentationConsistencyLoss: segmenter', segmenter, target));
+    if (ref.shape.join() !== logits.shape.join()) throw new InvalidArgumentError('segmentationConsistencyLoss: target', 'an image giving logits of the same shape as restored', target);
+    const logP = tf.logSoftmax(ref);
+    const kl = tf.sum(tf.mul(tf.exp(logP), tf.sub(logP, tf.logSoftmax(logits))), -1);
+    return safeMean(kl);
+  }
+  const K = checkLogitsLabels('segmentationConsistencyLoss', logits, target, ignoreIndex, validateLabels);
+  if (mode === 'ce') return crossEntropyLoss(logits, target, { ignoreIndex, validateLabels: false });
+  const { oneHot, mask } = labelTensors(target, K, ignoreIndex);
+  const sq = tf.mul(tf.square(tf.sub(tf.softmax(logits), oneHot)), tf.expandDims(mask, -1));
+  return safeDivide(safeSum(sq), tf.mul(safeSum(mask), K));
 }

@@ -2,7 +2,7 @@ import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { assertOneOf, assertRank } from '../validate.js';
 import { InvalidArgumentError } from '../errors.js';
-import { checkReduction, type Reduction } from './_util.js';
+import { checkReduction, safeMean, safeSum, type Reduction } from './_util.js';
 
 /** Options of {@link totalVariationLoss}. */
 export interface TotalVariationLossOptions {
@@ -24,7 +24,8 @@ export interface TotalVariationLossOptions {
  * - `'isotropic'`: `mean sqrt(dy² + dx² + 1e-12)` on the common `(H−1)×(W−1)` grid.
  *
  * `reduction: 'sum'` sums over pixels and channels and averages over the batch
- * (per-image sums for `'none'`).
+ * (per-image sums for `'none'`). An empty batch (N = 0) gives exactly 0 (`'none'`: `[0]`) on
+ * every backend; NaN/±Inf pixels give a NaN/±Inf loss.
  *
  * @param images float32 `[N, H, W, C]`, H, W ≥ 2
  * @example
@@ -40,20 +41,20 @@ export function totalVariationLoss(images: Tensor, options: TotalVariationLossOp
   return tf.tidy(() => {
     const dy = tf.sub(tf.slice(images, [0, 1, 0, 0], [n, h - 1, w, c]), tf.slice(images, [0, 0, 0, 0], [n, h - 1, w, c]));
     const dx = tf.sub(tf.slice(images, [0, 0, 1, 0], [n, h, w - 1, c]), tf.slice(images, [0, 0, 0, 0], [n, h, w - 1, c]));
-    const perImage = (t: Tensor) => tf.sum(t, [1, 2, 3]);
+    const perImage = (t: Tensor) => safeSum(t, [1, 2, 3]);
     if (mode === 'isotropic') {
       const dyc = tf.slice(dy, [0, 0, 0, 0], [n, h - 1, w - 1, c]);
       const dxc = tf.slice(dx, [0, 0, 0, 0], [n, h - 1, w - 1, c]);
       const mag = tf.sqrt(tf.add(tf.add(tf.square(dyc), tf.square(dxc)), 1e-12));
-      if (reduction === 'mean') return tf.mean(mag);
+      if (reduction === 'mean') return safeMean(mag);
       const s = perImage(mag);
-      return reduction === 'sum' ? tf.mean(s) : s;
+      return reduction === 'sum' ? safeMean(s) : s;
     }
     const f = mode === 'l1' ? tf.abs : tf.square;
     const ay = f(dy);
     const ax = f(dx);
-    if (reduction === 'mean') return tf.add(tf.mean(ay), tf.mean(ax));
+    if (reduction === 'mean') return tf.add(safeMean(ay), safeMean(ax));
     const s = tf.add(perImage(ay), perImage(ax));
-    return reduction === 'sum' ? tf.mean(s) : s;
+    return reduction === 'sum' ? safeMean(s) : s;
   });
 }

@@ -4,10 +4,11 @@ import { assertRank, assertSameShape } from '../validate.js';
 import { InvalidArgumentError } from '../errors.js';
 import { resolveVgg19Layer, type Vgg19Extractor } from '../models/vgg19.js';
 import { TermCollector, tidyComposite, type CompositeLoss } from './_composite.js';
-import { callNetwork, stopGradient, type Network } from './_util.js';
+import { assertFloat, callNetwork, stopGradient, type Network } from './_util.js';
 import { ganDiscriminatorLoss, ganGeneratorLoss, type GanMode } from './gan_loss.js';
 import { klLoss } from './kl_loss.js';
-import { l1Loss } from './l1_loss.js';
+import { l1Core } from './pixel_common.js';
+import { assertFiniteTensor } from '../finite_check.js';
 
 /** Tensors and networks of {@link unitGeneratorLoss} (names follow UNIT's trainer). */
 export interface UnitGeneratorLossInputs {
@@ -78,7 +79,10 @@ function unitVggLoss(extractor: Vgg19Extractor, layer: string, img: Tensor4D, ta
  *  + recon_kl_cyc_w·(KL(h_a_recon) + KL(h_b_recon)) + vgg_w·(VGG(x_ba, x_b) + VGG(x_ab, x_a))`
  * with KL = `mean(h²)` ({@link klLoss}), LSGAN generator terms summed over the discriminator's
  * scales, and the VGG term on instance-normalised features. Defaults 1, 10, 0.01, 10, 0.01, 1.
- * Terms with weight 0 are skipped and their inputs may be omitted.
+ * Terms with weight 0 are skipped and their inputs may be omitted. `xA`, `xB` are data and must
+ * be finite; an empty batch gives 0 for every term without calling any network.
+ *
+ * @throws InvalidArgumentError if `xA` or `xB` holds NaN/±Inf
  *
  * @returns `{ total, terms: { ganA, ganB, reconA, reconB, klA, klB, cycA, cycB, klCycA, klCycB, vggA, vggB } }`
  * @example
@@ -114,15 +118,24 @@ export function unitGeneratorLoss(inputs: UnitGeneratorLossInputs, options: Unit
     if (!extractor.layers.includes(layer)) throw new InvalidArgumentError('unitGeneratorLoss: extractor', `an extractor built with layers including '${layer}'`, extractor.layers);
   }
   const mode = options.ganMode ?? 'lsgan';
+  // the L1 terms run unchecked (l1Core): check here what l1Loss would have checked
+  for (const k of ['xA', 'xB', 'xARecon', 'xBRecon'] as const) assertFloat(`unitGeneratorLoss: ${k}`, inp[k]);
+  if (xABA) assertSameShape('unitGeneratorLoss: xABA', xABA, 'xA', inp.xA);
+  if (xBAB) assertSameShape('unitGeneratorLoss: xBAB', xBAB, 'xB', inp.xB);
+  if (xABA) assertFloat('unitGeneratorLoss: xABA', xABA);
+  if (xBAB) assertFloat('unitGeneratorLoss: xBAB', xBAB);
+  assertFiniteTensor('unitGeneratorLoss: xA', inp.xA);
+  assertFiniteTensor('unitGeneratorLoss: xB', inp.xB);
+  c.emptyBatch(inp.xAB);
   return tidyComposite(() => {
     c.add('ganA', ganW, () => ganGeneratorLoss(callNetwork('unitGeneratorLoss: discriminatorA', disA!, inp.xBA), { mode }));
     c.add('ganB', ganW, () => ganGeneratorLoss(callNetwork('unitGeneratorLoss: discriminatorB', disB!, inp.xAB), { mode }));
-    c.add('reconA', reconW, () => l1Loss(inp.xARecon, inp.xA));
-    c.add('reconB', reconW, () => l1Loss(inp.xBRecon, inp.xB));
+    c.add('reconA', reconW, () => l1Core(inp.xARecon, inp.xA));
+    c.add('reconB', reconW, () => l1Core(inp.xBRecon, inp.xB));
     c.add('klA', klW, () => klLoss(hA!));
     c.add('klB', klW, () => klLoss(hB!));
-    c.add('cycA', cycW, () => l1Loss(xABA!, inp.xA));
-    c.add('cycB', cycW, () => l1Loss(xBAB!, inp.xB));
+    c.add('cycA', cycW, () => l1Core(xABA!, inp.xA));
+    c.add('cycB', cycW, () => l1Core(xBAB!, inp.xB));
     c.add('klCycA', klCycW, () => klLoss(hARecon!));
     c.add('klCycB', klCycW, () => klLoss(hBRecon!));
     c.add('vggA', vggW, () => unitVggLoss(extractor!, layer, inp.xBA, inp.xB, options.inputRange));
@@ -154,7 +167,10 @@ export interface UnitDiscriminatorLossOptions {
 /**
  * UNIT discriminator loss (`dis_update`): `gan_w·(D_A + D_B)` with, per discriminator,
  * `Σ_scales mean((D(real) − 1)²) + mean(D(fake)²)` (LSGAN, **not** halved, as MsImageDis),
- * the fakes detached.
+ * the fakes detached. `xA`, `xB` must be finite; an empty batch gives 0 without calling the
+ * discriminators.
+ *
+ * @throws InvalidArgumentError if `xA` or `xB` holds NaN/±Inf
  *
  * @returns `{ total, terms: { disA, disB } }`
  * @example
@@ -168,6 +184,9 @@ export function unitDiscriminatorLoss(inputs: UnitDiscriminatorLossInputs, optio
   const disA = c.require('discriminatorA', inp.discriminatorA, 'a discriminator network', 'ganWeight');
   const disB = c.require('discriminatorB', inp.discriminatorB, 'a discriminator network', 'ganWeight');
   const mode = options.ganMode ?? 'lsgan';
+  assertFiniteTensor('unitDiscriminatorLoss: xA', inp.xA);
+  assertFiniteTensor('unitDiscriminatorLoss: xB', inp.xB);
+  c.emptyBatch(inp.xAB);
   return tidyComposite(() => {
     const term = (d: Network, real: Tensor, fake: Tensor, name: string) =>
       ganDiscriminatorLoss(callNetwork(name, d, real), callNetwork(name, d, stopGradient(fake)), { mode, scale: 1 });

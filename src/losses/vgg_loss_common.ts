@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { Tensor4D } from '../tf.js';
 import { assertRank, assertSameShape } from '../validate.js';
+import { assertFiniteTensor } from '../finite_check.js';
 import { VGG19_LAYERS, type Vgg19Extractor } from '../models/vgg19.js';
 
 /** A set of VGG taps: names (weight 1 each) or name → weight. */
@@ -24,9 +25,13 @@ export function resolveLayerWeights(fn: string, extractor: Vgg19Extractor, layer
   return entries.filter(([, w]) => w > 0);
 }
 
-/** Checks a prediction/target image pair. */
+/**
+ * Checks a prediction/target image pair, and that the target (data) is finite; the prediction
+ * is not read back (a non-finite one gives a NaN loss instead).
+ */
 export function checkImages(fn: string, prediction: unknown, target: unknown): asserts prediction is Tensor4D {
   assertRank(`${fn}: prediction`, prediction, 4);
   assertRank(`${fn}: target`, target, 4);
   assertSameShape(`${fn}: prediction`, prediction, 'target', target as Tensor4D);
+  assertFiniteTensor(`${fn}: target`, target as Tensor4D);
 }
