@@ -374,8 +374,8 @@ export async function saveCheckpoint(dir: string, state: CheckpointState, option
 
 /** The process id a `.tmp-…`, `….tmp-…` or `.old-…` entry was created by, if its name carries one. */
 function entryPid(name: string): number | undefined {
-  const m = /^\.tmp-step-\d+-(\d+)-/.exec(name) ?? /\.tmp-(\d+)-[a-z0-9]+$/.exec(name) ?? OLD_RE.exec(name)?.slice(1).reverse();
-  return m ? Number(m[1]) : undefined;
+  const pid = (/^\.tmp-step-\d+-(\d+)-/.exec(name) ?? /\.tmp-(\d+)-[a-z0-9]+$/.exec(name))?.[1] ?? OLD_RE.exec(name)?.[2];
+  return pid === undefined ? undefined : Number(pid);
 }
 
 /** True when the process that created `name` is gone (or is this one and the entry is not in flight). */

@@ -1,7 +1,7 @@
 /** Training: checkpoints, RNG, GAN and optimizer steps, schedules, run logs, progress, NaN guard and reports. */
 export { fileSystemIO, writeFileAtomic } from './file_system_io.js';
-export { saveCheckpoint, loadCheckpoint, latestCheckpoint } from './checkpoint.js';
-export type { CheckpointState, SaveCheckpointOptions, LoadedCheckpoint } from './checkpoint.js';
+export { saveCheckpoint, loadCheckpoint, latestCheckpoint, CheckpointCorruptError, NonFiniteWeightsError } from './checkpoint.js';
+export type { CheckpointState, SaveCheckpointOptions, LoadCheckpointOptions, LoadedCheckpoint, SkippedCheckpoint } from './checkpoint.js';
 export { SeededRandom, tfSeed } from './rng.js';
 
 export { collectNonTrainable, collectVariables, type VariableSource } from './variables.js';
