@@ -12,12 +12,12 @@ const isGradNorm = (name: string): boolean => name === 'grad_norm' || name.endsW
 
 /**
  * The non-finite entries of `terms`, culprits first: loss terms (in the order
- * given), then gradient norms, then totals — a NaN term makes its total and
- * its gradient NaN too, so neither of those is the one to blame while a term is.
+ * given), then totals, then gradient norms — a NaN term makes its total NaN,
+ * and a NaN loss its gradient, so neither is the one to blame while a term is.
  */
 function nonFiniteNames(terms: Readonly<Record<string, number>>): string[] {
   const bad = Object.keys(terms).filter((k) => !Number.isFinite(terms[k]));
-  const rank = (k: string) => (isTotal(k) ? 2 : isGradNorm(k) ? 1 : 0);
+  const rank = (k: string) => (isGradNorm(k) ? 2 : isTotal(k) ? 1 : 0);
   return bad.sort((a, b) => rank(a) - rank(b)); // stable: the given order is kept within a rank
 }
 
@@ -39,8 +39,8 @@ export class NonFiniteLossError extends SegawareError {
   readonly step: number;
   /**
    * The culprit: the first non-finite term that is not a total (`total`,
-   * `<prefix>total`) nor a gradient norm; the gradient norm when only it and
-   * totals are bad; the total only when every other term is finite.
+   * `<prefix>total`) nor a gradient norm (`<prefix>grad_norm`); the total when
+   * every such term is finite; the gradient norm when the loss is finite.
    */
   readonly term: string;
   /** The culprit's value: `NaN`, `Infinity` or `-Infinity`. */
@@ -59,8 +59,8 @@ export class NonFiniteLossError extends SegawareError {
     const bad = nonFiniteNames(terms);
     const nonFinite = [term, ...bad.filter((k) => k !== term)];
     const others = nonFinite.slice(1);
-    const also = others.filter((k) => !isTotal(k));
-    const totals = others.filter(isTotal);
+    const also = others.filter((k) => !isTotal(k) && !isGradNorm(k));
+    const totals = others.filter((k) => isTotal(k) || isGradNorm(k));
     super(
       `segaware: non-finite loss${step >= 0 ? ` at step ${step}` : ''}: term "${term}" is ${String(value)}` +
         (also.length > 0 ? ` (also: ${also.join(', ')})` : '') +

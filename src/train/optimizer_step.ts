@@ -7,7 +7,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { tf } from '../tf.js';
 import type { Scalar, Tensor } from '../tf.js';
 import { assertNumber } from '../validate.js';
-import { NonFiniteGradientError, NonFiniteLossError, assertFiniteTerms, type NanGuard } from './nan_guard.js';
+import { NonFiniteGradientError, NonFiniteLossError, assertFiniteTerms } from './nan_guard.js';
 import { collectNonTrainable, collectVariables, type VariableSource } from './variables.js';
 
 /**
@@ -25,7 +25,7 @@ export interface OptimizerStepOptions {
    * the L2 norm over every gradient, read in the same device→host transfer as
    * the terms) after the forward/backward pass and **before** the gradients are
    * applied; if it throws (e.g. `guard.check(step, terms)` of a
-   * {@link NanGuard}), the variables, the optimizer and the models' non-trainable
+   * `NanGuard`), the variables, the optimizer and the models' non-trainable
    * state are left unchanged and the error propagates. A guard that refuses a
    * NaN gradient of a finite loss throws a {@link NonFiniteGradientError}.
    */
