@@ -22,8 +22,8 @@ export class TermCollector {
 
   /**
    * Declares the batch empty when `x` (the prediction) has no element: every term is then
-   * exactly 0 (connected to `x`, zero gradient) without calling any network — convolutions
-   * fail on empty batches on wasm and cpu, and wasm's reductions of nothing read garbage.
+   * exactly 0 (connected to `x`, zero gradient) without calling any network — wasm's reductions
+   * of nothing read uninitialised memory, and batched MatMul (Gram matrices) throws "divide by zero".
    */
   emptyBatch(x: Tensor): void {
     if (x.size === 0) this.emptyAnchor = x;

@@ -53,7 +53,7 @@ export function gradientPenalty(critic: Network, real: Tensor, fake: Tensor, opt
   const n = real.shape[0]!;
   checkAlpha(options.alpha, n);
   assertFiniteTensor('gradientPenalty: real', real);
-  // the critic's convolutions fail on an empty batch on wasm and cpu ("divide by zero"): a penalty over nothing is 0
+  // a penalty over nothing is 0; the critic is not called (wasm reductions of an empty tensor read garbage, and batched MatMul throws "divide by zero")
   if (real.size === 0) return zerosFrom(fake, []) as Scalar;
   return tf.tidy(() => {
     let alpha: Tensor;

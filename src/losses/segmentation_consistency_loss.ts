@@ -55,7 +55,7 @@ export function segmentationConsistencyLoss(segmenter: Network, restored: Tensor
     if (target.dtype !== 'float32') throw new InvalidArgumentError('segmentationConsistencyLoss: target', "the clear float32 image for mode 'kl'", target);
     assertFiniteTensor('segmentationConsistencyLoss: target', target);
   }
-  // segmenters' convolutions fail on an empty batch on wasm and cpu ("divide by zero"): a loss over nothing is 0
+  // a loss over nothing is 0; the segmenter is not called (wasm reductions of an empty tensor read garbage, and batched MatMul throws "divide by zero")
   if (restored.size === 0) return zerosFrom(restored, []) as Scalar;
   // the trap: a segmenter may map NaN/±Inf pixels to finite logits (e.g. through a ReLU), hiding them
   return tf.tidy(() => withNonFiniteTrap(consistencyTerm(segmenter, restored, target, mode, ignoreIndex, options.validateLabels ?? true), restored) as Scalar);
