@@ -392,7 +392,7 @@ describe('NaN guard: a good step is unchanged', () => {
       // the reference: what a step did before the guard (one variableGrads, one applyGradients)
       const { value, grads } = tf.variableGrads(() => loss(b)().total, bVars);
       expect(got[i]!.total).toBe(value.dataSync()[0]);
-      optB.applyGradients(grads);
+      optB.applyGradients(grads as Record<string, tf.Variable>);
       tf.dispose([value, grads]);
     }
     expect(snap(a)).toEqual(snap(b));
