@@ -8,10 +8,12 @@ export type { ImageData as HostImageData } from './image_data.js';
 export type { ImageInput } from './image_input.js';
 export * from './psnr.js';
 export * from './ssim_options.js';
-export * from './ssim.js';
-export * from './ms_ssim.js';
+// named exports: these modules also hold internal helpers (the pred/target-named variants)
+export { ssim, ssimDownsample } from './ssim.js';
+export { msSsim, MS_SSIM_WEIGHTS } from './ms_ssim.js';
+export type { MsSsimOptions } from './ms_ssim.js';
 export * from './psnr_metric.js';
-export * from './ssim_host.js';
+export { ssimHost } from './ssim_host.js';
 export * from './ssim_host_parallel.js';
 export { closeMetricWorkers, defaultMetricWorkers } from './worker_pool.js';
 export * from './mirror_pad.js';

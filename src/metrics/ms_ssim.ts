@@ -8,6 +8,7 @@ import { assertNumber } from '../validate.js';
 import { gaussianWindow } from './gaussian_window.js';
 import { checkDataRange, checkPair, toImageTensor } from './image_input.js';
 import type { ImageInput } from './image_input.js';
+import { checkImageTensors } from './value_check.js';
 import { ssimPerChannel } from './ssim_core.js';
 
 /**
@@ -42,17 +43,35 @@ export interface MsSsimOptions {
  * Equals `tf.image.ssim_multiscale(a, b, max_val=R)`. Every scale must stay ≥ the window
  * (for 5 scales and an 11 window: H, W ≥ 161). Differentiable.
  *
- * @param a images `[N,H,W,C]`, float32
- * @param b images of the same shape
+ * @param a images `[N,H,W,C]`, float32 (the prediction)
+ * @param b images of the same shape (the reference)
  * @returns `Tensor1D` of length N
+ * @throws InvalidArgumentError naming `options.weights` unless they are finite, non-negative and
+ *   of positive sum (a negative weight turns a zero term into NaN; all zeros give 1 for any pair);
+ *   naming `a`/`b` for NaN/±Inf or empty images, `options.dataRange` when the values contradict it
+ *   (as {@link ssim})
  * @example const v = msSsim(x, y, { dataRange: 1 });
  */
 export function msSsim(a: ImageInput, b: ImageInput, options: MsSsimOptions): Tensor1D {
+  return msSsimNamed(a, b, options, 'a', 'b');
+}
+
+/** Validates MS-SSIM scale weights: a non-empty list of finite, non-negative numbers with a positive sum. */
+function checkWeights(weights: unknown): number[] {
+  const expected = 'a non-empty array of finite, non-negative numbers with a positive sum';
+  const list = Array.isArray(weights) || ArrayBuffer.isView(weights) ? Array.from(weights as ArrayLike<unknown>) : null;
+  if (!list || list.length < 1) throw new InvalidArgumentError('options.weights', expected, weights);
+  list.forEach((w, j) => {
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new InvalidArgumentError('options.weights', expected, weights, `weight ${j} is ${String(w)}`);
+  });
+  if (!((list as number[]).some((w) => w > 0))) throw new InvalidArgumentError('options.weights', expected, weights, 'all weights are 0: every pair would score 1');
+  return list as number[];
+}
+
+/** {@link msSsim} reporting its inputs as `nameA`/`nameB`. Internal: not re-exported from the package. */
+export function msSsimNamed(a: ImageInput, b: ImageInput, options: MsSsimOptions, nameA: string, nameB: string): Tensor1D {
   const dataRange = checkDataRange(options?.dataRange);
-  const weights = options.weights ?? MS_SSIM_WEIGHTS;
-  if (!Array.isArray(weights) || weights.length < 1 || weights.some((w) => typeof w !== 'number' || !Number.isFinite(w))) {
-    throw new InvalidArgumentError('options.weights', 'a non-empty array of finite numbers', weights);
-  }
+  const weights = checkWeights(options.weights ?? MS_SSIM_WEIGHTS);
   const windowSize = options.windowSize ?? 11;
   const sigma = options.sigma ?? 1.5;
   const k1 = options.k1 ?? 0.01;
@@ -60,10 +79,10 @@ export function msSsim(a: ImageInput, b: ImageInput, options: MsSsimOptions): Te
   assertNumber('options.k1', k1, { min: 0 });
   assertNumber('options.k2', k2, { min: 0 });
   const window = gaussianWindow(windowSize, sigma);
-  const A = toImageTensor('a', a);
-  const B = toImageTensor('b', b);
+  const A = toImageTensor(nameA, a);
+  const B = toImageTensor(nameB, b);
   try {
-    checkPair(A.t, B.t);
+    checkPair(A.t, B.t, nameA, nameB);
     let h = A.t.shape[1];
     let w = A.t.shape[2];
     for (let j = 0; j < weights.length; j++) {
@@ -73,6 +92,7 @@ export function msSsim(a: ImageInput, b: ImageInput, options: MsSsimOptions): Te
       h = Math.ceil(h / 2);
       w = Math.ceil(w / 2);
     }
+    checkImageTensors([{ argument: nameB, x: B.t, role: 'reference' }, { argument: nameA, x: A.t, role: 'prediction' }], dataRange);
     return tf.tidy(() => {
       let x: Tensor4D = A.t;
       let y: Tensor4D = B.t;

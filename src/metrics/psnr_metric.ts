@@ -2,9 +2,9 @@
  * Streaming PSNR over a dataset.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { toHostImage } from './host_image.js';
-import { checkDataRange } from './image_input.js';
+import { checkDataRange } from './image_data.js';
 import type { ImageInput } from './image_input.js';
+import { readHostPair } from './ssim_host.js';
 
 /** Result of {@link PsnrMetric.compute}. */
 export interface PsnrResult {
@@ -19,6 +19,22 @@ export interface PsnrResult {
 }
 
 /**
+ * Serialisable state of a {@link PsnrMetric} (JSON and structured-clone safe: per-image MSEs
+ * rather than PSNRs, so an exact image's +Infinity never has to go through JSON).
+ */
+export interface PsnrMetricState {
+  dataRange: number;
+  /** per-image mean squared errors in update order (finite, ≥ 0) */
+  mse: number[];
+  /** Σ squared errors over every pixel seen */
+  sqErr: number;
+  /** number of pixel values seen (≥ the number of images) */
+  pixels: number;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => x != null && typeof x === 'object';
+
+/**
  * Accumulates PSNR (`10·log10(R²/MSE)` per image) over a dataset in float64 on
  * the host. Accepts tensors `[N,H,W,C]`/`[H,W,C]` or `{ data, shape }`.
  * `compute()` reports the mean of per-image values (the papers' convention) and
@@ -31,7 +47,7 @@ export interface PsnrResult {
  */
 export class PsnrMetric {
   readonly dataRange: number;
-  private values: number[] = [];
+  private mse: number[] = [];
   private sqErr = 0;
   private pixels = 0;
 
@@ -39,18 +55,22 @@ export class PsnrMetric {
     this.dataRange = checkDataRange(options?.dataRange);
   }
 
-  /** Adds a batch of image pairs; returns this batch's per-image PSNRs. */
+  /**
+   * Adds a batch of image pairs; returns this batch's per-image PSNRs. An empty batch
+   * (N = 0) adds nothing and returns `[]`. A rejected batch adds nothing.
+   *
+   * @throws InvalidArgumentError naming `pred`/`target` for NaN/±Inf (with the index), a shape
+   *   mismatch or zero-size images; naming `options.dataRange` when the values contradict it
+   *   (|target| > R·1.001 or |pred| > 2R) — one pass over host data, on every backend
+   */
   update(pred: ImageInput, target: ImageInput): number[] {
-    const a = toHostImage('pred', pred);
-    const b = toHostImage('target', target);
-    if (a.shape.some((d, i) => d !== b.shape[i])) {
-      throw new InvalidArgumentError('pred/target', 'images of the same shape', `[${a.shape.join(',')}] and [${b.shape.join(',')}]`);
-    }
+    const [a, b] = readHostPair(pred, target, 'pred', 'target', this.dataRange, true);
     const [n] = a.shape;
+    if (n === 0) return [];
     const per = a.data.length / n;
-    if (per === 0) throw new InvalidArgumentError('pred', 'non-empty images', `shape [${a.shape.join(',')}]`);
     const out: number[] = [];
     const r2 = this.dataRange * this.dataRange;
+    // (the pair is fully checked above, so nothing below can throw half-way through a batch)
     for (let i = 0; i < n; i++) {
       let s = 0;
       const end = (i + 1) * per;
@@ -58,36 +78,81 @@ export class PsnrMetric {
         const d = a.data[j]! - b.data[j]!;
         s += d * d;
       }
-      if (Number.isNaN(s)) throw new InvalidArgumentError('pred/target', 'finite pixel values', 'NaN', `in image ${i} of the batch`);
       this.sqErr += s;
       this.pixels += per;
+      this.mse.push(s / per);
       out.push(10 * Math.log10(r2 / (s / per)));
     }
-    this.values.push(...out);
     return out;
   }
 
-  /** Mean, pooled and per-image PSNR of everything seen so far. */
+  /**
+   * Mean, pooled and per-image PSNR of everything seen so far. Before any update (or after
+   * `reset()`): `{ mean: NaN, pooled: NaN, perImage: [], count: 0 }` — no error, so an empty
+   * shard can be reported and merged.
+   */
   compute(): PsnrResult {
-    const n = this.values.length;
-    const mean = n === 0 ? NaN : this.values.reduce((p, q) => p + q, 0) / n;
-    const pooled = this.pixels === 0 ? NaN : 10 * Math.log10((this.dataRange * this.dataRange) / (this.sqErr / this.pixels));
-    return { mean, pooled, perImage: [...this.values], count: n };
+    const r2 = this.dataRange * this.dataRange;
+    const values = this.mse.map((m) => 10 * Math.log10(r2 / m));
+    const n = values.length;
+    const mean = n === 0 ? NaN : values.reduce((p, q) => p + q, 0) / n;
+    const pooled = this.pixels === 0 ? NaN : 10 * Math.log10(r2 / (this.sqErr / this.pixels));
+    return { mean, pooled, perImage: values, count: n };
   }
 
-  /** Adds another accumulator's images (same dataRange) to this one. */
-  merge(other: PsnrMetric): this {
-    if (!(other instanceof PsnrMetric)) throw new InvalidArgumentError('other', 'a PsnrMetric', other);
-    if (other.dataRange !== this.dataRange) throw new InvalidArgumentError('other.dataRange', `${this.dataRange}`, other.dataRange);
-    this.values.push(...other.values);
-    this.sqErr += other.sqErr;
-    this.pixels += other.pixels;
+  /**
+   * Adds another accumulator's images (same dataRange): a `PsnrMetric`, its `toJSON()` state,
+   * or a structured clone of either (e.g. posted by a worker thread). The state is validated
+   * before anything is added.
+   *
+   * @throws InvalidArgumentError naming `other.<field>` for a different dataRange or an invalid state
+   */
+  merge(other: PsnrMetric | PsnrMetricState): this {
+    const o = PsnrMetric.readState(other, 'other');
+    if (o.dataRange !== this.dataRange) throw new InvalidArgumentError('other.dataRange', `${this.dataRange}`, o.dataRange);
+    this.mse.push(...o.mse);
+    this.sqErr += o.sqErr;
+    this.pixels += o.pixels;
     return this;
+  }
+
+  /** Serialisable state (JSON and structured-clone safe). */
+  toJSON(): PsnrMetricState {
+    return { dataRange: this.dataRange, mse: [...this.mse], sqErr: this.sqErr, pixels: this.pixels };
+  }
+
+  /**
+   * Rebuilds an accumulator from {@link PsnrMetric.toJSON} output (or a structured clone of a
+   * `PsnrMetric`).
+   *
+   * @throws InvalidArgumentError naming `state.<field>` for an invalid state
+   */
+  static fromJSON(state: PsnrMetricState): PsnrMetric {
+    const s = PsnrMetric.readState(state, 'state');
+    return new PsnrMetric({ dataRange: s.dataRange }).merge(s);
+  }
+
+  /** Validates a state (or an instance / its structured clone, which has the same fields). */
+  private static readState(x: unknown, name: string): PsnrMetricState {
+    if (x instanceof PsnrMetric) return x.toJSON();
+    if (!isObject(x)) throw new InvalidArgumentError(name, 'a PsnrMetric state { dataRange, mse, sqErr, pixels }', x);
+    const { dataRange, mse, sqErr, pixels } = x;
+    if (typeof dataRange !== 'number' || !(dataRange > 0) || !Number.isFinite(dataRange)) throw new InvalidArgumentError(`${name}.dataRange`, 'a positive number', dataRange);
+    if (!Array.isArray(mse)) throw new InvalidArgumentError(`${name}.mse`, 'an array of per-image MSEs', mse);
+    mse.forEach((m, i) => {
+      if (typeof m !== 'number' || !(m >= 0) || !Number.isFinite(m)) throw new InvalidArgumentError(`${name}.mse`, 'finite MSEs ≥ 0', m, `at index ${i}`);
+    });
+    if (typeof sqErr !== 'number' || !(sqErr >= 0) || !Number.isFinite(sqErr)) throw new InvalidArgumentError(`${name}.sqErr`, 'a finite number ≥ 0', sqErr);
+    if (typeof pixels !== 'number' || !Number.isInteger(pixels) || pixels < mse.length) {
+      throw new InvalidArgumentError(`${name}.pixels`, `an integer ≥ the number of images (${mse.length})`, pixels);
+    }
+    if (mse.length === 0 && (pixels !== 0 || sqErr !== 0)) throw new InvalidArgumentError(`${name}.pixels`, '0 (and sqErr 0) when there are no images', pixels);
+    return { dataRange, mse: mse as number[], sqErr, pixels };
   }
 
   /** Forgets everything. */
   reset(): void {
-    this.values = [];
+    this.mse = [];
     this.sqErr = 0;
     this.pixels = 0;
   }

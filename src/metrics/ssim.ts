@@ -8,6 +8,7 @@ import { checkPair, toImageTensor } from './image_input.js';
 import { resolveSsimOptions } from './ssim_options.js';
 import type { SsimOptions } from './ssim_options.js';
 import type { ImageInput } from './image_input.js';
+import { checkImageTensors } from './value_check.js';
 import { ssimPerChannel } from './ssim_core.js';
 import { mirrorPad2d } from './mirror_pad.js';
 
@@ -44,20 +45,32 @@ export function ssimDownsample(x: Tensor4D): Tensor4D {
  * The local statistics use separable filtering (two 1-D depthwise convolutions).
  * Differentiable, so `1 − ssim` is a loss; works on any backend.
  *
- * @param a images `[N,H,W,C]` (or `[H,W,C]`), float32
- * @param b images of the same shape
+ * @param a images `[N,H,W,C]` (or `[H,W,C]`), float32 (the prediction)
+ * @param b images of the same shape (the reference)
  * @returns `Tensor1D` of length N
+ * @throws InvalidArgumentError naming `a`/`b` for NaN/±Inf (on GPU backends reported at the next
+ *   `flushFiniteChecks()`), for an empty batch or zero-size images (nothing to measure), or naming
+ *   `options.dataRange` when the values contradict it (host backends: |b| > R·1.001 or |a| > 2R)
  * @example
  * const s = ssim(restored, clean, { dataRange: 2 });              // generator outputs in [-1,1]
  * const dfs = ssim(a, b, { dataRange: 1, padding: 'zero' });      // pytorch_ssim convention
  * const loss = tf.sub(1, tf.mean(ssim(a, b, { dataRange: 1 })));
  */
 export function ssim(a: ImageInput, b: ImageInput, options: SsimOptions): Tensor1D {
+  return ssimNamed(a, b, options, 'a', 'b');
+}
+
+/**
+ * {@link ssim} reporting its inputs as `nameA`/`nameB` (the accumulators say pred/target).
+ * Internal: not re-exported from the package.
+ */
+export function ssimNamed(a: ImageInput, b: ImageInput, options: SsimOptions, nameA: string, nameB: string): Tensor1D {
   const core = resolveSsimOptions(options);
-  const A = toImageTensor('a', a);
-  const B = toImageTensor('b', b);
+  const A = toImageTensor(nameA, a);
+  const B = toImageTensor(nameB, b);
   try {
-    checkPair(A.t, B.t);
+    checkPair(A.t, B.t, nameA, nameB);
+    checkImageTensors([{ argument: nameB, x: B.t, role: 'reference' }, { argument: nameA, x: A.t, role: 'prediction' }], core.dataRange);
     return tf.tidy(() => {
       const x = options.downsample ? ssimDownsample(A.t) : A.t;
       const y = options.downsample ? ssimDownsample(B.t) : B.t;

@@ -2,7 +2,7 @@
  * {@link ssimHost} spread over worker threads (bands of rows on shared memory).
  */
 import { InvalidArgumentError } from '../errors.js';
-import { toHostImage } from './host_image.js';
+import { readHostPair } from './ssim_host.js';
 import type { ImageData } from './image_data.js';
 import { resolveSsimOptions } from './ssim_options.js';
 import type { SsimOptions } from './ssim_options.js';
@@ -15,15 +15,15 @@ import type { WorkerJobInput } from './worker_pool.js';
  * core). The inputs are copied once into shared memory. Results are identical to
  * {@link ssimHost} up to the order of the float64 sums.
  *
+ * @throws InvalidArgumentError (the promise rejects) for what {@link ssimHost} rejects —
+ *   NaN/±Inf, empty images, a contradicting `dataRange` — before any worker starts
  * @example const [s] = await ssimHostParallel({ data: a, shape: [1024, 2048, 3] }, { data: b, shape: [1024, 2048, 3] }, { dataRange: 1 });
  */
 export async function ssimHostParallel(a: ImageData, b: ImageData, options: SsimOptions, { workers = defaultMetricWorkers() } = {}): Promise<number[]> {
   if (options?.downsample) throw new InvalidArgumentError('options.downsample', 'false for ssimHostParallel (use ssim())', true);
   if (!Number.isInteger(workers) || workers < 1) throw new InvalidArgumentError('workers', 'a positive integer', workers);
   const core = resolveSsimOptions(options);
-  const A = toHostImage('a', a);
-  const B = toHostImage('b', b);
-  if (A.shape.some((d, i) => d !== B.shape[i])) throw new InvalidArgumentError('a/b', 'images of the same shape', `[${A.shape.join(',')}] and [${B.shape.join(',')}]`);
+  const [A, B] = readHostPair(a, b, 'a', 'b', core.dataRange);
   const [n, h, w, c] = A.shape;
   const k = core.window.length;
   const pad = core.padding === 'valid' ? 0 : (k - 1) / 2;

@@ -2,15 +2,14 @@
  * Streaming SSIM / MS-SSIM over a dataset.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { msSsim } from './ms_ssim.js';
-import { ssim } from './ssim.js';
+import { msSsimNamed } from './ms_ssim.js';
+import { ssimNamed } from './ssim.js';
 import { resolveSsimOptions } from './ssim_options.js';
 import type { SsimOptions } from './ssim_options.js';
 import { tf } from '../tf.js';
-import { toHostImage } from './host_image.js';
 import { isImageData } from './image_input.js';
 import type { ImageInput } from './image_input.js';
-import { ssimHost } from './ssim_host.js';
+import { readHostPair, ssimHostValues } from './ssim_host.js';
 
 /** Result of {@link SsimMetric.compute}. */
 export interface SsimResult {
@@ -28,11 +27,21 @@ export interface SsimMetricOptions extends SsimOptions {
   multiScale?: boolean;
 }
 
+/** Serialisable state of an {@link SsimMetric} (JSON and structured-clone safe). */
+export interface SsimMetricState {
+  options: SsimMetricOptions;
+  /** per-image values in update order (finite, in [−1, 1]) */
+  values: number[];
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => x != null && typeof x === 'object';
+
 /**
  * Accumulates SSIM (or MS-SSIM) per image over a dataset: host data (`{ data, shape }`), and
  * tensors on the wasm / cpu backends, are evaluated with {@link ssimHost} (float64 loops);
  * tensors on accelerated backends, `multiScale` and `downsample` use {@link ssim} / {@link msSsim}; the per-image values are kept as float64 numbers and
- * `compute()` returns their mean.
+ * `compute()` returns their mean. `toJSON()` / `fromJSON()` / `merge()` move partial results
+ * between threads (a structured clone of an instance merges too).
  *
  * @example
  * const m = new SsimMetric({ dataRange: 1 });
@@ -48,19 +57,29 @@ export class SsimMetric {
     this.options = { ...options };
   }
 
-  /** Adds a batch of image pairs; returns this batch's per-image values. */
+  /**
+   * Adds a batch of image pairs; returns this batch's per-image values. An empty batch
+   * (N = 0) adds nothing and returns `[]`. A rejected batch adds nothing.
+   *
+   * @throws InvalidArgumentError naming `pred`/`target` for NaN/±Inf, a shape mismatch or
+   *   zero-size images; naming `options.dataRange` when the values contradict it (|target| >
+   *   R·1.001 or |pred| > 2R; on GPU backends only for host data, the tensor path defers the
+   *   finite check to `flushFiniteChecks()` and skips the range check)
+   */
   update(pred: ImageInput, target: ImageInput): number[] {
     let v: number[];
     const hostData = isImageData(pred) && isImageData(target);
     // (the backend is only queried for tensors: querying it may initialise one)
     const hostBackend = !hostData && (tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu');
+    const batch = (x: ImageInput) => (isImageData(x) ? (x.shape.length === 4 ? x.shape[0] : 1) : x.rank === 4 ? x.shape[0] : 1);
     if (!this.options.multiScale && !this.options.downsample && (hostData || hostBackend)) {
       // host data, or tensors on a CPU backend: the fused float64 loop is faster and exact
-      const a = toHostImage('pred', pred);
-      const b = toHostImage('target', target);
-      v = ssimHost({ data: a.data as Float32Array, shape: a.shape }, { data: b.data as Float32Array, shape: b.shape }, this.options);
+      const [a, b] = readHostPair(pred, target, 'pred', 'target', this.options.dataRange, true);
+      v = a.shape[0] === 0 ? [] : ssimHostValues(a, b, resolveSsimOptions(this.options));
+    } else if (batch(pred) === 0 && batch(target) === 0) {
+      v = [];
     } else {
-      const t = this.options.multiScale ? msSsim(pred, target, this.options) : ssim(pred, target, this.options);
+      const t = this.options.multiScale ? msSsimNamed(pred, target, this.options, 'pred', 'target') : ssimNamed(pred, target, this.options, 'pred', 'target');
       v = Array.from(t.dataSync());
       t.dispose();
     }
@@ -68,20 +87,58 @@ export class SsimMetric {
     return v;
   }
 
-  /** Mean and per-image values so far. */
+  /**
+   * Mean and per-image values so far. Before any update (or after `reset()`):
+   * `{ mean: NaN, perImage: [], count: 0 }` — no error, so an empty shard can be merged.
+   */
   compute(): SsimResult {
     const n = this.values.length;
     return { mean: n === 0 ? NaN : this.values.reduce((p, q) => p + q, 0) / n, perImage: [...this.values], count: n };
   }
 
-  /** Adds another accumulator's images; both must use the same options. */
-  merge(other: SsimMetric): this {
-    if (!(other instanceof SsimMetric)) throw new InvalidArgumentError('other', 'an SsimMetric', other);
-    for (const key of new Set([...Object.keys(this.options), ...Object.keys(other.options)]) as Set<keyof SsimMetricOptions>) {
-      if (this.options[key] !== other.options[key]) throw new InvalidArgumentError(`other.options.${key}`, JSON.stringify(this.options[key]), other.options[key]);
+  /**
+   * Adds another accumulator's images; both must use the same options. `other` may be an
+   * `SsimMetric`, its `toJSON()` state, or a structured clone of either (a worker's
+   * `postMessage`). The state is validated before anything is added.
+   *
+   * @throws InvalidArgumentError naming `other.options.<key>` for different options, or
+   *   `other.<field>` for an invalid state
+   */
+  merge(other: SsimMetric | SsimMetricState): this {
+    const o = SsimMetric.readState(other, 'other');
+    for (const key of new Set([...Object.keys(this.options), ...Object.keys(o.options)]) as Set<keyof SsimMetricOptions>) {
+      if (this.options[key] !== o.options[key]) throw new InvalidArgumentError(`other.options.${key}`, JSON.stringify(this.options[key]), o.options[key]);
     }
-    this.values.push(...other.values);
+    this.values.push(...o.values);
     return this;
+  }
+
+  /** Serialisable state (JSON and structured-clone safe). */
+  toJSON(): SsimMetricState {
+    return { options: { ...this.options }, values: [...this.values] };
+  }
+
+  /**
+   * Rebuilds an accumulator from {@link SsimMetric.toJSON} output (or a structured clone).
+   *
+   * @throws InvalidArgumentError naming `state.<field>` (or `options.<key>` for invalid options)
+   */
+  static fromJSON(state: SsimMetricState): SsimMetric {
+    const s = SsimMetric.readState(state, 'state');
+    return new SsimMetric(s.options).merge(s);
+  }
+
+  /** Validates a state (an instance and its structured clone have the same fields). */
+  private static readState(x: unknown, name: string): SsimMetricState {
+    if (x instanceof SsimMetric) return x.toJSON();
+    if (!isObject(x) || !isObject(x.options)) throw new InvalidArgumentError(name, 'an SsimMetric state { options, values }', x);
+    const { options, values } = x as { options: SsimMetricOptions; values: unknown };
+    if (!Array.isArray(values)) throw new InvalidArgumentError(`${name}.values`, 'an array of per-image values', values);
+    values.forEach((v, i) => {
+      // SSIM and MS-SSIM lie in [−1, 1]; the slack covers float64 rounding of identical images
+      if (typeof v !== 'number' || !(Math.abs(v) <= 1 + 1e-9)) throw new InvalidArgumentError(`${name}.values`, 'finite values in [−1, 1]', v, `at index ${i}`);
+    });
+    return { options, values: values as number[] };
   }
 
   /** Forgets everything. */
