@@ -151,6 +151,36 @@ export interface UpdateOptions {
   step?: number;
 }
 
+/** Gradients are concatenated in groups of at most this many elements (16 MB) before squaring. */
+const NORM_CHUNK = 1 << 22;
+
+/**
+ * Σ g² over all gradients. Small gradients are flattened and concatenated so
+ * a model of a few dozen tensors costs three kernels instead of two per
+ * tensor (the launches, not the arithmetic, dominate a small model's step);
+ * the groups are bounded so a large model never holds a second copy of all
+ * its gradients at once.
+ */
+function sumOfSquares(grads: Tensor[]): Tensor {
+  const parts: Tensor[] = [];
+  let group: Tensor[] = [];
+  let size = 0;
+  const flush = () => {
+    const g = group;
+    if (g.length === 0) return;
+    parts.push(tf.tidy(() => tf.sum(tf.square(g.length === 1 ? g[0]! : tf.concat(g.map((t) => tf.reshape(t, [-1])))))));
+    group = [];
+    size = 0;
+  };
+  for (const g of grads) {
+    if (size > 0 && size + g.size > NORM_CHUNK) flush();
+    group.push(g);
+    size += g.size;
+  }
+  flush();
+  return parts.length === 1 ? parts[0]! : tf.addN(parts);
+}
+
 /** Names of the gradients holding a NaN/±Inf element (failure path only: one more read). */
 async function nonFiniteGradients(grads: tf.NamedTensorMap): Promise<string[]> {
   const entries = Object.entries(grads);
@@ -203,11 +233,7 @@ export async function runUpdate(
     if (failure) throw failure.error;
     const gradList = Object.values(grads);
     // The global gradient norm travels in the same read as the terms: no extra sync.
-    const stacked = tf.tidy(() => {
-      const squares = gradList.map((g) => tf.sum(tf.square(g)));
-      const norm = tf.sqrt(squares.length === 1 ? squares[0]! : tf.addN(squares));
-      return tf.stack([value!, ...kept, norm]);
-    });
+    const stacked = tf.tidy(() => tf.stack([value!, ...kept, tf.sqrt(sumOfSquares(gradList))]));
     const values = await stacked.data();
     stacked.dispose();
     const out: Record<string, number> = { [`${prefix}total`]: values[0]! };
