@@ -61,6 +61,37 @@ export interface CityscapesEvaluatorState {
   categories: Record<string, [number, number, number, number]>;
 }
 
+type Stats4 = [number, number, number, number];
+
+/** Validates one `{ name: [tpWeighted, fnWeighted, tp, fn] }` record against the allowed names. */
+function readStats(x: unknown, name: string, allowed: readonly string[]): Record<string, Stats4> {
+  if (x == null || typeof x !== 'object' || Array.isArray(x)) throw new InvalidArgumentError(name, `an object keyed by ${allowed.join(', ')}`, x);
+  const out: Record<string, Stats4> = {};
+  for (const [key, v] of Object.entries(x as Record<string, unknown>)) {
+    if (!allowed.includes(key)) throw new InvalidArgumentError(`${name}.${key}`, `one of ${allowed.join(', ')}`, key);
+    const ok =
+      Array.isArray(v) && v.length === 4 &&
+      v.every((e, j) => typeof e === 'number' && Number.isFinite(e) && e >= 0 && (j < 2 || Number.isSafeInteger(e)));
+    if (!ok) throw new InvalidArgumentError(`${name}.${key}`, '[tpWeighted, fnWeighted, tp, fn]: finite, ≥ 0, tp and fn integers', v);
+    out[key] = [...(v as Stats4)];
+  }
+  return out;
+}
+
+/** Validates a serialised evaluator (a state, or a structured clone of an evaluator: same fields). */
+function readCityscapesState(x: unknown, name: string): CityscapesEvaluatorState {
+  if (x == null || typeof x !== 'object') throw new InvalidArgumentError(name, 'a CityscapesEvaluator state { counts, classes, categories }', x);
+  const { counts, classes, categories } = x as Record<string, unknown>;
+  if (!(Array.isArray(counts) || counts instanceof Float64Array) || counts.length !== NL * NL) {
+    throw new InvalidArgumentError(`${name}.counts`, `${NL * NL} counts (the 34×34 labelId matrix)`, Array.isArray(counts) || ArrayBuffer.isView(counts) ? `${(counts as ArrayLike<unknown>).length} values` : counts);
+  }
+  const c = Array.from(counts as ArrayLike<unknown>) as number[];
+  c.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new InvalidArgumentError(`${name}.counts`, 'non-negative integer counts', v, `at index ${i}`);
+  });
+  return { counts: c, classes: readStats(classes, `${name}.classes`, INSTANCE_CLASSES), categories: readStats(categories, `${name}.categories`, INSTANCE_CATEGORIES) };
+}
+
 /**
  * Accumulates the official Cityscapes benchmark from labelId predictions, labelId
  * ground truth and (for iIoU) instanceId ground truth (`labelId·1000 + k`; ids ≤ 1000
@@ -102,7 +133,7 @@ export class CityscapesEvaluator {
    */
   update(pred: LabelInput, gt: LabelInput, gtInstances?: LabelInput): void {
     const g = readTargetLabels('gt', gt);
-    const p = readPredLabels('pred', pred, g.shape);
+    const p = readPredLabels('pred', pred, g.shape, NL);
     let inst: IntTypedArray | undefined;
     if (gtInstances !== undefined) {
       const i = readTargetLabels('gtInstances', gtInstances);
@@ -235,18 +266,25 @@ export class CityscapesEvaluator {
     return { counts: Array.from(this.counts), classes: copy(this.classes), categories: copy(this.categories) };
   }
 
-  /** Adds another evaluator's (or state's) statistics. */
+  /**
+   * Adds another evaluator's statistics: a `CityscapesEvaluator`, its `toJSON()` state, or a
+   * structured clone of either (a worker's `postMessage`). The state is validated before
+   * anything is added.
+   *
+   * @throws InvalidArgumentError naming `other.<field>`: 34·34 non-negative integer counts;
+   *   instance statistics only for the 8 instance classes / 2 categories, each
+   *   `[tpWeighted, fnWeighted, tp, fn]` finite and ≥ 0 with integer tp, fn
+   */
   merge(other: CityscapesEvaluator | CityscapesEvaluatorState): this {
-    const o = other instanceof CityscapesEvaluator ? other.toJSON() : other;
-    if (!o || !Array.isArray(o.counts) || o.counts.length !== NL * NL) throw new InvalidArgumentError('other', 'a CityscapesEvaluator or its state', other);
+    const o = other instanceof CityscapesEvaluator ? other.toJSON() : readCityscapesState(other, 'other');
     for (let i = 0; i < o.counts.length; i++) this.counts[i]! += o.counts[i]!;
     for (const [name, v] of Object.entries(o.classes)) {
-      const t = this.classes[name];
-      if (t) for (let j = 0; j < 4; j++) t[j]! += v[j]!;
+      const t = this.classes[name]!;
+      for (let j = 0; j < 4; j++) t[j]! += v[j]!;
     }
     for (const [name, v] of Object.entries(o.categories)) {
-      const t = this.categories[name];
-      if (t) for (let j = 0; j < 4; j++) t[j]! += v[j]!;
+      const t = this.categories[name]!;
+      for (let j = 0; j < 4; j++) t[j]! += v[j]!;
     }
     return this;
   }
@@ -258,8 +296,12 @@ export class CityscapesEvaluator {
     this.categories = Object.fromEntries(INSTANCE_CATEGORIES.map((n) => [n, [0, 0, 0, 0]]));
   }
 
-  /** Rebuilds an evaluator from {@link CityscapesEvaluator.toJSON} output. */
+  /**
+   * Rebuilds an evaluator from {@link CityscapesEvaluator.toJSON} output (or a structured clone).
+   *
+   * @throws InvalidArgumentError naming `state.<field>` for an invalid state (see {@link CityscapesEvaluator.merge})
+   */
   static fromJSON(state: CityscapesEvaluatorState): CityscapesEvaluator {
-    return new CityscapesEvaluator().merge(state);
+    return new CityscapesEvaluator().merge(readCityscapesState(state, 'state'));
   }
 }

@@ -63,6 +63,29 @@ const nanmean = (v: number[]) => {
 };
 
 /**
+ * Validates a serialised matrix (a state or a structured clone of a matrix, which has the
+ * same fields) and returns it with plain-number counts.
+ */
+function readConfusionState(x: unknown, name: string): ConfusionMatrixState {
+  if (x == null || typeof x !== 'object') throw new InvalidArgumentError(name, 'a ConfusionMatrix state { numClasses, ignoreIndex, dropInvalidTargets, counts }', x);
+  const { numClasses, ignoreIndex, dropInvalidTargets, counts } = x as Record<string, unknown>;
+  assertNumber(`${name}.numClasses`, numClasses, { min: 1, integer: true });
+  assertNumber(`${name}.ignoreIndex`, ignoreIndex, { integer: true });
+  if (ignoreIndex >= 0 && ignoreIndex < numClasses) throw new InvalidArgumentError(`${name}.ignoreIndex`, `a value outside [0, ${numClasses})`, ignoreIndex);
+  if (dropInvalidTargets !== undefined && typeof dropInvalidTargets !== 'boolean') throw new InvalidArgumentError(`${name}.dropInvalidTargets`, 'a boolean', dropInvalidTargets);
+  const n = numClasses * (numClasses + 1);
+  if (!(Array.isArray(counts) || counts instanceof Float64Array) || counts.length !== n) {
+    throw new InvalidArgumentError(`${name}.counts`, `${n} counts (K·(K+1) for K = ${numClasses})`, Array.isArray(counts) || ArrayBuffer.isView(counts) ? `${(counts as ArrayLike<unknown>).length} values` : counts);
+  }
+  const out = Array.from(counts as ArrayLike<unknown>) as number[];
+  out.forEach((c, i) => {
+    // counts are pixel tallies: a negative, fractional or NaN entry means a corrupted or hand-edited state
+    if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 0) throw new InvalidArgumentError(`${name}.counts`, 'non-negative integer counts', c, `at index ${i}`);
+  });
+  return { numClasses, ignoreIndex, dropInvalidTargets: dropInvalidTargets ?? false, counts: out };
+}
+
+/**
  * Streaming K×K confusion matrix with exact counts (float64 totals, exact to 2^53).
  *
  * `update(pred, target)`: `target` int labels `[N,H,W]` (tensor, `{data, shape}` or integer
@@ -101,7 +124,7 @@ export class ConfusionMatrix {
   /** Adds a batch; returns the number of pixels counted. Nothing is added if the batch is rejected. */
   update(pred: LabelInput, target: LabelInput): number {
     const t = readTargetLabels('target', target);
-    const p = readPredLabels('pred', pred, t.shape);
+    const p = readPredLabels('pred', pred, t.shape, this.numClasses);
     return this.updateArrays(p.data, t.data);
   }
 
@@ -114,7 +137,7 @@ export class ConfusionMatrix {
    */
   async updateParallel(pred: LabelInput, target: LabelInput, { workers = defaultMetricWorkers() } = {}): Promise<number> {
     const t = readTargetLabels('target', target);
-    const p = readPredLabels('pred', pred, t.shape);
+    const p = readPredLabels('pred', pred, t.shape, this.numClasses);
     const u8 = (x: IntTypedArray) => x instanceof Uint8Array || x instanceof Uint8ClampedArray;
     const n = t.data.length;
     const bands = Math.max(1, Math.min(workers, Math.floor(n / (1 << 18))));
@@ -245,12 +268,17 @@ export class ConfusionMatrix {
     };
   }
 
-  /** Adds the counts of another matrix with the same K and ignoreIndex (e.g. a worker's partial result). */
+  /**
+   * Adds the counts of another matrix with the same K and ignoreIndex (e.g. a worker's partial
+   * result): a `ConfusionMatrix`, its `toJSON()` state, or a structured clone of either. The
+   * state is validated (non-negative integer counts) before anything is added.
+   *
+   * @throws InvalidArgumentError naming `other.<field>` for a different K / ignoreIndex or an invalid state
+   */
   merge(other: ConfusionMatrix | ConfusionMatrixState): this {
-    const o = other instanceof ConfusionMatrix ? other.toJSON() : other;
-    if (o == null || o.numClasses !== this.numClasses) throw new InvalidArgumentError('other.numClasses', `${this.numClasses}`, o?.numClasses);
+    const o = other instanceof ConfusionMatrix ? other.toJSON() : readConfusionState(other, 'other');
+    if (o.numClasses !== this.numClasses) throw new InvalidArgumentError('other.numClasses', `${this.numClasses}`, o.numClasses);
     if (o.ignoreIndex !== this.ignoreIndex) throw new InvalidArgumentError('other.ignoreIndex', `${this.ignoreIndex}`, o.ignoreIndex);
-    if (!o.counts || o.counts.length !== this.counts.length) throw new InvalidArgumentError('other.counts', `${this.counts.length} counts`, o.counts?.length);
     for (let i = 0; i < this.counts.length; i++) this.counts[i]! += o.counts[i]!;
     return this;
   }
@@ -260,10 +288,16 @@ export class ConfusionMatrix {
     return { numClasses: this.numClasses, ignoreIndex: this.ignoreIndex, dropInvalidTargets: this.dropInvalidTargets, counts: Array.from(this.counts) };
   }
 
-  /** Rebuilds a matrix from {@link ConfusionMatrix.toJSON} output. */
+  /**
+   * Rebuilds a matrix from {@link ConfusionMatrix.toJSON} output (or a structured clone).
+   *
+   * @throws InvalidArgumentError naming `state.<field>`: numClasses a positive integer,
+   *   ignoreIndex an integer outside [0, K), K·(K+1) non-negative integer counts
+   */
   static fromJSON(state: ConfusionMatrixState): ConfusionMatrix {
-    const cm = new ConfusionMatrix(state.numClasses, { ignoreIndex: state.ignoreIndex, dropInvalidTargets: state.dropInvalidTargets });
-    return cm.merge(state);
+    const s = readConfusionState(state, 'state');
+    const cm = new ConfusionMatrix(s.numClasses, { ignoreIndex: s.ignoreIndex, dropInvalidTargets: s.dropInvalidTargets });
+    return cm.merge(s);
   }
 
   /** Zeroes the counts. */

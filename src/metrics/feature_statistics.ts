@@ -19,6 +19,43 @@ export interface FeatureStatisticsState {
 }
 
 /**
+ * Validates a serialised accumulator: a state, or a structured clone of an instance (fields
+ * `dim, n, mu, m2`), returned as a state.
+ */
+function readFeatureState(x: unknown, name: string): FeatureStatisticsState {
+  if (x == null || typeof x !== 'object') throw new InvalidArgumentError(name, 'a FeatureStatistics state { dim, count, mean, m2 }', x);
+  const r = x as Record<string, unknown>;
+  const clone = !('count' in r) && 'n' in r && 'mu' in r;
+  const dim = r.dim;
+  const count = clone ? r.n : r.count;
+  const mean = clone ? r.mu : r.mean;
+  const m2 = r.m2;
+  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 0) throw new InvalidArgumentError(`${name}.dim`, 'a non-negative integer', dim);
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) throw new InvalidArgumentError(`${name}.count`, 'a non-negative integer', count);
+  if (count > 0 && dim === 0) throw new InvalidArgumentError(`${name}.dim`, 'a positive integer when count > 0', dim);
+  const vector = (v: unknown, field: string, n: number): number[] => {
+    const ok = (Array.isArray(v) || v instanceof Float64Array) && v.length === n;
+    const arr = ok ? (Array.from(v as ArrayLike<unknown>) as number[]) : [];
+    const bad = arr.findIndex((e) => typeof e !== 'number' || !Number.isFinite(e));
+    if (!ok || bad >= 0) {
+      throw new InvalidArgumentError(`${name}.${field}`, `${n} finite values`, ok ? arr[bad] : Array.isArray(v) || ArrayBuffer.isView(v) ? `${(v as ArrayLike<unknown>).length} values` : v, ok ? `at index ${bad}` : undefined);
+    }
+    return arr;
+  };
+  const mu = vector(mean, 'mean', dim);
+  const sc = vector(m2, 'm2', dim * dim);
+  for (let a = 0; a < dim; a++) {
+    if (sc[a * dim + a]! < 0) throw new InvalidArgumentError(`${name}.m2`, 'a scatter matrix (diagonal ≥ 0)', sc[a * dim + a], `at [${a}][${a}]`);
+    for (let b = a + 1; b < dim; b++) {
+      const u = sc[a * dim + b]!;
+      const v = sc[b * dim + a]!;
+      if (Math.abs(u - v) > 1e-9 * (Math.abs(u) + Math.abs(v))) throw new InvalidArgumentError(`${name}.m2`, 'a symmetric scatter matrix', `[${a}][${b}] = ${u} but [${b}][${a}] = ${v}`);
+    }
+  }
+  return { dim, count, mean: mu, m2: sc };
+}
+
+/**
  * Accumulates the mean and covariance of D-dimensional features in float64 with the
  * parallel (Chan et al.) update: each batch's centred scatter matrix is merged with
  * `M2 = M2a + M2b + δδᵀ·na·nb/n`, so large feature values do not lose precision.
@@ -150,12 +187,18 @@ export class FeatureStatistics {
     return frechetDistance(this.mu, this.covariance, other.mu, other.covariance);
   }
 
-  /** Adds another accumulator's samples (same dimension). */
+  /**
+   * Adds another accumulator's samples (same dimension): a `FeatureStatistics`, its `toJSON()`
+   * state, or a structured clone of either (a worker's `postMessage`). The state is validated
+   * before anything is added.
+   *
+   * @throws InvalidArgumentError naming `other.<field>` for another dimension or an invalid state
+   */
   merge(other: FeatureStatistics | FeatureStatisticsState): this {
-    const o = other instanceof FeatureStatistics ? other.toJSON() : other;
+    const o = other instanceof FeatureStatistics ? other.toJSON() : readFeatureState(other, 'other');
+    if (this.dim !== 0 && o.dim !== 0 && o.dim !== this.dim) throw new InvalidArgumentError('other.dim', `${this.dim}`, o.dim);
+    if (this.dim === 0 && o.dim !== 0) this.init(o.dim);
     if (o.count === 0) return this;
-    if (this.dim === 0) this.init(o.dim);
-    if (o.dim !== this.dim) throw new InvalidArgumentError('other', `features of dimension ${this.dim}`, `dimension ${o.dim}`);
     this.combine(o.count, Float64Array.from(o.mean), Float64Array.from(o.m2));
     return this;
   }
@@ -165,9 +208,15 @@ export class FeatureStatistics {
     return { dim: this.dim, count: this.n, mean: Array.from(this.mu), m2: Array.from(this.m2) };
   }
 
-  /** Rebuilds from {@link FeatureStatistics.toJSON}. */
+  /**
+   * Rebuilds from {@link FeatureStatistics.toJSON} (or a structured clone); keeps the dimension
+   * of an empty state.
+   *
+   * @throws InvalidArgumentError naming `state.<field>`: dim a non-negative integer, count a
+   *   non-negative integer, mean `dim` finite values, m2 `dim²` finite values, symmetric
+   */
   static fromJSON(state: FeatureStatisticsState): FeatureStatistics {
-    return new FeatureStatistics().merge(state);
+    return new FeatureStatistics().merge(readFeatureState(state, 'state'));
   }
 
   /** Forgets everything (keeps the dimension). */

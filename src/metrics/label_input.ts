@@ -33,17 +33,17 @@ const isFloatArray = (x: unknown): x is Float32Array | Float64Array => x instanc
 
 const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
-/** Arg-max over the last axis of host logits, rejecting NaN. */
+/** Arg-max over the last axis of host logits, rejecting NaN and ±Infinity (metrics treat predictions as data). */
 function hostArgMax(name: string, data: Float32Array | Float64Array, k: number): Int32Array {
   const m = data.length / k;
   const out = new Int32Array(m);
   for (let i = 0, o = 0; i < m; i++, o += k) {
     let best = data[o]!;
     let arg = 0;
-    if (best !== best) throw new InvalidArgumentError(name, 'logits without NaN', 'NaN', `at pixel ${i}`);
+    if (best - best !== 0) throw new InvalidArgumentError(name, 'finite logits (no NaN or ±Infinity)', best, `at pixel ${i}`);
     for (let c = 1; c < k; c++) {
       const v = data[o + c]!;
-      if (v !== v) throw new InvalidArgumentError(name, 'logits without NaN', 'NaN', `at pixel ${i}`);
+      if (v - v !== 0) throw new InvalidArgumentError(name, 'finite logits (no NaN or ±Infinity)', v, `at pixel ${i}`);
       if (v > best) {
         best = v;
         arg = c;
@@ -78,9 +78,16 @@ export function readTargetLabels(name: string, x: LabelInput): HostLabels {
 /**
  * Reads predictions: labels of the target's shape (int32 tensor / integer array), or logits
  * with one more trailing axis (float tensor / float `{data, shape}`), reduced by arg-max.
- * NaN logits are rejected.
+ * NaN/±Inf logits are rejected; with `numClasses`, logits must have exactly that many channels
+ * (an arg-max over 4 channels yields a label 3 that a 3-class matrix would count as a miss).
  */
-export function readPredLabels(name: string, x: LabelInput, targetShape: number[]): HostLabels {
+export function readPredLabels(name: string, x: LabelInput, targetShape: number[], numClasses?: number): HostLabels {
+  const checkChannels = (shape: readonly number[]) => {
+    const k = shape[shape.length - 1];
+    if (numClasses !== undefined && k !== numClasses) {
+      throw new InvalidArgumentError(name, `logits [${[...targetShape, numClasses].join(',')}] (one channel per class)`, `shape [${shape.join(',')}]`, `${k} channels for ${numClasses} classes`);
+    }
+  };
   if (x instanceof tf.Tensor) {
     if (x.isDisposed) throw new InvalidArgumentError(name, 'a live tensor', 'a disposed tensor');
     if (x.dtype === 'int32') {
@@ -91,8 +98,10 @@ export function readPredLabels(name: string, x: LabelInput, targetShape: number[
     if (x.rank !== targetShape.length + 1 || !sameShape(x.shape.slice(0, -1), targetShape)) {
       throw new InvalidArgumentError(name, `logits [${targetShape.join(',')},K] or int32 labels [${targetShape.join(',')}]`, `float32 shape [${x.shape.join(',')}]`, 'float label maps are not accepted: pass int32 labels');
     }
-    const hasNaN = tf.tidy(() => tf.any(tf.isNaN(x)).dataSync()[0] !== 0);
-    if (hasNaN) throw new InvalidArgumentError(name, 'logits without NaN', 'NaN in the logits');
+    checkChannels(x.shape);
+    // Σ x·0 is NaN iff a logit is NaN or ±Inf (one read; the arg-max is read right after anyway)
+    const flag = tf.tidy(() => tf.sum(tf.mul(x, 0)).dataSync()[0]!);
+    if (flag !== 0) throw new InvalidArgumentError(name, 'finite logits (no NaN or ±Infinity)', 'a tensor containing NaN or ±Infinity');
     const am = tf.argMax(x, -1);
     const data = am.dataSync() as Int32Array;
     am.dispose();
@@ -113,6 +122,7 @@ export function readPredLabels(name: string, x: LabelInput, targetShape: number[
     if (d.shape.length !== targetShape.length + 1 || !sameShape(d.shape.slice(0, -1), targetShape)) {
       throw new InvalidArgumentError(name, `logits [${targetShape.join(',')},K] or integer labels`, `float data of shape [${d.shape.join(',')}]`, 'float label maps are not accepted');
     }
+    checkChannels(d.shape);
     return { data: hostArgMax(name, d.data, d.shape[d.shape.length - 1]!), shape: targetShape };
   }
   if (!sameShape(d.shape, targetShape)) throw new InvalidArgumentError(`${name}/target`, 'labels of the same shape as the target', `[${d.shape.join(',')}] and [${targetShape.join(',')}]`);

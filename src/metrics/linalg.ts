@@ -10,15 +10,38 @@
  * a pivot ≤ `tol·max(diag A)` makes its column zero (rank-deficient covariances).
  */
 export function choleskySemiDefinite(a: Float64Array, d: number, tol = 1e-12): Float64Array {
+  return choleskyChecked(a, d, tol).l;
+}
+
+/**
+ * {@link choleskySemiDefinite} that also tells whether `A` is positive semi-definite up to
+ * `psdTol` (relative to max diag A): a pivot below `−psdTol·max diag` fails, and so does a
+ * skipped (≈ 0) pivot whose column below is not ≈ 0 — in a PSD matrix a zero pivot forces
+ * a zero column (|s_ij|² ≤ s_ii·s_jj), so a large entry there means a negative direction
+ * (e.g. [[0, 1], [1, 0]], eigenvalues ±1, whose pivots are both 0). `L` is the same as
+ * {@link choleskySemiDefinite}'s; checking skipped columns costs what factorising them would.
+ */
+export function choleskyChecked(a: Float64Array, d: number, tol = 1e-12, psdTol = 1e-3): { l: Float64Array; psd: boolean } {
   const l = new Float64Array(d * d);
   let maxDiag = 0;
   for (let i = 0; i < d; i++) maxDiag = Math.max(maxDiag, a[i * d + i]!);
   const thresh = tol * maxDiag;
+  const offTol = Math.sqrt(psdTol) * maxDiag;
   for (let j = 0; j < d; j++) {
     const rj = j * d;
     let s = a[rj + j]!;
     for (let k = 0; k < j; k++) s -= l[rj + k]! * l[rj + k]!;
-    if (!(s > thresh)) continue; // zero column
+    if (!(s > thresh)) {
+      // zero column; A is not PSD if the pivot is clearly negative or the column below is not ≈ 0
+      if (s < -psdTol * maxDiag) return { l, psd: false };
+      for (let i = j + 1; i < d; i++) {
+        const ri = i * d;
+        let t = a[ri + j]!;
+        for (let k = 0; k < j; k++) t -= l[ri + k]! * l[rj + k]!;
+        if (Math.abs(t) > offTol) return { l, psd: false };
+      }
+      continue;
+    }
     const ljj = Math.sqrt(s);
     l[rj + j] = ljj;
     for (let i = j + 1; i < d; i++) {
@@ -28,7 +51,7 @@ export function choleskySemiDefinite(a: Float64Array, d: number, tol = 1e-12): F
       l[ri + j] = t / ljj;
     }
   }
-  return l;
+  return { l, psd: true };
 }
 
 /** Σ_{m=from}^{d−1} x[xo+m]·y[yo+m] with four accumulators. */
