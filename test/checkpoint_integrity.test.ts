@@ -90,7 +90,7 @@ function toVersion1(d: string): void {
 /** The pid of a process that has exited (for stale entries "left by a killed process"). */
 const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;
 
-type Expect = { step: 1 | 2; skipped?: RegExp[]; from?: RegExp } | { throws: typeof SegawareError; message: RegExp };
+type Expect = { step: 1 | 2; skipped?: RegExp[]; from?: RegExp } | { throws: new (...args: never[]) => SegawareError; message: RegExp };
 interface Row {
   name: string;
   corrupt: (d: string) => void;
@@ -271,6 +271,14 @@ describe('checkpoint fault injection (tiny conv net + Adam, two steps, keep 2)',
     expect(await latestCheckpoint(d)).toBe(join(d, S1));
     unlinkSync(p(d, S1, OPT));
     expect(await latestCheckpoint(d)).toBeNull();
+    // an interrupted re-save's moved-aside copy counts (and is verified like any step)
+    const d2 = fresh();
+    cpSync(template, d2, { recursive: true });
+    const old = join(d2, `${S2}.old-${deadPid()}-abc123`);
+    renameSync(join(d2, S2), old);
+    expect(await latestCheckpoint(d2)).toBe(old);
+    edit(join(old, ...W.split('/')), flip(1));
+    expect(await latestCheckpoint(d2)).toBe(join(d2, S1));
   });
 
   it('warns one line per skipped step unless quiet', async () => {
