@@ -242,6 +242,22 @@ const rows: Row[] = [
     const r = cm3().compute();
     return [Number.isNaN(r.meanIoU) ? 1 : 0, r.total];
   }, expect: { value: [1, 0] } },
+  { name: 'ConfusionMatrix.update: N = 0 logits add nothing (documented; wasm reductions over nothing are garbage)', run: () => {
+    const cm = cm3();
+    return [cm.update(tf.zeros([0, 2, 2, 3]), tf.zeros([0, 2, 2], 'int32')), cm.compute().total];
+  }, expect: { value: [0, 0] } },
+  { name: 'ConfusionMatrix.update: ±Inf logits', run: () => cm3().update(tf.tensor4d([0, Infinity, 0, 1, 0, 0], [1, 1, 2, 3]), tf.tensor3d([1, 1], [1, 1, 2], 'int32')), expect: { error: /invalid pred: expected finite logits/ } },
+  { name: 'ConfusionMatrix.update: -Inf in host logits', run: () => cm3().update({ data: new Float32Array([0, -Infinity, 0, 1, 0, 0]), shape: [2, 3] }, new Int32Array([1, 1])), expect: { error: /invalid pred: expected finite logits.*at pixel 0/ } },
+  { name: 'CityscapesEvaluator.update: N = 0 adds nothing (documented)', run: () => {
+    const ev = new CityscapesEvaluator();
+    ev.update(tf.zeros([0, 2, 2], 'int32'), tf.zeros([0, 2, 2], 'int32'), tf.zeros([0, 2, 2], 'int32'));
+    return ev.compute().pixels;
+  }, expect: { value: 0 } },
+  { name: 'FeatureStatistics.update: N = 0 adds nothing (documented)', run: () => {
+    const f = filledFeatures();
+    f.update(tf.zeros([0, 2]));
+    return f.count;
+  }, expect: { value: 3 } },
   { name: 'FeatureStatistics.frechetDistance with < 2 samples', run: () => new FeatureStatistics(2).frechetDistance(filledFeatures()), expect: { error: /at least 2 feature vectors/ } },
 ];
 

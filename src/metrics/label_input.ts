@@ -99,6 +99,8 @@ export function readPredLabels(name: string, x: LabelInput, targetShape: number[
       throw new InvalidArgumentError(name, `logits [${targetShape.join(',')},K] or int32 labels [${targetShape.join(',')}]`, `float32 shape [${x.shape.join(',')}]`, 'float label maps are not accepted: pass int32 labels');
     }
     checkChannels(x.shape);
+    // an empty batch: nothing to count (wasm reductions over no elements return uninitialised memory)
+    if (x.size === 0) return { data: new Int32Array(0), shape: targetShape };
     // Σ x·0 is NaN iff a logit is NaN or ±Inf (one read; the arg-max is read right after anyway)
     const flag = tf.tidy(() => tf.sum(tf.mul(x, 0)).dataSync()[0]!);
     if (flag !== 0) throw new InvalidArgumentError(name, 'finite logits (no NaN or ±Infinity)', 'a tensor containing NaN or ±Infinity');
