@@ -17,13 +17,8 @@ import { writeLabelMap } from '../data/label_io.js';
 import type { ImageRaster, Raster } from '../data/raster.js';
 import { renderSyntheticScene } from '../data/synthetic_street_scenes.js';
 import type { SyntheticSceneWithLights } from '../data/synthetic_street_scenes.js';
-import { NotFoundError, SegawareError } from '../errors.js';
-
-const int = (name: string, min = 0) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new CommanderArgError(`${name} must be an integer ≥ ${min}`);
-  return n;
-};
+import { NotFoundError } from '../errors.js';
+import { assertOutsideInputs, friendly, intFlag, maxPixelsFlag, realPathOf } from './common.js';
 
 /** Metres → 16-bit centimetres (saturating at 655.35 m). */
 function depthToCm(d: Float32Array): Uint16Array {
@@ -43,7 +38,8 @@ export async function writeSyntheticSample(root: string, split: string, s: Synth
     writeLabelMap(p('gtFine', '_gtFine_instanceIds.png'), { data: s.instances.data, height, width }, { bitDepth: 16 }),
     writeImage(p('gtFine', '_gtFine_color.png'), { data: colorize(s.labels.data), height, width, channels: 3 }),
     writeLabelMap(p('depth', '_depth.png'), { data: depthToCm(s.depth.data), height, width }, { bitDepth: 16 }),
-    writeImage(p('lights', '_lights.png'), { ...s.emission, data: s.emission.data.map((v) => v / 4) }),
+    // the light map is stored as emission / 4 and saturates above 4 on purpose
+    writeImage(p('lights', '_lights.png'), { ...s.emission, data: s.emission.data.map((v) => v / 4) }, { clip: true }),
   ];
   if (foggy) {
     for (const beta of DEGRADATION_LEVELS.fog) jobs.push(writeImage(p('leftImg8bit_foggy', `_leftImg8bit_foggy_beta_${beta}.png`), addFog(s.image, s.depth, { beta })));
@@ -62,7 +58,7 @@ function listImagesRecursive(dir: string): string[] {
 }
 
 /** Finds the companions (depth in metres, light map, trainIds) of an input image, for fog and night. */
-async function companions(file: string, inRoot: string, depthDir?: string): Promise<{ depth?: Raster; emission?: ImageRaster; labels?: Raster }> {
+async function companions(file: string, inRoot: string, depthDir: string | undefined, maxPixels: number | undefined): Promise<{ depth?: Raster; emission?: ImageRaster; labels?: Raster }> {
   const out: { depth?: Raster; emission?: ImageRaster; labels?: Raster } = {};
   const rel = relative(join(inRoot, 'leftImg8bit'), file);
   const cityscapes = !rel.startsWith('..') && file.endsWith('_leftImg8bit.png');
@@ -72,20 +68,21 @@ async function companions(file: string, inRoot: string, depthDir?: string): Prom
     : { depth: depthDir ? [join(depthDir, `${stem}_depth.png`), join(depthDir, `${stem}.png`)] : [], lights: [], labels: [] };
   const dp = candidates.depth.find(existsSync);
   if (dp) {
-    const r = await readRaster(dp);
+    const r = await readRaster(dp, { maxPixels });
     const d = new Float32Array(r.height * r.width);
     for (let i = 0; i < d.length; i++) d[i] = r.data[i * r.channels]! / 100;
     out.depth = { data: d, height: r.height, width: r.width, channels: 1 };
   }
   const lp = candidates.lights.find(existsSync);
   if (lp) {
-    const e = await readImageRaster(lp);
+    const e = await readImageRaster(lp, { maxPixels });
     out.emission = { ...e, data: e.data.map((v) => v * 4) };
   }
   const lb = candidates.labels.find(existsSync);
   if (lb) {
-    const r = await readRaster(lb);
-    const ids = new Uint8Array(r.height * r.width);
+    const r = await readRaster(lb, { maxPixels });
+    // not Uint8Array: a 16-bit map (instance ids 26001 …) must reach labelIdToTrainId intact so it is rejected, not truncated
+    const ids = new Int32Array(r.height * r.width);
     for (let i = 0; i < ids.length; i++) ids[i] = r.data[i * r.channels]!;
     out.labels = { data: labelIdToTrainId(ids), height: r.height, width: r.width, channels: 1 };
   }
@@ -137,22 +134,6 @@ export async function writeGallery(outDir: string, seed = 0): Promise<string[]> 
   return written;
 }
 
-/**
- * Runs a subcommand action; a segaware or argument error is printed as one
- * line (no stack trace) with exit code 1. Set SEGAWARE_CLI_THROW=1 to rethrow.
- */
-function friendly<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (e) {
-      if (process.env.SEGAWARE_CLI_THROW === '1' || !(e instanceof SegawareError || e instanceof CommanderArgError)) throw e;
-      console.error(`error: ${(e as Error).message}`);
-      process.exitCode = 1;
-    }
-  };
-}
-
 /** The `data` command with its `synth`, `degrade` and `gallery` subcommands. */
 export function dataCommand(): Command {
   const data = new Command('data').description('synthetic data, degradations and the gallery');
@@ -160,10 +141,10 @@ export function dataCommand(): Command {
     .command('synth')
     .description('write procedurally generated street scenes as a Cityscapes-like folder tree')
     .requiredOption('--out <dir>', 'output root')
-    .option('--count <n>', 'number of scenes', int('--count', 1), 100)
-    .option('--height <px>', 'image height', int('--height', 16), 256)
-    .option('--width <px>', 'image width', int('--width', 16), 512)
-    .option('--seed <n>', 'seed', int('--seed'), 0)
+    .option('--count <n>', 'number of scenes', intFlag('--count', 1), 100)
+    .option('--height <px>', 'image height', intFlag('--height', 16, 16384), 256)
+    .option('--width <px>', 'image width', intFlag('--width', 16, 16384), 512)
+    .option('--seed <n>', 'seed', intFlag('--seed', 0, 2 ** 31 - 1), 0)
     .option('--split <name>', 'split folder', 'train')
     .option('--foggy', 'also write leftImg8bit_foggy at β = 0.005, 0.01, 0.02', false)
     .action(friendly(async (o: { out: string; count: number; height: number; width: number; seed: number; split: string; foggy: boolean }) => {
@@ -180,24 +161,32 @@ export function dataCommand(): Command {
     .requiredOption('--in <dir>', 'input folder or Cityscapes-like root (leftImg8bit/…)')
     .requiredOption('--out <dir>', 'output folder (same relative paths)')
     .requiredOption('--kind <kind>', 'fog | blur | noise | jpeg | ca | night')
-    .option('--level <n>', 'preset level (1-4; fog and night 1-3)', int('--level', 1), 1)
-    .option('--seed <n>', 'seed of the random parts', int('--seed'), 0)
+    .option('--level <n>', 'preset level (1-4; fog and night 1-3)', intFlag('--level', 1, 4), 1)
+    .option('--seed <n>', 'seed of the random parts', intFlag('--seed', 0, 2 ** 31 - 1), 0)
     .option('--depth <dir>', 'depth maps (16-bit centimetres, <name>_depth.png) for fog on a plain folder')
-    .action(friendly(async (o: { in: string; out: string; kind: string; level: number; seed: number; depth?: string }) => {
+    .option('--max-pixels <n>', 'largest image decoded, in pixels (default 67108864 = 8192²)', maxPixelsFlag)
+    .action(friendly(async (o: { in: string; out: string; kind: string; level: number; seed: number; depth?: string; maxPixels?: number }) => {
       const kinds = Object.keys(DEGRADATION_LEVELS);
       if (!kinds.includes(o.kind)) throw new CommanderArgError(`--kind must be one of ${kinds.join(', ')}; received ${o.kind}`);
+      if (o.kind !== 'fog' && o.kind !== 'night' && o.level > 4) throw new CommanderArgError(`--level must be 1-4 for ${o.kind}; received ${o.level}`);
+      if ((o.kind === 'fog' || o.kind === 'night') && o.level > 3) throw new CommanderArgError(`--level must be 1-3 for ${o.kind}; received ${o.level}`);
       if (!existsSync(o.in)) throw new NotFoundError(`segaware: input folder not found: ${o.in}`);
+      assertOutsideInputs('--out', o.out, [['--in', o.in], ['--depth', o.depth]]);
       const cityscapes = existsSync(join(o.in, 'leftImg8bit'));
       const files = listImagesRecursive(cityscapes ? join(o.in, 'leftImg8bit') : o.in);
       if (!files.length) throw new NotFoundError(`segaware: no images under ${o.in}`);
+      const dest = (f: string) => join(o.out, relative(o.in, f).replace(/\.(jpe?g|webp)$/i, '.png'));
+      // --in inside --out passes the folder check but can still map one input onto another: refuse before writing anything
+      const inputs = new Set(files.map(realPathOf));
+      const clash = files.find((f) => inputs.has(realPathOf(dest(f))));
+      if (clash) throw new CommanderArgError(`--out ${o.out} would overwrite the input ${clash}; choose an --out outside --in`);
       let k = 0;
       for (const f of files) {
-        const img = await readImageRaster(f);
-        const extra = o.kind === 'fog' || o.kind === 'night' ? await companions(f, o.in, o.depth) : {};
+        const img = await readImageRaster(f, { maxPixels: o.maxPixels });
+        const extra = o.kind === 'fog' || o.kind === 'night' ? await companions(f, o.in, o.depth, o.maxPixels) : {};
         if (o.kind === 'fog' && !extra.depth) throw new NotFoundError(`segaware: no depth map for ${f} (fog needs depth: a segaware synth tree, or --depth DIR with <name>_depth.png)`);
         const out = await degrade(img, o.kind as DegradationKind, o.level, { ...extra, seed: o.seed + k++ });
-        const rel = relative(cityscapes ? o.in : o.in, f);
-        await writeImage(join(o.out, rel.replace(/\.(jpe?g|webp)$/i, '.png')), out);
+        await writeImage(dest(f), out);
       }
       console.log(`wrote ${files.length} ${o.kind} level-${o.level} images to ${o.out}`);
     }));
@@ -205,7 +194,7 @@ export function dataCommand(): Command {
     .command('gallery')
     .description('render the documentation gallery (synthetic scenes, fog, night, degradations)')
     .option('--out <dir>', 'output folder', 'docs/images')
-    .option('--seed <n>', 'seed', int('--seed'), 0)
+    .option('--seed <n>', 'seed', intFlag('--seed', 0, 2 ** 31 - 1), 0)
     .action(friendly(async (o: { out: string; seed: number }) => {
       const files = await writeGallery(o.out, o.seed);
       console.log(`wrote ${files.join(', ')}`);

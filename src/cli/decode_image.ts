@@ -5,6 +5,7 @@
 import sharp from 'sharp';
 import type { Metadata } from 'sharp';
 import { NotFoundError } from '../errors.js';
+import { ImageTooLargeError, maxPixelsOption } from '../data/image_io.js';
 
 /** Decoded pixels, interleaved HWC. */
 export interface DecodedImage {
@@ -20,16 +21,23 @@ export interface DecodedImage {
  * Decodes `path` to raw pixels. `mode: 'label'` keeps only the first channel (label and
  * instance maps; 16-bit PNGs stay 16-bit; palette PNGs are expanded to colours by sharp,
  * so store label maps as greyscale); `mode: 'image'` drops alpha.
+ *
+ * @throws ImageTooLargeError when the header declares more than `maxPixels` (default 8192²) pixels.
  */
-export async function decodeImage(path: string, mode: 'label' | 'image'): Promise<DecodedImage> {
+export async function decodeImage(path: string, mode: 'label' | 'image', maxPixels?: number): Promise<DecodedImage> {
+  const limit = maxPixelsOption({ maxPixels });
   let meta: Metadata;
   try {
-    meta = await sharp(path).metadata();
+    meta = await sharp(path, { limitInputPixels: false }).metadata();
   } catch (err) {
     throw new NotFoundError(`segaware: cannot read image ${path}: ${(err as Error).message}`);
   }
+  // from the header alone: a small file can declare a huge image
+  if (meta.width !== undefined && meta.height !== undefined && meta.width * meta.height > limit) {
+    throw new ImageTooLargeError(path, meta.width, meta.height, limit);
+  }
   const sixteen = meta.depth === 'ushort' || meta.depth === 'short';
-  let pipe = sharp(path);
+  let pipe = sharp(path, { limitInputPixels: false });
   if (mode === 'image') pipe = pipe.removeAlpha();
   else if (sixteen) pipe = pipe.toColourspace('grey16'); // keeps 16-bit ids (instanceIds) exact
   else if ((meta.channels ?? 1) > 1 && !meta.isPalette) pipe = pipe.extractChannel(0);

@@ -12,13 +12,14 @@ import { readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError as CommanderArgError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { CityscapesEvaluator } from '../metrics/cityscapes_evaluator.js';
 import type { CityscapesResult } from '../metrics/cityscapes_evaluator.js';
 import { ConfusionMatrix } from '../metrics/confusion_matrix.js';
 import type { ConfusionMetrics } from '../metrics/confusion_matrix.js';
-import { InvalidArgumentError, NotFoundError } from '../errors.js';
+import { InvalidArgumentError, NotFoundError, SegawareError } from '../errors.js';
+import { friendly, intFlag, isSameOrInside, maxPixelsFlag, numberFlag, realPathOf } from './common.js';
 import { runEvalTask } from './eval_core.js';
 import type { EvalPair, EvalPartial, EvalTask } from './eval_core.js';
 
@@ -98,13 +99,14 @@ export async function runParallel(make: (pairs: EvalPair[]) => EvalTask, pairs: 
         (chunk) =>
           new Promise<EvalPartial>((resolvePartial, reject) => {
             const worker = startWorker(make(chunk));
-            worker.on('message', (m: { type: string; result?: EvalPartial; message?: string }) => {
+            worker.on('message', (m: { type: string; result?: EvalPartial; message?: string; segaware?: boolean }) => {
               if (m.type === 'tick') tick();
               else if (m.type === 'done') {
                 resolvePartial(m.result!);
                 void worker.terminate();
               } else if (m.type === 'error') {
-                reject(new Error(m.message));
+                // keep a segaware error one clean CLI line (the class does not survive postMessage)
+                reject(m.segaware ? new SegawareError(m.message!) : new Error(m.message));
                 void worker.terminate();
               }
             });
@@ -126,20 +128,26 @@ function printRows(rows: [string, string][]): void {
 
 const defaultWorkers = (n: number) => (n >= 16 ? availableParallelism() : 1);
 
-interface SegOptions { pred: string; gt: string; cityscapes?: boolean; classes?: number; ignoreIndex: number; out?: string; workers?: number; progress: boolean }
-interface ImgOptions { pred: string; gt: string; dataRange?: number; out?: string; workers?: number; progress: boolean }
+interface SegOptions { pred: string; gt: string; cityscapes?: boolean; classes?: number; ignoreIndex: number; out?: string; workers?: number; progress: boolean; maxPixels?: number }
+interface ImgOptions { pred: string; gt: string; dataRange?: number; out?: string; workers?: number; progress: boolean; maxPixels?: number }
 
-const int = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(name, 'an integer', v);
-  return n;
-};
+/** Refuses a report path that is one of the input files (it would overwrite a prediction or a ground truth). */
+function assertReportOutsideInputs(out: string | undefined, o: { pred: string; gt: string }): void {
+  if (out === undefined) return;
+  const target = realPathOf(out);
+  for (const [flag, dir] of [['--pred', o.pred], ['--gt', o.gt]] as const) {
+    if (existsSync(target) && isSameOrInside(target, realPathOf(dir))) {
+      throw new CommanderArgError(`--out ${out} is an existing file inside ${flag} ${dir}: writing the report would overwrite an input; choose another --out`);
+    }
+  }
+}
 
 /** `eval seg`. */
 export async function evalSeg(o: SegOptions): Promise<{ metrics: ConfusionMetrics | CityscapesResult; count: number }> {
   if (!o.cityscapes && o.classes === undefined) throw new InvalidArgumentError('--classes', 'the number of classes K (or --cityscapes)', undefined);
+  assertReportOutsideInputs(o.out, o);
   const pairs = matchPairs(o.pred, o.gt, !!o.cityscapes);
-  const make = (chunk: EvalPair[]): EvalTask => ({ kind: 'seg', pairs: chunk, cityscapes: !!o.cityscapes, classes: o.classes ?? 19, ignoreIndex: o.ignoreIndex });
+  const make = (chunk: EvalPair[]): EvalTask => ({ kind: 'seg', pairs: chunk, cityscapes: !!o.cityscapes, classes: o.classes ?? 19, ignoreIndex: o.ignoreIndex, maxPixels: o.maxPixels });
   const parts = await runParallel(make, pairs, o.workers ?? defaultWorkers(pairs.length), o.progress);
   let metrics: ConfusionMetrics | CityscapesResult;
   if (o.cityscapes) {
@@ -179,8 +187,9 @@ export async function evalSeg(o: SegOptions): Promise<{ metrics: ConfusionMetric
 
 /** `eval img`. */
 export async function evalImg(o: ImgOptions): Promise<{ psnr: number; ssim: number; count: number }> {
+  assertReportOutsideInputs(o.out, o);
   const pairs = matchPairs(o.pred, o.gt, false);
-  const make = (chunk: EvalPair[]): EvalTask => ({ kind: 'img', pairs: chunk, dataRange: o.dataRange });
+  const make = (chunk: EvalPair[]): EvalTask => ({ kind: 'img', pairs: chunk, dataRange: o.dataRange, maxPixels: o.maxPixels });
   const parts = await runParallel(make, pairs, o.workers ?? defaultWorkers(pairs.length), o.progress);
   const images = parts.flatMap((p) => (p.kind === 'img' ? p.images : [])).sort((a, b) => (a.name < b.name ? -1 : 1));
   const mean = (k: 'psnr' | 'ssim') => images.reduce((s, i) => s + i[k], 0) / images.length;
@@ -207,31 +216,32 @@ export function evalCommand(): Command {
       .requiredOption('--pred <dir>', 'folder of predictions')
       .requiredOption('--gt <dir>', 'folder of ground truth')
       .option('--out <file>', 'JSON report path')
-      .addOption(new Option('--workers <n>', 'worker threads (default: all cores from 16 images)').argParser(int('--workers')))
+      .addOption(new Option('--workers <n>', 'worker threads (default: all cores from 16 images)').argParser(intFlag('--workers', 1, 1024)))
+      .addOption(new Option('--max-pixels <n>', 'largest image decoded, in pixels (default 67108864 = 8192²)').argParser(maxPixelsFlag))
       .option('--no-progress', 'no progress bar');
   common(
     cmd
       .command('seg')
       .description('PA / mPA / mIoU / FWIoU from label maps, or the Cityscapes benchmark (IoU/iIoU class/category) with --cityscapes')
       .option('--cityscapes', 'Cityscapes labelIds evaluation (gt *_gtFine_labelIds.png + *_gtFine_instanceIds.png)')
-      .addOption(new Option('--classes <k>', 'number of classes K').argParser(int('--classes')))
-      .addOption(new Option('--ignore-index <i>', 'target label to ignore').default(255).argParser(int('--ignore-index'))),
-  ).action(async (o: SegOptions) => {
-    await evalSeg(o);
-  });
+      .addOption(new Option('--classes <k>', 'number of classes K').argParser(intFlag('--classes', 1, 65536)))
+      .addOption(new Option('--ignore-index <i>', 'target label to ignore').default(255).argParser(intFlag('--ignore-index', 0, 65535))),
+  ).action(
+    friendly(async (o: SegOptions) => {
+      await evalSeg(o);
+    }),
+  );
   common(
     cmd
       .command('img')
       .description('PSNR and SSIM (Wang configuration) between restored and reference images')
       .addOption(
-        new Option('--data-range <r>', 'pixel value range (default 255 for 8-bit, 65535 for 16-bit images)').argParser((v) => {
-          const n = Number(v);
-          if (!(n > 0)) throw new InvalidArgumentError('--data-range', 'a positive number', v);
-          return n;
-        }),
+        new Option('--data-range <r>', 'pixel value range (default 255 for 8-bit, 65535 for 16-bit images)').argParser(numberFlag('--data-range', 0)),
       ),
-  ).action(async (o: ImgOptions) => {
-    await evalImg(o);
-  });
+  ).action(
+    friendly(async (o: ImgOptions) => {
+      await evalImg(o);
+    }),
+  );
   return cmd;
 }

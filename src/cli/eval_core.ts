@@ -21,8 +21,8 @@ export interface EvalPair {
 
 /** A chunk of work. */
 export type EvalTask =
-  | { kind: 'seg'; pairs: EvalPair[]; cityscapes: boolean; classes: number; ignoreIndex: number }
-  | { kind: 'img'; pairs: EvalPair[]; dataRange?: number };
+  | { kind: 'seg'; pairs: EvalPair[]; cityscapes: boolean; classes: number; ignoreIndex: number; maxPixels?: number }
+  | { kind: 'img'; pairs: EvalPair[]; dataRange?: number; maxPixels?: number };
 
 /** Partial result of a chunk. */
 export type EvalPartial =
@@ -35,13 +35,13 @@ export async function runEvalTask(task: EvalTask, tick: () => void): Promise<Eva
     const cm = task.cityscapes ? null : new ConfusionMatrix(task.classes, { ignoreIndex: task.ignoreIndex });
     const cs = task.cityscapes ? new CityscapesEvaluator() : null;
     for (const pair of task.pairs) {
-      const [p, g] = await Promise.all([decodeImage(pair.pred, 'label'), decodeImage(pair.gt, 'label')]);
+      const [p, g] = await Promise.all([decodeImage(pair.pred, 'label', task.maxPixels), decodeImage(pair.gt, 'label', task.maxPixels)]);
       if (p.width !== g.width || p.height !== g.height) {
         throw new InvalidArgumentError(`pred ${pair.pred}`, `the size of ${pair.gt} (${g.width}×${g.height})`, `${p.width}×${p.height}`);
       }
       try {
         if (cs) {
-          const inst = pair.instances ? (await decodeImage(pair.instances, 'label')).data : undefined;
+          const inst = pair.instances ? (await decodeImage(pair.instances, 'label', task.maxPixels)).data : undefined;
           cs.update(p.data, g.data, inst);
         } else cm!.updateArrays(p.data, g.data);
       } catch (err) {
@@ -55,7 +55,7 @@ export async function runEvalTask(task: EvalTask, tick: () => void): Promise<Eva
   const images: { name: string; psnr: number; ssim: number }[] = [];
   let range = task.dataRange;
   for (const pair of task.pairs) {
-    const [p, g] = await Promise.all([decodeImage(pair.pred, 'image'), decodeImage(pair.gt, 'image')]);
+    const [p, g] = await Promise.all([decodeImage(pair.pred, 'image', task.maxPixels), decodeImage(pair.gt, 'image', task.maxPixels)]);
     if (p.width !== g.width || p.height !== g.height || p.channels !== g.channels) {
       throw new InvalidArgumentError(`pred ${pair.pred}`, `the size of ${pair.gt} (${g.width}×${g.height}×${g.channels})`, `${p.width}×${p.height}×${p.channels}`);
     }

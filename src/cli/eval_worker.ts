@@ -3,6 +3,7 @@
  * `{ type: 'tick' }` per pair, then `{ type: 'done', result }` or `{ type: 'error', message }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { SegawareError } from '../errors.js';
 import { runEvalTask } from './eval_core.js';
 import type { EvalTask } from './eval_core.js';
 
@@ -10,5 +11,5 @@ if (parentPort) {
   const port = parentPort;
   runEvalTask(workerData as EvalTask, () => port.postMessage({ type: 'tick' }))
     .then((result) => port.postMessage({ type: 'done', result }))
-    .catch((err: Error) => port.postMessage({ type: 'error', message: err.message }));
+    .catch((err: Error) => port.postMessage({ type: 'error', message: err.message, segaware: err instanceof SegawareError }));
 }

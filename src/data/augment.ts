@@ -5,13 +5,22 @@
  * ids) and `depth` with nearest neighbour, so no label value is ever invented.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { assertRaster } from './raster.js';
 import type { Raster, RasterData } from './raster.js';
 
 /** Resizes a raster to `height × width` (half-pixel centres, like `tf.image.resize*` with `halfPixelCenters`).
  *
+ * @throws InvalidArgumentError if `height`/`width` are not positive integers, or `method` is not `'bilinear'`/`'nearest'`.
+ *
  * @example const small = resizeRaster(labels, 128, 256, 'nearest');
  */
 export function resizeRaster<T extends RasterData>(r: Raster<T>, height: number, width: number, method: 'bilinear' | 'nearest'): Raster<T> {
+  assertRaster('raster', r);
+  for (const [name, v] of [['height', height], ['width', width]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(name, 'a positive integer', v);
+  }
+  // only these two exist; anything else (e.g. 'cubic', 'area') used to run bilinear silently
+  if (method !== 'bilinear' && method !== 'nearest') throw new InvalidArgumentError('method', "'bilinear' or 'nearest' (no other interpolation is implemented)", method);
   if (r.height === height && r.width === width) return r;
   const { channels: c, height: H, width: W } = r;
   const src = r.data;

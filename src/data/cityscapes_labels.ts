@@ -100,11 +100,25 @@ export const TRAIN_ID_TO_LABEL_ID: Uint8Array = (() => {
 
 type IntArray = Uint8Array | Int32Array | Uint16Array | Int16Array | Uint32Array | number[];
 
+/**
+ * The hint for a value that is no labelId: Cityscapes `*_instanceIds.png` store
+ * `labelId·1000 + k` for object instances, so 26001 is car (26) instance 1.
+ * @internal
+ */
+export function labelIdHint(v: number, where: string): string {
+  const at = where ? `${where}; ` : '';
+  return v >= 1000 && Number.isInteger(v)
+    ? `${at}this looks like a Cityscapes instance id (labelId·1000 + k): labelId = floor(v / 1000) = ${Math.floor(v / 1000)}; read the *_labelIds.png file, or map instance ids with Math.floor(v / 1000) first`
+    : `${at}labelIds are 0..33 (-1 for license plate is stored as 255 in files)`;
+}
+
 function mapLabels(name: string, labels: IntArray, lut: Uint8Array): Uint8Array {
   const out = new Uint8Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i]!;
-    if (!(v >= 0 && v < 256) || !Number.isInteger(v)) throw new InvalidArgumentError(name, 'integer ids in [0, 255]', v, `at index ${i}`);
+    if (!(v >= 0 && v < 256) || !Number.isInteger(v)) {
+      throw new InvalidArgumentError(name, 'integer ids in [0, 255]', v, name === 'labelIds' ? labelIdHint(v, `at index ${i}`) : `at index ${i}`);
+    }
     out[i] = lut[v]!;
   }
   return out;
@@ -114,6 +128,8 @@ function mapLabels(name: string, labels: IntArray, lut: Uint8Array): Uint8Array 
  * Maps Cityscapes labelIds to trainIds (0..18; 255 for every label the
  * benchmark ignores), as `cityscapesScripts` `labels.py` `id2label[id].trainId`.
  *
+ * @throws InvalidArgumentError naming `labelIds` for a value outside 0..255; for values ≥ 1000
+ *   the message says they look like Cityscapes instance ids (labelId = floor(v / 1000)).
  * @example labelIdToTrainId(new Uint8Array([7, 26, 0])) // → [0, 13, 255]
  */
 export function labelIdToTrainId(labelIds: IntArray): Uint8Array {

@@ -9,7 +9,7 @@ import type { Tensor } from '../tf.js';
 import { augmentFields } from './augment.js';
 import type { AugmentPlan } from './augment.js';
 import type { Raster } from './raster.js';
-import { Rng } from './rng.js';
+import { Rng, assertSeed } from './rng.js';
 
 /**
  * One sample: a name plus raster fields. Conventional field names: `image`
@@ -40,7 +40,7 @@ export interface BatchOptions {
   batchSize?: number;
   /** shuffle the order each pass (default false) */
   shuffle?: boolean;
-  /** seed of the shuffle and of the augmentation draws (default 0; pass e.g. the epoch number for a new order each epoch) */
+  /** seed of the shuffle and of the augmentation draws (default 0; pass e.g. the epoch number for a new order each epoch); a finite number — anything else throws */
   seed?: number;
   /** resize every field to `[height, width]` first (bilinear for images, nearest for labels/depth) */
   resize?: [number, number];
@@ -76,6 +76,7 @@ function checkBatchOptions(options: BatchOptions): { batchSize: number; prefetch
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('options.batchSize', 'a positive integer', batchSize);
   const prefetch = options.prefetch ?? 2;
   if (!Number.isInteger(prefetch) || prefetch < 0) throw new InvalidArgumentError('options.prefetch', 'an integer ≥ 0', prefetch);
+  if (options.seed !== undefined) assertSeed('options.seed', options.seed);
   const range = options.range ?? [-1, 1];
   if (!Array.isArray(range) || range.length !== 2 || !(range[0] < range[1])) throw new InvalidArgumentError('options.range', '[lo, hi] with lo < hi', range);
   const crop = typeof options.crop === 'number' ? ([options.crop, options.crop] as [number, number]) : options.crop;

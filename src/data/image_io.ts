@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import sharp from 'sharp';
+import type { Metadata } from 'sharp';
 import { InvalidArgumentError, NotFoundError, SegawareError } from '../errors.js';
 import { tf } from '../tf.js';
 import type { Tensor, Tensor3D } from '../tf.js';
@@ -34,19 +35,67 @@ function assertFile(path: unknown): asserts path is string {
   if (!statSync(path).isFile()) throw new NotFoundError(`segaware: not a file: ${JSON.stringify(path)}`);
 }
 
+/** Default {@link ReadRasterOptions.maxPixels}: 2^26 = 67,108,864 pixels (8192 × 8192). */
+export const DEFAULT_MAX_PIXELS = 2 ** 26;
+
 /**
- * Reads an image file without any colour conversion or resampling and returns
- * its samples as stored: `Uint8Array` for 8-bit files, `Uint16Array` for
- * 16-bit PNGs, with the file's channel count (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA).
- * Truncated or corrupt files throw {@link ImageDecodeError}; missing files {@link NotFoundError}.
+ * An image whose header declares more pixels than the reader's limit. Raised
+ * from the header alone, before anything is decoded: a 748 KB PNG can
+ * declare 16000 × 16000 pixels and take gigabytes once decoded.
  *
- * @example const { data, height, width, channels } = await readRaster('gtFine/x_instanceIds.png'); // Uint16Array
+ * @example try { await readImage(p); } catch (e) { if (e instanceof ImageTooLargeError) console.log(e.pixels); }
  */
-export async function readRaster(path: string): Promise<FileRaster> {
+export class ImageTooLargeError extends SegawareError {
+  readonly path: string;
+  readonly pixels: number;
+  readonly maxPixels: number;
+  constructor(path: string, width: number, height: number, maxPixels: number) {
+    super(
+      `segaware: image ${JSON.stringify(path)} is ${width}×${height} = ${(width * height).toLocaleString('en-US')} pixels, ` +
+        `above the limit of ${maxPixels.toLocaleString('en-US')} (raise it with options.maxPixels, or --max-pixels on the command line)`,
+    );
+    this.path = path;
+    this.pixels = width * height;
+    this.maxPixels = maxPixels;
+  }
+}
+
+/** Options of {@link readRaster}. */
+export interface ReadRasterOptions {
+  /**
+   * Largest `width · height` decoded (default {@link DEFAULT_MAX_PIXELS}, 8192²);
+   * a larger image throws {@link ImageTooLargeError} after reading only its header.
+   */
+  maxPixels?: number;
+}
+
+/** The file format sharp detected (from the bytes, not the extension). */
+export type DecodedFormat = string;
+
+/** Validates `options.maxPixels`. @internal */
+export function maxPixelsOption(options: ReadRasterOptions | undefined): number {
+  const max = options?.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (typeof max !== 'number' || !(max >= 1) || !(Number.isInteger(max) || max === Infinity)) {
+    throw new InvalidArgumentError('options.maxPixels', 'a positive integer (or Infinity)', max);
+  }
+  return max;
+}
+
+/** {@link readRaster} plus the detected format. @internal */
+export async function readRasterWithFormat(path: string, options: ReadRasterOptions = {}): Promise<{ raster: FileRaster; format: DecodedFormat }> {
   assertFile(path);
+  const maxPixels = maxPixelsOption(options);
+  let meta: Metadata;
+  const img = sharp(path, { failOn: 'error', limitInputPixels: false });
   try {
-    const img = sharp(path, { failOn: 'error' });
-    const meta = await img.metadata();
+    meta = await img.metadata();
+  } catch (e) {
+    throw new ImageDecodeError(path, (e as Error).message);
+  }
+  if (meta.width !== undefined && meta.height !== undefined && meta.width * meta.height > maxPixels) {
+    throw new ImageTooLargeError(path, meta.width, meta.height, maxPixels);
+  }
+  try {
     const sixteen = meta.depth === 'ushort';
     const grey = meta.space === 'b-w' || meta.space === 'grey16';
     const space = grey ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb';
@@ -57,14 +106,27 @@ export async function readRaster(path: string): Promise<FileRaster> {
     const samples = sixteen
       ? new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length))
       : new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
-    return { data: samples, height: info.height, width: info.width, channels: info.channels } as FileRaster;
+    return { raster: { data: samples, height: info.height, width: info.width, channels: info.channels } as FileRaster, format: meta.format ?? 'unknown' };
   } catch (e) {
     throw new ImageDecodeError(path, (e as Error).message);
   }
 }
 
+/**
+ * Reads an image file without any colour conversion or resampling and returns
+ * its samples as stored: `Uint8Array` for 8-bit files, `Uint16Array` for
+ * 16-bit PNGs, with the file's channel count (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA).
+ * Truncated or corrupt files throw {@link ImageDecodeError}; missing files {@link NotFoundError};
+ * images above `options.maxPixels` (default 8192², checked from the header) {@link ImageTooLargeError}.
+ *
+ * @example const { data, height, width, channels } = await readRaster('gtFine/x_instanceIds.png'); // Uint16Array
+ */
+export async function readRaster(path: string, options: ReadRasterOptions = {}): Promise<FileRaster> {
+  return (await readRasterWithFormat(path, options)).raster;
+}
+
 /** Options of {@link readImage} / {@link readImageRaster}. */
-export interface ReadImageOptions {
+export interface ReadImageOptions extends ReadRasterOptions {
   /** value range of the returned floats: `[0,1]` (default) or e.g. `[-1,1]` for tanh generators */
   range?: [number, number];
 }
@@ -72,14 +134,15 @@ export interface ReadImageOptions {
 /**
  * Reads an image file as a float RGB raster in `range` (default `[0,1]`):
  * 8-bit samples are divided by 255, 16-bit by 65535; grey files are expanded
- * to three channels and alpha is dropped.
+ * to three channels and alpha is dropped. Images above `options.maxPixels`
+ * (default 8192²) throw {@link ImageTooLargeError} before decoding.
  *
  * @example const img = await readImageRaster('a/0001.png'); // { data: Float32Array, height, width, channels: 3 }
  */
 export async function readImageRaster(path: string, options: ReadImageOptions = {}): Promise<ImageRaster> {
   const range = options.range ?? [0, 1];
   assertRange('options.range', range);
-  const r = await readRaster(path);
+  const r = await readRaster(path, options);
   const scale = r.data instanceof Uint16Array ? 1 / 65535 : 1 / 255;
   const n = r.height * r.width;
   const out = new Float32Array(n * 3);
@@ -117,8 +180,14 @@ export async function readImage(path: string, options: ReadImageOptions = {}): P
 
 /** Options of {@link writeImage}. */
 export interface WriteImageOptions {
-  /** value range of float input (default `[0,1]`); values outside are clamped */
+  /** value range of float input (default `[0,1]`) */
   range?: [number, number];
+  /**
+   * clamp float values outside `range` to it (default false: such values throw an
+   * {@link InvalidArgumentError} naming the range found and the one expected, since
+   * clamping silently hides a wrong range, e.g. a `[-1,1]` image written as `[0,1]`)
+   */
+  clip?: boolean;
   /** PNG sample depth: 8 (default) or 16 */
   bitDepth?: 8 | 16;
   /** JPEG/WebP quality 1..100 (default 95) */
@@ -137,7 +206,9 @@ function formatOf(path: string): Format {
 /**
  * Encodes a raster with `sharp` into a buffer of the given format (`png`,
  * `jpeg`, `webp`). Integer rasters are written as stored (Uint16Array → 16-bit
- * PNG); float rasters are quantised from `range` with rounding and clamping.
+ * PNG); float rasters are quantised from `range` with rounding.
+ *
+ * @throws InvalidArgumentError for NaN/±Inf, or float values outside `range` unless `clip: true`.
  *
  * @example const png = await encodeRaster(raster, 'png');
  */
@@ -162,10 +233,28 @@ export async function encodeRaster(
     const s = max / (hi - lo);
     samples = bitDepth === 16 ? new Uint16Array(image.data.length) : new Uint8Array(image.data.length);
     const src = image.data;
+    const clip = options.clip ?? false;
+    if (typeof clip !== 'boolean') throw new InvalidArgumentError('options.clip', 'a boolean', clip);
+    let min = Infinity;
+    let maxV = -Infinity;
     for (let i = 0; i < src.length; i++) {
       const v = src[i]!;
-      if (Number.isNaN(v)) throw new InvalidArgumentError('image', 'finite pixel values', NaN, `at index ${i}`);
-      const q = Math.round((v - lo) * s);
+      if (v - v !== 0) throw new InvalidArgumentError('image', 'finite pixel values', v, `at index ${i}`);
+      if (v < min) min = v;
+      if (v > maxV) maxV = v;
+    }
+    // half a quantisation step of float32 rounding is not "out of range"
+    const tol = (hi - lo) * 1e-6;
+    if (!clip && (min < lo - tol || maxV > hi + tol)) {
+      throw new InvalidArgumentError(
+        'image',
+        `values in options.range [${lo}, ${hi}]`,
+        `values in [${min}, ${maxV}]`,
+        min >= -1 - tol && maxV <= 1 + tol && lo === 0 ? 'pass range: [-1, 1] for tanh outputs' : 'pass the range the values are in, or clip: true to clamp them',
+      );
+    }
+    for (let i = 0; i < src.length; i++) {
+      const q = Math.round((src[i]! - lo) * s);
       samples[i] = q < 0 ? 0 : q > max ? max : q;
     }
   } else if (bitDepth === 8 && image.data instanceof Uint8Array) {
@@ -201,9 +290,11 @@ function toRaster(image: Tensor | Raster): Raster {
 
 /**
  * Writes an image: a float tensor `[H,W,C]` or `[1,H,W,C]` (C = 1, 3, 4) or a
- * raster. Float values are mapped from `range` (default `[0,1]`), clamped and
+ * raster. Float values are mapped from `range` (default `[0,1]`) and
  * rounded to 8 bits (or 16 with `bitDepth: 16`, PNG only). The format follows
  * the extension (`.png`, `.jpg`, `.webp`). Parent folders are created.
+ * Values outside `range` throw (naming the range found and the one expected)
+ * unless `clip: true` clamps them.
  *
  * @example await writeImage('out/restored.png', restored, { range: [-1, 1] });
  */

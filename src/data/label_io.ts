@@ -10,8 +10,9 @@ import { dirname, extname } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { tf } from '../tf.js';
 import type { Tensor, Tensor2D } from '../tf.js';
-import { CITYSCAPES_CLASSES, CITYSCAPES_TRAIN_CLASSES, LABEL_ID_TO_TRAIN_ID } from './cityscapes_labels.js';
-import { encodeRaster, readRaster } from './image_io.js';
+import { CITYSCAPES_CLASSES, CITYSCAPES_TRAIN_CLASSES, LABEL_ID_TO_TRAIN_ID, labelIdHint } from './cityscapes_labels.js';
+import { encodeRaster, readRasterWithFormat } from './image_io.js';
+import type { ReadRasterOptions } from './image_io.js';
 import { isRaster } from './raster.js';
 import type { Raster } from './raster.js';
 
@@ -19,7 +20,7 @@ import type { Raster } from './raster.js';
 export type LabelRaster = Raster<Int32Array>;
 
 /** Options of {@link readLabelMap} / {@link readLabelRaster}. */
-export interface ReadLabelOptions {
+export interface ReadLabelOptions extends ReadRasterOptions {
   /**
    * How stored values become labels: `'raw'` (default: as stored),
    * `'labelIdToTrainId'` (Cityscapes labelIds → trainIds, unknown → 255).
@@ -105,6 +106,11 @@ export function assertTrainIds(name: string, data: ArrayLike<number>, width = 0)
  * read from the first channel; other RGB files are decoded with the
  * Cityscapes palette. See {@link ReadLabelOptions}.
  *
+ * @throws InvalidArgumentError for a JPEG file (lossy ids; checked on the decoded format, not
+ *   the extension), or, with `convert: 'labelIdToTrainId'`, a value above 255 (e.g. an
+ *   instance map `labelId·1000 + k` passed as labels; the message says so).
+ * @throws ImageTooLargeError above `options.maxPixels` (default 8192²).
+ *
  * @example const inst = await readLabelRaster('x_gtFine_instanceIds.png'); // 26001, 26002, 7, …
  */
 export async function readLabelRaster(path: string, options: ReadLabelOptions = {}): Promise<LabelRaster> {
@@ -112,7 +118,11 @@ export async function readLabelRaster(path: string, options: ReadLabelOptions = 
   if (convert !== 'raw' && convert !== 'labelIdToTrainId') throw new InvalidArgumentError('options.convert', "'raw' or 'labelIdToTrainId'", convert);
   const palette = options.palette ?? 'trainId';
   if (palette !== 'trainId' && palette !== 'labelId') throw new InvalidArgumentError('options.palette', "'trainId' or 'labelId'", palette);
-  const r = await readRaster(path);
+  const { raster: r, format } = await readRasterWithFormat(path, options);
+  // JPEG is lossy: ids come back as neighbouring values (7 → 6 or 8) at every edge
+  if (format === 'jpeg') {
+    throw new InvalidArgumentError('path', 'a lossless label map (PNG); JPEG changes ids at every edge', `a JPEG file ${JSON.stringify(path)}`, 're-export the labels as PNG');
+  }
   const n = r.height * r.width;
   const c = r.channels;
   let ids: Int32Array;
@@ -133,7 +143,9 @@ export async function readLabelRaster(path: string, options: ReadLabelOptions = 
   if (convert === 'labelIdToTrainId') {
     for (let i = 0; i < n; i++) {
       const v = ids[i]!;
-      ids[i] = v >= 0 && v < 256 ? LABEL_ID_TO_TRAIN_ID[v]! : 255;
+      // a value above 255 is no labelId: mapping it to 255 silently discarded whole objects
+      if (v > 255) throw new InvalidArgumentError(`label map ${path}`, 'Cityscapes labelIds 0..255 for convert: labelIdToTrainId', v, labelIdHint(v, r.width > 0 ? `at pixel (x ${i % r.width}, y ${Math.floor(i / r.width)})` : ''));
+      ids[i] = LABEL_ID_TO_TRAIN_ID[v]!;
     }
   }
   if (options.validateTrainIds) assertTrainIds(`label map ${path}`, ids, r.width);

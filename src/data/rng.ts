@@ -4,6 +4,19 @@
  * generator (mulberry32) so the same seed gives the same bytes on every
  * platform, and an integer hash for position-based texture noise.
  */
+import { InvalidArgumentError } from '../errors.js';
+
+/**
+ * Throws unless `seed` is a finite number. Seeds are never coerced: `Math.floor('abc') | 0`
+ * is 0, so before this check every string seed silently meant seed 0.
+ *
+ * @example assertSeed('options.seed', options.seed ?? 0);
+ */
+export function assertSeed(name: string, seed: unknown): asserts seed is number {
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
+    throw new InvalidArgumentError(name, 'a finite number (strings are not hashed: pass e.g. 42)', seed);
+  }
+}
 
 /** A seeded uniform generator with helpers. Not cryptographic.
  *
@@ -12,8 +25,13 @@
 export class Rng {
   private state: number;
   private spare: number | null = null;
-  /** @param seed any integer (or float: its bits are mixed in) */
+  /**
+   * @param seed any finite number (integer, or float: its bits are mixed in).
+   * @throws InvalidArgumentError for anything else: a string seed used to become 0,
+   *   so `'abc'` and `'xyz'` gave the same stream.
+   */
   constructor(seed: number) {
+    assertSeed('seed', seed);
     this.state = hashInts(Math.floor(seed) | 0, Math.floor((seed % 1) * 2 ** 31), 0x9e3779b9) >>> 0;
   }
   /** Uniform in [0, 1). */

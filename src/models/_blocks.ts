@@ -10,7 +10,8 @@ import { assertNumber, assertOneOf } from '../validate.js';
 import { InstanceNormalization } from './layers/instance_normalization.js';
 import { GroupNormalization } from './layers/group_normalization.js';
 import { SpectralNormalization } from './layers/spectral_normalization.js';
-import { InputCheck } from './layers/input_check.js';
+import { InputCheck, checkImageBatch } from './layers/input_check.js';
+import { NanReLU } from './layers/nan_preserving.js';
 
 /** Normalisation choices of the GAN builders. */
 export type NormKind = 'batch' | 'instance' | 'none';
@@ -86,7 +87,8 @@ export function gn(x: SymbolicTensor, groups: number, name: string): SymbolicTen
   return ap(new GroupNormalization({ groups, name }), x);
 }
 
-export const relu = (x: SymbolicTensor) => ap(tfl.layers.reLU(), x);
+/** ReLU that keeps NaN on wasm too ({@link NanReLU}), so a NaN never leaves a network as 0. */
+export const relu = (x: SymbolicTensor) => ap(new NanReLU(), x);
 export const lrelu = (x: SymbolicTensor, alpha = 0.2) => ap(tfl.layers.leakyReLU({ alpha }), x);
 export const tanh = (x: SymbolicTensor) => ap(tfl.layers.activation({ activation: 'tanh' }), x);
 
@@ -95,6 +97,53 @@ export function checkedInput(model: string, channels: number, multiple: number, 
   const input = tfl.input({ shape: [null, null, channels] as unknown as number[], name: 'input' });
   const x = ap(new InputCheck({ channels, multiple, minSize, model, name: 'input_check' }), input);
   return { input, x };
+}
+
+/**
+ * The `tf.LayersModel` every segaware builder returns. It is a plain
+ * LayersModel (saves as class `Model`, trains with the usual APIs) whose
+ * `apply`, `predict` and `predictOnBatch` first check the input with
+ * {@link checkImageBatch}: a live rank-4 tensor with the model's channel
+ * count and N ≥ 1. Without this, tfjs fails on `apply(null)` with "Cannot
+ * read properties of null" and on an empty batch with wasm's
+ * "RuntimeError: divide by zero"; the spatial multiple is checked by the
+ * model's {@link InputCheck} layer. Symbolic inputs (nesting the model in
+ * another) pass through unchecked. A model reloaded with `tf.loadLayersModel`
+ * is a stock LayersModel and keeps only the `InputCheck` layer's checks.
+ *
+ * @throws InvalidArgumentError naming `<model> input` (e.g. `unet input`).
+ * @example
+ * const net = unet({ depth: 2 });
+ * net.apply(null); // segaware: invalid unet input: expected a rank-4 [N,H,W,C] tf.Tensor, received null
+ */
+export class CheckedModel extends tfl.LayersModel {
+  /** The name errors use: the builder's (from its InputCheck layer) or the model's. */
+  private checkName(): string {
+    const layer = this.layers.find((l) => l instanceof InputCheck) as InputCheck | undefined;
+    return layer?.model ?? this.name;
+  }
+  private checkInput(x: unknown): void {
+    if (x instanceof tfl.SymbolicTensor || (Array.isArray(x) && x.length > 0 && x.every((t) => t instanceof tfl.SymbolicTensor))) return;
+    const t = Array.isArray(x) && x.length === 1 ? x[0] : x;
+    checkImageBatch(this.checkName(), t, this.inputs[0]!.shape[3] as number);
+  }
+  override apply(inputs: tf.Tensor | tf.Tensor[] | SymbolicTensor | SymbolicTensor[], kwargs?: Record<string, unknown>): tf.Tensor | tf.Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    this.checkInput(inputs);
+    return super.apply(inputs, kwargs as never);
+  }
+  override predict(x: tf.Tensor | tf.Tensor[], args?: Parameters<tfl.LayersModel['predict']>[1]): tf.Tensor | tf.Tensor[] {
+    this.checkInput(x);
+    return super.predict(x, args);
+  }
+  override predictOnBatch(x: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+    this.checkInput(x);
+    return super.predictOnBatch(x);
+  }
+}
+
+/** Builds a {@link CheckedModel} (the builders' `tfl.model`). */
+export function checkedModel(args: { inputs: SymbolicTensor | SymbolicTensor[]; outputs: SymbolicTensor | SymbolicTensor[]; name?: string }): tfl.LayersModel {
+  return new CheckedModel(args);
 }
 
 /** Validates a positive-integer option. */

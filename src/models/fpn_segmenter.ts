@@ -3,7 +3,7 @@
  * `SemSegFPNHead`) on a torchvision ResNet backbone.
  */
 import { tfl } from '../tf.js';
-import { ap, checkKeys, checkedInput, conv, enumOption, gn, heInit, intOption, relu } from './_blocks.js';
+import { ap, checkKeys, checkedInput, conv, enumOption, gn, heInit, intOption, relu, checkedModel } from './_blocks.js';
 import type { SymbolicTensor } from './_blocks.js';
 import { resnetTrunk } from './resnet_backbone.js';
 import { BilinearUpsample2D } from './layers/bilinear_upsample2d.js';
@@ -81,5 +81,5 @@ export function fpnSegmenter(options: FpnSegmenterOptions = {}): tfl.LayersModel
   let y = ap(tfl.layers.add(), heads);
   y = conv(y, { filters: numClasses, kernel: 1, name: 'sem_seg_head.predictor', init: heInit() });
   y = ap(new BilinearUpsample2D({ scale: 4 }), y);
-  return tfl.model({ inputs: input, outputs: y, name: options.name ?? 'fpn_segmenter' });
+  return checkedModel({ inputs: input, outputs: y, name: options.name ?? 'fpn_segmenter' });
 }

@@ -2,7 +2,7 @@
  * UNIT's multi-scale discriminator (`MsImageDis`).
  */
 import { tfl } from '../tf.js';
-import { ap, checkKeys, checkedInput, conv, enumOption, intOption, lrelu, norm, NORM_KINDS } from './_blocks.js';
+import { ap, checkKeys, checkedInput, conv, enumOption, intOption, lrelu, norm, NORM_KINDS, checkedModel } from './_blocks.js';
 import type { NormKind, SymbolicTensor } from './_blocks.js';
 import { ExclusiveAvgPool2D } from './layers/exclusive_avg_pool2d.js';
 import { ReflectionPadding2D } from './layers/reflection_padding2d.js';
@@ -69,5 +69,5 @@ export function multiScaleDiscriminator(options: MultiScaleDiscriminatorOptions 
     outs.push(conv(y, { filters: 1, kernel: 1, name: `cnns.${s}.${nLayers}` }));
     if (s < numScales - 1) x = ap(new ExclusiveAvgPool2D(), x);
   }
-  return tfl.model({ inputs: input, outputs: outs, name: options.name ?? 'multiscale_discriminator' });
+  return checkedModel({ inputs: input, outputs: outs, name: options.name ?? 'multiscale_discriminator' });
 }

@@ -4,7 +4,7 @@
  */
 import { tfl } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
-import { checkKeys, checkedInput, conv, enumOption, intOption, lrelu, norm, NORM_KINDS } from './_blocks.js';
+import { checkKeys, checkedInput, conv, enumOption, intOption, lrelu, norm, NORM_KINDS, checkedModel } from './_blocks.js';
 import type { NormKind } from './_blocks.js';
 
 /** Options of {@link patchGanDiscriminator}. */
@@ -60,7 +60,7 @@ export function patchGanDiscriminator(options: PatchGanOptions = {}): tfl.Layers
     let y = lrelu(conv(x, { filters: ndf, kernel: 1, name: 'net.0', spectralNorm: sn }));
     y = lrelu(norm(conv(y, { filters: ndf * 2, kernel: 1, bias: useBias, name: 'net.2', spectralNorm: sn }), normKind, 'net.3'));
     y = conv(y, { filters: 1, kernel: 1, bias: useBias, name: 'net.5', spectralNorm: sn });
-    return tfl.model({ inputs: input, outputs: y, name });
+    return checkedModel({ inputs: input, outputs: y, name });
   }
 
   const { input, x } = checkedInput('patchGanDiscriminator', inC, 1, 3 * 2 ** nLayers);
@@ -79,5 +79,5 @@ export function patchGanDiscriminator(options: PatchGanOptions = {}): tfl.Layers
   y = lrelu(norm(y, normKind, `model.${idx + 1}`));
   idx += 3; // conv, norm (an Identity for 'none' in torch), LeakyReLU
   y = conv(y, { filters: 1, kernel: 4, stride: 1, pad: 1, name: `model.${idx}`, spectralNorm: sn });
-  return tfl.model({ inputs: input, outputs: y, name });
+  return checkedModel({ inputs: input, outputs: y, name });
 }

@@ -2,8 +2,9 @@
  * torchvision ResNet-18/34/50/101 as a feature extractor returning C2–C5.
  */
 import { tfl } from '../tf.js';
-import { ap, bn, checkKeys, checkedInput, conv, enumOption, heInit, intOption, relu } from './_blocks.js';
+import { ap, bn, checkKeys, checkedInput, conv, enumOption, heInit, intOption, relu, checkedModel } from './_blocks.js';
 import type { SymbolicTensor } from './_blocks.js';
+import { NanMaxPooling2D } from './layers/nan_preserving.js';
 
 /** Options of {@link resnetBackbone}. */
 export interface ResnetBackboneOptions {
@@ -38,9 +39,9 @@ export function resnetStageChannels(depth: 18 | 34 | 50 | 101, width = 64): numb
 export function resnetTrunk(x: SymbolicTensor, depth: 18 | 34 | 50 | 101, width = 64): SymbolicTensor[] {
   const { blocks, bottleneck } = LAYOUT[depth]!;
   x = relu(bn(conv(x, { filters: width, kernel: 7, stride: 2, pad: 3, bias: false, name: 'conv1', init: heInit() }), 'bn1'));
-  // max-pool 3×3 s2 p1: zero padding is exact after a ReLU
+  // max-pool 3×3 s2 p1: zero padding is exact after a ReLU; NanMaxPooling2D keeps a NaN input NaN on wasm
   x = ap(tfl.layers.zeroPadding2d({ padding: 1 }), x);
-  x = ap(tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid' }), x);
+  x = ap(new NanMaxPooling2D({ poolSize: 3, strides: 2, padding: 'valid' }), x);
   const outs: SymbolicTensor[] = [];
   let inC = width;
   for (let s = 0; s < 4; s++) {
@@ -98,5 +99,5 @@ export function resnetBackbone(options: ResnetBackboneOptions = {}): tfl.LayersM
   const width = intOption('width', options.width ?? 64);
   const { input, x } = checkedInput('resnetBackbone', inC, 32);
   const outs = resnetTrunk(x, depth, width);
-  return tfl.model({ inputs: input, outputs: outs, name: options.name ?? `resnet${depth}` });
+  return checkedModel({ inputs: input, outputs: outs, name: options.name ?? `resnet${depth}` });
 }

@@ -4,7 +4,7 @@
  */
 import { tfl } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
-import { ap, checkKeys, checkedInput, conv, enumOption, ganInit, intOption, norm, NORM_KINDS, relu, tanh } from './_blocks.js';
+import { ap, checkKeys, checkedInput, conv, enumOption, ganInit, intOption, norm, NORM_KINDS, relu, tanh, checkedModel } from './_blocks.js';
 import type { NormKind, SymbolicTensor } from './_blocks.js';
 import { ReflectionPadding2D } from './layers/reflection_padding2d.js';
 
@@ -107,5 +107,5 @@ export function resnetGenerator(options: ResnetGeneratorOptions = {}): tfl.Layer
     i += 3;
   }
   x = tanh(conv(reflect(x, 3), { filters: outC, kernel: 7, name: `model.${i + 1}` }));
-  return tfl.model({ inputs: input, outputs: x, name: options.name ?? 'resnet_generator' });
+  return checkedModel({ inputs: input, outputs: x, name: options.name ?? 'resnet_generator' });
 }

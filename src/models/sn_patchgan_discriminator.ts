@@ -3,7 +3,7 @@
  */
 import { tfl } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
-import { checkKeys, checkedInput, conv, intOption, lrelu } from './_blocks.js';
+import { checkKeys, checkedInput, conv, intOption, lrelu, checkedModel } from './_blocks.js';
 
 /** Options of {@link snPatchGanDiscriminator}. */
 export interface SnPatchGanOptions {
@@ -45,5 +45,5 @@ export function snPatchGanDiscriminator(options: SnPatchGanOptions = {}): tfl.La
   channels.forEach((c, i) => {
     x = lrelu(conv(x, { filters: c, kernel: k, stride: 2, pad: (k - 1) / 2, name: `discriminator.${2 * i}`, spectralNorm: true }));
   });
-  return tfl.model({ inputs: input, outputs: x, name: options.name ?? 'sn_patchgan_discriminator' });
+  return checkedModel({ inputs: input, outputs: x, name: options.name ?? 'sn_patchgan_discriminator' });
 }

@@ -19,9 +19,8 @@
 import { tf, tfl } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { InvalidArgumentError, MismatchError } from '../errors.js';
-import { parseSafetensors, readSafetensors, serializeSafetensors } from './safetensors.js';
+import { parseSafetensors, readSafetensors, serializeSafetensors, writeSafetensorsBytes } from './safetensors.js';
 import type { SafeTensor } from './safetensors.js';
-import { writeFile } from 'node:fs/promises';
 
 /** One model weight and the torch key / layout it corresponds to. */
 export interface TorchWeightEntry {
@@ -108,7 +107,8 @@ const fmt = (s: number[]) => `[${s.join(',')}]`;
  * Copies a torch state_dict (name → tensor map, e.g. from {@link parseSafetensors})
  * into `model`. Checks every name and shape before assigning anything, and
  * throws a {@link MismatchError} naming the first missing key, the first shape
- * that differs (both shapes), or the first unexpected key. Returns the keys loaded.
+ * that differs (both shapes), the first tensor holding a NaN/±Inf, or the first
+ * unexpected key; nothing is assigned when it throws. Returns the keys loaded.
  */
 export function loadTorchStateDict(model: tfl.LayersModel, tensors: Map<string, SafeTensor>, options: LoadTorchWeightsOptions = {}): string[] {
   const { prefix = '', allowMissing = false, allowUnexpected = false } = options;
@@ -128,6 +128,16 @@ export function loadTorchStateDict(model: tfl.LayersModel, tensors: Map<string, 
       throw new MismatchError(
         `segaware: the weights do not fit model "${model.name}": ${prefix + e.key} has shape ${fmt(t.shape)} in the file but ${fmt(e.torchShape)} in the model`,
       );
+    }
+    // a NaN/±Inf weight would load silently and only surface as a NaN loss much later
+    const d = t.data;
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i]!;
+      if (v - v !== 0) {
+        throw new MismatchError(
+          `segaware: the weights for model "${model.name}" hold a non-finite value: ${prefix + e.key} has ${String(v)} at index ${i} (shape ${fmt(t.shape)}); the file is corrupt or was saved from a diverged run`,
+        );
+      }
     }
     plan.push([e, t]);
   }
@@ -158,7 +168,8 @@ export function loadTorchStateDict(model: tfl.LayersModel, tensors: Map<string, 
  * a model built by one of the segaware builders. Python side:
  * `safetensors.torch.save_file(net.state_dict(), 'net.safetensors')`.
  *
- * @throws MismatchError with the first mismatching key / shape.
+ * @throws MismatchError with the first mismatching key / shape, or a tensor holding NaN/±Inf (named).
+ * @throws NotFoundError naming the path when it is missing, a directory, or not readable.
  * @example
  * const g = unetGenerator();
  * await loadTorchWeights(g, 'latest_net_G.safetensors');
@@ -186,11 +197,13 @@ export function torchStateDict(model: tfl.LayersModel): Map<string, { shape: num
  * path, or returns the bytes when `file` is omitted); load it in Python with
  * `net.load_state_dict(safetensors.torch.load_file(path))`.
  *
+ * @throws NotFoundError naming the path when its folder is missing or it is a directory.
+ *
  * @example
  * await saveTorchWeights(resnetGenerator(), 'netG.safetensors');
  */
 export async function saveTorchWeights(model: tfl.LayersModel, file?: string): Promise<Uint8Array> {
   const bytes = serializeSafetensors(torchStateDict(model), { format: 'pt', producer: 'segaware' });
-  if (file !== undefined) await writeFile(file, bytes);
+  if (file !== undefined) await writeSafetensorsBytes(file, bytes);
   return bytes;
 }

@@ -5,8 +5,9 @@
  */
 import { tfl } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
-import { ap, bn, checkKeys, checkedInput, conv, enumOption, heInit, intOption, relu } from './_blocks.js';
+import { ap, bn, checkKeys, checkedInput, conv, enumOption, heInit, intOption, relu, checkedModel } from './_blocks.js';
 import type { SymbolicTensor } from './_blocks.js';
+import { NanMaxPooling2D } from './layers/nan_preserving.js';
 
 /** Options of {@link unet}. */
 export interface UnetOptions {
@@ -64,7 +65,7 @@ export function unet(options: UnetOptions = {}): tfl.LayersModel {
   for (let i = 0; i < depth; i++) {
     x = double(x, f0 * 2 ** i, `down${i}`);
     skips.push(x);
-    x = ap(tfl.layers.maxPooling2d({ poolSize: 2, strides: 2 }), x);
+    x = ap(new NanMaxPooling2D({ poolSize: 2, strides: 2 }), x); // NaN-keeping on wasm too
   }
   x = double(x, f0 * 2 ** depth, 'bottleneck');
   for (let i = depth - 1; i >= 0; i--) {
@@ -74,5 +75,5 @@ export function unet(options: UnetOptions = {}): tfl.LayersModel {
   }
   x = conv(x, { filters: k, kernel: 1, name: 'head', init: heInit() });
   if (activation === 'softmax') x = ap(tfl.layers.softmax({ axis: -1 }), x);
-  return tfl.model({ inputs: input, outputs: x, name: options.name ?? 'unet' });
+  return checkedModel({ inputs: input, outputs: x, name: options.name ?? 'unet' });
 }

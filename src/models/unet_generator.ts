@@ -4,7 +4,7 @@
  */
 import { tfl } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
-import { ap, checkKeys, checkedInput, conv, enumOption, ganInit, intOption, lrelu, norm, NORM_KINDS, relu, tanh } from './_blocks.js';
+import { ap, checkKeys, checkedInput, conv, enumOption, ganInit, intOption, lrelu, norm, NORM_KINDS, relu, tanh, checkedModel } from './_blocks.js';
 import type { NormKind, SymbolicTensor } from './_blocks.js';
 
 /** Options of {@link unetGenerator}. */
@@ -90,5 +90,5 @@ export function unetGenerator(options: UnetGeneratorOptions = {}): tfl.LayersMod
 
   const { input, x } = checkedInput('unetGenerator', inC, 2 ** numDowns);
   const output = block(x, 0, 'model.model');
-  return tfl.model({ inputs: input, outputs: output, name: options.name ?? 'unet_generator' });
+  return checkedModel({ inputs: input, outputs: output, name: options.name ?? 'unet_generator' });
 }

@@ -7,7 +7,7 @@ import type { Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertRank } from '../validate.js';
 import { tfSeed } from '../train/rng.js';
-import { ap, checkKeys, checkedInput, ganInit, intOption, relu, tanh } from './_blocks.js';
+import { ap, checkKeys, checkedInput, ganInit, intOption, relu, tanh, checkedModel } from './_blocks.js';
 import type { SymbolicTensor } from './_blocks.js';
 import { GroupNormalization } from './layers/group_normalization.js';
 import { InstanceNormalization } from './layers/instance_normalization.js';
@@ -130,7 +130,7 @@ export function unitTranslator(options: UnitTranslatorOptions = {}): UnitTransla
     }
     for (let i = 0; i < nRes - nShared; i++) x = applyRes(resBlock(latent, `enc_${d}.res.${i}`), x);
     for (const r of sharedEnc) x = applyRes(r, x);
-    return tfl.model({ inputs: input, outputs: x, name: `unit_encoder_${d}` });
+    return checkedModel({ inputs: input, outputs: x, name: `unit_encoder_${d}` });
   };
   const decoder = (d: 'a' | 'b', c: number) => {
     const input = tfl.input({ shape: [null, null, latent] as unknown as number[], name: 'latent' });
@@ -144,7 +144,7 @@ export function unitTranslator(options: UnitTranslatorOptions = {}): UnitTransla
       x = applyBlock(convBlock(dim, 5, 1, 2, 'ln', `dec_${d}.up.${i}`), x, 'relu');
     }
     x = applyBlock(convBlock(c, 7, 1, 3, 'none', `dec_${d}.out`), x, 'tanh');
-    return tfl.model({ inputs: input, outputs: x, name: `unit_decoder_${d}` });
+    return checkedModel({ inputs: input, outputs: x, name: `unit_decoder_${d}` });
   };
   const encoderA = encoder('a', cA);
   const encoderB = encoder('b', cB);

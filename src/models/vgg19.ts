@@ -11,6 +11,7 @@ import type { Tensor, Tensor4D } from '../tf.js';
 import { InvalidArgumentError, MismatchError, NotFoundError } from '../errors.js';
 import { assertRank } from '../validate.js';
 import { parseSafetensors } from './safetensors.js';
+import { NanMaxPooling2D, NanReLU, nanRelu } from './layers/nan_preserving.js';
 
 /** Number of 3×3 convolutions per block of VGG-19. */
 const BLOCKS = [2, 2, 4, 4, 4] as const;
@@ -270,8 +271,8 @@ export function vgg19Features(options: Vgg19FeaturesOptions): Vgg19Extractor {
       });
       convLayers.push(layer);
       conv++;
-    } else if (name.startsWith('relu')) layer = tfl.layers.reLU({ name });
-    else layer = tfl.layers.maxPooling2d({ name, poolSize: 2, strides: 2, padding: 'valid' });
+    } else if (name.startsWith('relu')) layer = new NanReLU({ name });
+    else layer = new NanMaxPooling2D({ name, poolSize: 2, strides: 2, padding: 'valid' });
     x = layer.apply(x) as tfl.SymbolicTensor;
     outputs.set(name, x);
   }
@@ -337,7 +338,8 @@ function frozenConv(kernel: () => Tensor4D, flipped: () => Tensor4D, bias: () =>
  * preceding ReLU zeroes, so the input gradient equals PyTorch's.
  */
 const frozenPool = tf.customGrad(((x: Tensor4D, save: (t: Tensor[]) => void) => {
-  const y = tf.maxPool(x, 2, 2, 'valid');
+  // + avgPool(x·0)·0: NaN for a window holding NaN/±∞, which wasm's maxPool would drop (see NanMaxPooling2D)
+  const y = tf.tidy(() => tf.add(tf.maxPool(x, 2, 2, 'valid'), tf.mul(tf.avgPool(tf.mul(x, 0) as Tensor4D, 2, 2, 'valid'), 0)) as Tensor4D);
   save([x, y]);
   return {
     value: y,
@@ -378,7 +380,7 @@ function frozenForward(names: string[], convLayers: tfl.layers.Layer[]) {
     let conv = 0;
     for (const name of names) {
       if (name.startsWith('conv')) h = convs[conv++]!(h);
-      else if (name.startsWith('relu')) h = tf.relu(h);
+      else if (name.startsWith('relu')) h = nanRelu(h);
       else h = frozenPool(h);
       out.set(name, h);
     }

@@ -10,7 +10,7 @@ import type { DegradeCommonOptions, ImageLike } from './image_like.js';
 export interface FogOptions extends DegradeCommonOptions {
   /** attenuation coefficient β in 1/m (Foggy Cityscapes: 0.005, 0.01, 0.02); default 0.01 */
   beta?: number;
-  /** atmospheric light A on the `[0,1]` scale: one value or per channel [r,g,b]; default 0.9 */
+  /** atmospheric light A on the `[0,1]` scale: one value or per channel [r,g,b], each in [0, 1]; default 0.9 */
   airlight?: number | [number, number, number];
 }
 
@@ -21,6 +21,7 @@ export interface FogOptions extends DegradeCommonOptions {
  * `A` the atmospheric light (Sakaridis et al., Foggy Cityscapes). Works on the
  * `[0,1]` scale (the input is mapped from `range`).
  *
+ * @throws InvalidArgumentError for `options.beta` < 0, `options.airlight` outside [0, 1], a NaN/±Inf image or a negative depth.
  * @example const foggy = addFog(scene.image, scene.depth, { beta: 0.02, airlight: 0.9 });
  */
 export function addFog<T extends ImageLike>(image: T, depth: Tensor | Raster, options: FogOptions = {}): T {
@@ -28,8 +29,9 @@ export function addFog<T extends ImageLike>(image: T, depth: Tensor | Raster, op
   assertNumber('options.beta', beta, { min: 0 });
   const A = options.airlight ?? 0.9;
   const air = typeof A === 'number' ? [A, A, A] : A;
-  if (!Array.isArray(air) || air.length !== 3 || !air.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    throw new InvalidArgumentError('options.airlight', 'a number or [r, g, b] on the [0,1] scale', A);
+  // A > 1 would push fogged pixels above 1 (out of the image range) without a word
+  if (!Array.isArray(air) || air.length !== 3 || !air.every((v) => typeof v === 'number' && v >= 0 && v <= 1)) {
+    throw new InvalidArgumentError('options.airlight', 'a number or [r, g, b] in [0, 1] (the [0,1] scale)', A);
   }
   const [n, h, w] = imageSize(image);
   const maps = perImageMaps('depth', depth, n, h, w, 1);

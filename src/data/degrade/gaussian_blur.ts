@@ -67,6 +67,8 @@ export function blurRaster(r: ImageRaster, sigma: number, truncate = 3): ImageRa
  * symmetric padding (= `scipy.ndimage.gaussian_filter(mode='reflect',
  * truncate=3)` per channel). Cooperative-paper levels: σ ∈ {1.2, 2.5, 6.5, 15.2}.
  *
+ * @throws InvalidArgumentError if the image holds NaN/±Inf (a blur would smear it over its
+ *   neighbours), or for a negative `options.sigma` / non-positive `options.truncate`.
  * @example const blurred = gaussianBlur(image, { sigma: 2.5 }); // same shape/kind as image
  */
 export function gaussianBlur<T extends ImageLike>(image: T, options: DegradeCommonOptions & { sigma: number; truncate?: number }): T {

@@ -6,7 +6,9 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { tf } from '../../tf.js';
 import type { Tensor } from '../../tf.js';
+import { assertFiniteArray } from '../../finite_check.js';
 import { assertRange, assertRaster, isRaster } from '../raster.js';
+import { assertSeed } from '../rng.js';
 import type { ImageRaster, Raster } from '../raster.js';
 
 /** What a degradation accepts: a float tensor `[H,W,C]` / `[N,H,W,C]` or a float raster. */
@@ -16,11 +18,16 @@ export type ImageLike = Tensor | ImageRaster;
 export interface DegradeCommonOptions {
   /** value range of the input and output (default `[0,1]`) */
   range?: [number, number];
-  /** seed of the random parts (default 0); image n of a batch uses seed + n */
+  /** seed of the random parts (default 0; a finite number, anything else throws); image n of a batch uses seed + n */
   seed?: number;
 }
 
-/** Splits a tensor or raster into `[0,1]` rasters, applies `fn` to each and rebuilds the same kind. */
+/**
+ * Splits a tensor or raster into `[0,1]` rasters, applies `fn` to each and rebuilds the same kind.
+ *
+ * @throws InvalidArgumentError naming `name` if the image holds NaN/±Inf (images are data), or
+ *   `options.seed` if the seed is not a finite number.
+ */
 export function mapImages<T extends ImageLike>(
   name: string,
   image: T,
@@ -29,6 +36,7 @@ export function mapImages<T extends ImageLike>(
 ): T {
   const range = options.range ?? [0, 1];
   assertRange('options.range', range);
+  if (options.seed !== undefined) assertSeed('options.seed', options.seed);
   const [lo, hi] = range;
   const toUnit = (d: Float32Array): Float32Array => {
     if (lo === 0 && hi === 1) return d;
@@ -44,6 +52,7 @@ export function mapImages<T extends ImageLike>(
   if (isRaster(image)) {
     assertRaster(name, image);
     if (!(image.data instanceof Float32Array)) throw new InvalidArgumentError(`${name}.data`, 'a Float32Array image (integer rasters are label maps)', image.data);
+    assertFiniteArray(name, image.data);
     const r = fn({ ...image, data: toUnit(image.data) }, 0);
     return { ...r, data: fromUnit(r.data) } as T;
   }
@@ -53,6 +62,8 @@ export function mapImages<T extends ImageLike>(
   if (t.dtype !== 'float32') throw new InvalidArgumentError(name, 'dtype float32', `dtype ${t.dtype}`);
   const [n, h, w, c] = t.rank === 4 ? t.shape : [1, ...t.shape];
   const all = t.dataSync() as Float32Array;
+  // the data is on the host already: the check is one pass, and a NaN would otherwise spread (blur) or vanish (clipping)
+  assertFiniteArray(name, all);
   const per = h! * w! * c!;
   const out = new Float32Array(all.length);
   for (let k = 0; k < n!; k++) {

@@ -9,7 +9,8 @@ import { mapImages } from './image_like.js';
 import type { DegradeCommonOptions, ImageLike } from './image_like.js';
 
 async function jpegRoundTrip(r: ImageRaster, quality: number): Promise<ImageRaster> {
-  const buf = await encodeRaster(r, 'jpeg', { quality });
+  // JPEG stores 8-bit samples: clamping to [0,1] is part of the degradation
+  const buf = await encodeRaster(r, 'jpeg', { quality, clip: true });
   const { data, info } = await sharp(buf).raw().toBuffer({ resolveWithObject: true });
   const out = new Float32Array(r.data.length);
   const c = info.channels;

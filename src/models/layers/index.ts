@@ -6,3 +6,4 @@ export * from './spectral_normalization.js';
 export * from './bilinear_upsample2d.js';
 export * from './input_check.js';
 export * from './exclusive_avg_pool2d.js';
+export * from './nan_preserving.js';

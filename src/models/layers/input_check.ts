@@ -7,6 +7,29 @@ import { tf, tfl } from '../../tf.js';
 import type { Tensor } from '../../tf.js';
 import { InvalidArgumentError } from '../../errors.js';
 
+/**
+ * Checks a model input before tfjs sees it: a live rank-4 `[N,H,W,C]` tensor
+ * with `C = channels` and at least one image. tfjs itself fails on these with
+ * "Cannot read properties of null" (null input) or, for an empty batch, wasm's
+ * "RuntimeError: divide by zero" (instance/group norm) or "Pass at least one
+ * tensor to concat" (`predict`); a model has no meaningful output for no
+ * images, so N = 0 is rejected on every backend.
+ *
+ * @throws InvalidArgumentError naming `<model> input`.
+ * @example checkImageBatch('unet', x, 3);
+ */
+export function checkImageBatch(model: string, x: unknown, channels: number): asserts x is Tensor {
+  const name = `${model} input`;
+  if (!(x instanceof tf.Tensor)) throw new InvalidArgumentError(name, 'a rank-4 [N,H,W,C] tf.Tensor', x);
+  if (x.isDisposed) throw new InvalidArgumentError(name, 'a live tf.Tensor', 'a disposed tensor');
+  if (x.rank !== 4) throw new InvalidArgumentError(name, 'a rank-4 [N,H,W,C] tensor', x);
+  const [n, , , c] = x.shape as number[];
+  if (c !== channels) {
+    throw new InvalidArgumentError(name, `${channels} channels (shape [N,H,W,${channels}])`, `${c} channels, shape [${x.shape.join(',')}]`);
+  }
+  if (n === 0) throw new InvalidArgumentError(name, 'a batch of at least one image (N ≥ 1)', `shape [${x.shape.join(',')}]`);
+}
+
 /** Options of {@link InputCheck}. */
 export interface InputCheckArgs {
   /** expected channel count */
@@ -46,11 +69,8 @@ export class InputCheck extends tfl.layers.Layer {
   }
   override call(inputs: Tensor | Tensor[]): Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-    if (x.rank !== 4) throw new InvalidArgumentError(`${this.model} input`, 'a rank-4 [N,H,W,C] tensor', x);
-    const [, h, w, c] = x.shape as number[];
-    if (c !== this.channels) {
-      throw new InvalidArgumentError(`${this.model} input`, `${this.channels} channels (shape [N,H,W,${this.channels}])`, `${c} channels, shape [${x.shape.join(',')}]`);
-    }
+    checkImageBatch(this.model, x, this.channels);
+    const [, h, w] = x.shape as number[];
     if (h! % this.multiple !== 0 || w! % this.multiple !== 0 || h! < this.minSize || w! < this.minSize) {
       throw new InvalidArgumentError(
         `${this.model} input`,

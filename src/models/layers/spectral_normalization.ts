@@ -5,6 +5,7 @@
 import { tf, tfl } from '../../tf.js';
 import type { Tensor } from '../../tf.js';
 import { InvalidArgumentError } from '../../errors.js';
+import { nanRelu } from './nan_preserving.js';
 
 type ConvLike = tfl.layers.Layer;
 
@@ -102,7 +103,7 @@ export class SpectralNormalization extends tfl.layers.Layer {
     }
     const acts: Record<string, (x: Tensor) => Tensor> = {
       linear: (x) => x,
-      relu: (x) => tf.relu(x),
+      relu: (x) => nanRelu(x), // keeps NaN on wasm (see nan_preserving.ts)
       tanh: (x) => tf.tanh(x),
       sigmoid: (x) => tf.sigmoid(x),
     };
