@@ -337,6 +337,8 @@ describe('saveCheckpoint: what it refuses before writing anything', () => {
     ['Map', { m: new Map([[1, 2]]) }, 'state.extra.m', /Map\/Set/],
     ['undefined in an array', { a: [undefined] }, 'state.extra.a[0]', /undefined/],
     ['NaN at the top', Number.NaN, 'state.extra', /finite number/],
+    ['NaN behind toJSON', { t: { toJSON: () => ({ x: Number.NaN }) } }, 'state.extra.t.x', /finite number/],
+    ['toJSON returning itself, holding NaN', (() => { const o = { v: Number.NaN, toJSON() { return o; } }; return { o }; })(), 'state.extra.o.v', /finite number/],
   ])('extra with %s → InvalidArgumentError naming %s', async (_label, extra, argument, expected) => {
     const d = fresh();
     const err = await saveCheckpoint(d, { models: { m }, step: 1, extra }).catch((x: unknown) => x);

@@ -171,7 +171,10 @@ function assertJsonSafe(path: string, value: unknown, stack: object[] = []): voi
       if (value === null) return;
       if (stack.includes(value)) return reject('a JSON-serialisable value without circular references', 'a circular reference');
       const toJSON = (value as { toJSON?: unknown }).toJSON;
-      if (typeof toJSON === 'function') return assertJsonSafe(path, toJSON.call(value), stack);
+      if (typeof toJSON === 'function') {
+        const replaced: unknown = toJSON.call(value);
+        if (replaced !== value) return assertJsonSafe(path, replaced, [...stack, value]);
+      }
       if (value instanceof Map || value instanceof Set || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
         return reject('plain JSON data (convert Map/Set/typed arrays to objects or arrays first)', `a ${value.constructor.name}`);
       }
@@ -184,6 +187,7 @@ function assertJsonSafe(path: string, value: unknown, stack: object[] = []): voi
       } else {
         for (const [k, v] of Object.entries(value)) {
           if (v === undefined) continue; // dropped by JSON, reads back as undefined: same meaning
+          if (k === 'toJSON' && typeof v === 'function') continue; // a toJSON returning its own object
           assertJsonSafe(/^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`, v, stack);
         }
       }
@@ -382,7 +386,10 @@ function entryPid(name: string): number | undefined {
 function isStale(full: string, name: string): boolean {
   if (inFlight.has(full)) return false;
   const pid = entryPid(name);
-  if (pid === undefined || pid === process.pid) return true;
+  if (pid === undefined) return true;
+  // this process's own step directories are tracked in `inFlight`; its latest.json temporaries are
+  // not (a concurrent save may be writing one), and writeFileAtomic removes them itself on failure
+  if (pid === process.pid) return name.startsWith('.tmp-') || OLD_RE.test(name);
   try {
     process.kill(pid, 0);
     return false; // alive: possibly another process saving right now
