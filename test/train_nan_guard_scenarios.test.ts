@@ -220,6 +220,7 @@ describe('NaN guard: batch-norm moving statistics of a refused step are put back
     const loss = () => tf.mean(tf.square(net.apply(other.apply(bad, { training: true }) as tf.Tensor, { training: true }) as tf.Tensor)) as tf.Scalar;
     await rejection(optimizerStep(tf.train.sgd(0.1), [net], loss, { restoreOnFailure: [other] }));
     expect(snap(other)).toEqual(before);
+    await expect(optimizerStep(tf.train.sgd(0.1), [net], loss, { restoreOnFailure: [{}] as never })).rejects.toThrow(/options\.restoreOnFailure\[0\]/);
     bad.dispose();
     net.dispose();
     other.dispose();

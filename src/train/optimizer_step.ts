@@ -36,6 +36,7 @@ export interface OptimizerStepOptions {
    * More models whose non-trainable weights the loss closure changes (e.g. a
    * second network run in training mode): restored too when the update is
    * refused. The non-trainable weights of the models in `variables` always are.
+   * @throws InvalidArgumentError (`options.restoreOnFailure[i]`) for an entry that is not a model or layer.
    */
   restoreOnFailure?: VariableSource | ReadonlyArray<VariableSource>;
 }
@@ -117,7 +118,13 @@ export async function optimizerStep(
   }
   if (typeof loss !== 'function') throw new InvalidArgumentError('loss', 'a function returning a loss', loss);
   const vars = collectVariables('variables', variables);
-  const state = collectNonTrainable(options.restoreOnFailure === undefined ? variables : [...asList(variables), ...asList(options.restoreOnFailure)]);
+  const extra = options.restoreOnFailure === undefined ? [] : asList(options.restoreOnFailure);
+  extra.forEach((m, i) => {
+    if (m == null || !Array.isArray((m as { nonTrainableWeights?: unknown }).nonTrainableWeights)) {
+      throw new InvalidArgumentError(`options.restoreOnFailure[${i}]`, 'a model or layer (with nonTrainableWeights)', m);
+    }
+  });
+  const state = collectNonTrainable([...asList(variables), ...extra]);
   if (options.step !== undefined) assertNumber('options.step', options.step, { min: 0, integer: true });
   return runUpdate(optimizer, vars, loss, { prefix: options.prefix ?? '', beforeApply: options.beforeApply, state, step: options.step });
 }
