@@ -129,7 +129,11 @@ export class CityscapesEvaluator {
   /**
    * Adds image(s): `pred` and `gt` labelIds, `gtInstances` instanceIds, all of one shape
    * (`[H,W]` one image, `[N,H,W]` a batch; typed arrays, `{data, shape}` or int32 tensors).
-   * Without `gtInstances` only the IoU scores are accumulated.
+   * Without `gtInstances` only the IoU scores are accumulated. An empty batch adds nothing.
+   *
+   * @throws InvalidArgumentError naming `pred` for logits with other than 34 channels (one per
+   *   labelId: arg-maxing 19 trainId channels would read trainIds as labelIds), NaN/±Inf logits
+   *   or ids outside [0, 33]; `gt` / `gtInstances` for invalid ids
    */
   update(pred: LabelInput, gt: LabelInput, gtInstances?: LabelInput): void {
     const g = readTargetLabels('gt', gt);

@@ -121,7 +121,14 @@ export class ConfusionMatrix {
     this.counts = new Float64Array(numClasses * (numClasses + 1));
   }
 
-  /** Adds a batch; returns the number of pixels counted. Nothing is added if the batch is rejected. */
+  /**
+   * Adds a batch; returns the number of pixels counted. Nothing is added if the batch is
+   * rejected; an empty batch (N = 0) adds nothing and returns 0.
+   *
+   * @throws InvalidArgumentError naming `pred` for logits whose channel count is not
+   *   `numClasses` or that hold NaN/±Inf, `target` for non-integer labels or labels outside
+   *   [0, K) other than ignoreIndex (unless `dropInvalidTargets`)
+   */
   update(pred: LabelInput, target: LabelInput): number {
     const t = readTargetLabels('target', target);
     const p = readPredLabels('pred', pred, t.shape, this.numClasses);
