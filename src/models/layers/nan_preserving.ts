@@ -22,10 +22,14 @@ import { InvalidArgumentError } from '../../errors.js';
  * makes both NaN). Its gradient is zero, so it costs nothing in the backward pass.
  */
 const nonFiniteWindows = (pool: number, stride: number, pad: 'valid' | 'same') =>
-  tf.customGrad(((x: Tensor4D) => ({
-    value: tf.tidy(() => tf.mul(tf.avgPool(tf.mul(x, 0) as Tensor4D, pool, stride, pad), 0)),
-    gradFunc: () => tf.zerosLike(x),
-  })) as never) as unknown as (x: Tensor4D) => Tensor4D;
+  tf.customGrad(((x: Tensor4D) => {
+    // only the shape is kept: x itself may be disposed (tidy) before the backward pass
+    const shape = x.shape;
+    return {
+      value: tf.tidy(() => tf.mul(tf.avgPool(tf.mul(x, 0) as Tensor4D, pool, stride, pad), 0)),
+      gradFunc: () => tf.zeros(shape),
+    };
+  }) as never) as unknown as (x: Tensor4D) => Tensor4D;
 
 /**
  * `tf.maxPool` that returns NaN for any window holding a NaN or ±∞ (as the
@@ -46,10 +50,13 @@ export function nanMaxPool(x: Tensor4D, pool: number, stride: number, pad: 'vali
  *
  * @example nanRelu(tf.tensor1d([-1, NaN, 2])); // [0, NaN, 2]
  */
-export const nanRelu = tf.customGrad(((x: Tensor) => ({
-  value: tf.tidy(() => tf.add(tf.relu(x), tf.mul(x, 0))),
-  gradFunc: (dy: Tensor) => tf.mul(dy, tf.step(x)),
-})) as never) as unknown as <T extends Tensor>(x: T) => T;
+export const nanRelu = tf.customGrad(((x: Tensor, save: (t: Tensor[]) => void) => {
+  save([x]); // kept by the tape for the backward pass (a closure reference could be disposed by then)
+  return {
+    value: tf.tidy(() => tf.add(tf.relu(x), tf.mul(x, 0))),
+    gradFunc: (dy: Tensor, saved: Tensor[]) => tf.mul(dy, tf.step(saved[0]!)),
+  };
+}) as never) as unknown as <T extends Tensor>(x: T) => T;
 
 /**
  * `tfl.layers.reLU()` that keeps NaN on every backend (see {@link nanRelu});
