@@ -82,6 +82,9 @@ export class SsimMetric {
       const t = this.options.multiScale ? msSsimNamed(pred, target, this.options, 'pred', 'target') : ssimNamed(pred, target, this.options, 'pred', 'target');
       v = Array.from(t.dataSync());
       t.dispose();
+      // GPU backends defer the finite check of the inputs to flushFiniteChecks(); the values are
+      // read here anyway, so a NaN they carry is refused now rather than averaged into the mean
+      if (v.some((x) => !Number.isFinite(x))) throw new InvalidArgumentError('pred/target', 'finite images (no NaN or ±Infinity)', `per-image values ${JSON.stringify(v)}`, 'the next flushFiniteChecks() names the input');
     }
     this.values.push(...v);
     return v;
