@@ -103,6 +103,14 @@ function rows(): Row[] {
       // every pixel ignored: the mean's 0/0 branch must not turn NaN into 0
       r.push({ name: `${name}: ${label} in logits, all pixels ignored`, run: () => f(logits(v), ignored()), expect: { nonFinite: true } });
     }
+    // the same while recording gradients (the trap runs in a custom-gradient forward pass)
+    const taped = (f: (x: Tensor) => Tensor, x: Tensor) => {
+      const { value, grad } = tf.valueAndGrad(f)(x);
+      grad.dispose();
+      return value;
+    };
+    r.push({ name: `diceLoss under tf.valueAndGrad: ${label} in logits`, run: () => taped((l) => diceLoss(l, labels()), logits(v)), expect: exp });
+    r.push({ name: `ganGeneratorLoss vanilla under tf.valueAndGrad: ${label} in fakeLogits`, run: () => taped((x) => ganGeneratorLoss(x, { mode: 'vanilla' }), img(v)), expect: exp });
     r.push({ name: `l1Loss: ${label} in prediction`, run: () => l1Loss(img(v), img()), expect: exp });
     r.push({ name: `l2Loss: ${label} in prediction`, run: () => l2Loss(img(v), img()), expect: exp });
     r.push({ name: `charbonnierLoss: ${label} in prediction`, run: () => charbonnierLoss(img(v), img()), expect: exp });
