@@ -7,8 +7,9 @@
  * (`cpu`, `wasm`, `tensorflow`), one scalar read; on GPU backends a
  * synchronous read would stall the device every step, so there the flag stays
  * on the device and is read at the next {@link flushFiniteChecks} (which
- * {@link optimizerStep} and the metrics' `compute()` call), reporting the
- * argument and the call that received it.
+ * `optimizerStep` — and so `createGanStep` — calls before applying an update;
+ * call it yourself after a batch of metric updates), reporting the argument
+ * and the step that received it.
  *
  * The test is `sum(x · 0)`: 0 when every element is finite, NaN otherwise
  * (NaN · 0 = ±Inf · 0 = NaN), one multiply and one reduction on every backend

@@ -6,6 +6,7 @@
 export { tf, tfl } from './tf.js';
 export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Rank, DataType, NamedTensorMap } from './tf.js';
 export * from './errors.js';
+export { flushFiniteChecks } from './finite_check.js';
 export * from './backend/index.js';
 export * from './train/index.js';
 export * from './data/index.js';

@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { tf } from '../tf.js';
+import { flushFiniteChecks } from '../finite_check.js';
 import type { Scalar, Tensor } from '../tf.js';
 import { assertNumber } from '../validate.js';
 import { NonFiniteGradientError, NonFiniteLossError, assertFiniteTerms } from './nan_guard.js';
@@ -243,6 +244,9 @@ export async function runUpdate(
     const stacked = tf.tidy(() => tf.stack([value!, ...kept, tf.sqrt(sumOfSquares(gradList))]));
     const values = await stacked.data();
     stacked.dispose();
+    // GPU backends defer the data-input checks of the losses (src/finite_check.ts): report them
+    // here, before anything is applied (a no-op on host backends, which check at the call).
+    await flushFiniteChecks(step >= 0 ? `step ${step}` : 'optimizerStep');
     const out: Record<string, number> = { [`${prefix}total`]: values[0]! };
     names.forEach((n, i) => (out[`${prefix}${n}`] = values[i + 1]!));
     const gradKey = `${prefix}${GRAD_NORM}`;
