@@ -109,7 +109,7 @@ export function labelIdHint(v: number, where: string): string {
   const at = where ? `${where}; ` : '';
   return v >= 1000 && Number.isInteger(v)
     ? `${at}this looks like a Cityscapes instance id (labelId·1000 + k): labelId = floor(v / 1000) = ${Math.floor(v / 1000)}; read the *_labelIds.png file, or map instance ids with Math.floor(v / 1000) first`
-    : `${at}labelIds are 0..33 (-1 for license plate is stored as 255 in files)`;
+    : `${at}Cityscapes labelIds are 0..33`;
 }
 
 function mapLabels(name: string, labels: IntArray, lut: Uint8Array): Uint8Array {
