@@ -15,7 +15,8 @@ let previous = '';
 beforeAll(async () => {
   previous = tf.getBackend();
   if (!tf.findBackendFactory('fakegpu')) {
-    tf.registerBackend('fakegpu', () => new MathBackendCPU(), 0);
+    // firstUse = false: the cpu backend's one-time "install tfjs-node" notice is noise in a test log
+    tf.registerBackend('fakegpu', () => Object.assign(new MathBackendCPU(), { firstUse: false }), 0);
     for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'fakegpu' });
   }
   await tf.setBackend('fakegpu');
