@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { tf } from '../src/tf.js';
+import { checkAuditRow, type AuditRow } from './helpers/audit_table.js';
 import {
   DEFAULT_MAX_PIXELS,
   ImageTooLargeError,
@@ -26,12 +27,7 @@ import {
 } from '../src/index.js';
 import type { ImageRaster } from '../src/index.js';
 
-type Expect = { error: RegExp; type?: new (...a: never[]) => Error } | { value: unknown };
-interface Row {
-  name: string;
-  run: () => unknown | Promise<unknown>;
-  expect: Expect;
-}
+type Row = AuditRow;
 
 const dir = mkdtempSync(join(tmpdir(), 'segaware-audit-data-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -112,29 +108,5 @@ const rows: Row[] = [
 ];
 
 describe('issue 16 audit: data', () => {
-  for (const row of rows) {
-    it(row.name, async () => {
-      const once = async (): Promise<{ value?: unknown; error?: Error }> => {
-        try {
-          return { value: await row.run() };
-        } catch (e) {
-          return { error: e as Error };
-        }
-      };
-      const first = await once();
-      const before = tf.memory().numTensors;
-      const second = await once();
-      expect(tf.memory().numTensors, 'no tensor leaked by a repeated call').toBe(before);
-      for (const got of [first, second]) {
-        if ('error' in row.expect) {
-          expect(got.error, `expected an error, got ${String(got.value)}`).toBeDefined();
-          expect(got.error!.message).toMatch(row.expect.error);
-          if (row.expect.type) expect(got.error).toBeInstanceOf(row.expect.type);
-        } else {
-          if (got.error) throw got.error;
-          expect(got.value).toEqual(row.expect.value);
-        }
-      }
-    }, 30_000);
-  }
+  for (const row of rows) it(row.name, () => checkAuditRow(row), 30_000);
 });

@@ -3,8 +3,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { tf, tfl } from '../src/tf.js';
+import { checkAuditRow, type AuditRow } from './helpers/audit_table.js';
 import type { Tensor } from '../src/tf.js';
 import { fpnSegmenter, loadTorchWeights, resnetBackbone, saveTorchWeights, torchStateDict, unet, unitTranslator } from '../src/models/builders.js';
 import type { UnitTranslator } from '../src/models/builders.js';
@@ -12,13 +13,7 @@ import { serializeSafetensors } from '../src/models/safetensors.js';
 import { NanMaxPooling2D, nanMaxPool, nanRelu } from '../src/models/layers/nan_preserving.js';
 import { InvalidArgumentError, MismatchError, NotFoundError } from '../src/errors.js';
 
-type Expect = { error: RegExp; type?: new (...a: never[]) => Error } | { value: unknown };
-interface Row {
-  name: string;
-  backend?: 'wasm' | 'cpu';
-  run: () => unknown | Promise<unknown>;
-  expect: Expect;
-}
+type Row = AuditRow;
 
 const tmp = mkdtempSync(join(tmpdir(), 'segaware-audit-models-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -186,42 +181,7 @@ const rows: Row[] = [
   }, expect: { error: /cannot write safetensors file ".*dir\.safetensors": it is a directory/, type: NotFoundError } },
 ];
 
-async function runOn(backend: 'wasm' | 'cpu' | undefined, f: () => Promise<void>): Promise<void> {
-  const prev = tf.getBackend();
-  if (backend && backend !== prev) await tf.setBackend(backend);
-  try {
-    await f();
-  } finally {
-    if (tf.getBackend() !== prev) await tf.setBackend(prev);
-  }
-}
 
 describe('issue 16 audit: models', () => {
-  for (const row of rows) {
-    it(row.name, async () => {
-      await runOn(row.backend, async () => {
-        const once = async (): Promise<{ value?: unknown; error?: Error }> => {
-          try {
-            return { value: await row.run() };
-          } catch (e) {
-            return { error: e as Error };
-          }
-        };
-        const first = await once();
-        const before = tf.memory().numTensors;
-        const second = await once();
-        expect(tf.memory().numTensors, 'no tensor leaked by a repeated call').toBe(before);
-        for (const got of [first, second]) {
-          if ('error' in row.expect) {
-            expect(got.error, `expected an error, got ${JSON.stringify(got.value)}`).toBeDefined();
-            expect(got.error!.message).toMatch(row.expect.error);
-            if (row.expect.type) expect(got.error).toBeInstanceOf(row.expect.type);
-          } else {
-            if (got.error) throw got.error;
-            expect(got.value).toEqual(row.expect.value);
-          }
-        }
-      });
-    }, 60_000);
-  }
+  for (const row of rows) it(row.name, () => checkAuditRow(row), 60_000);
 });
