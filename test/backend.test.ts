@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tf } from '../src/tf.js';
 import { initBackend, BACKEND_ORDER } from '../src/backend/index.js';
 import { InvalidArgumentError } from '../src/errors.js';
@@ -10,13 +10,14 @@ afterEach(() => {
 describe('initBackend', () => {
   it('tries the backends in order and says why each faster one was skipped', async () => {
     const choice = await initBackend({ quiet: true });
-    // tfjs-node(-gpu) cannot be installed here and Node has no WebGPU adapter: wasm wins
+    // tfjs-node(-gpu) cannot be installed here and WebGPU has at most a software adapter: wasm wins
+    expect(choice.adapter?.software ?? true).toBe(true);
     expect(choice.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(choice.skipped.map((s) => s.name)).toEqual(['node-gpu', 'node', 'webgpu']);
     expect(choice.skipped[0]!.reason).toMatch(/tfjs-node-gpu is not installed/);
     expect(choice.skipped[1]!.reason).toMatch(/tfjs-node is not installed/);
-    expect(choice.skipped[2]!.reason).toMatch(/webgpu|WebGPU/);
+    expect(choice.skipped[2]!.reason).toMatch(/webgpu|WebGPU|^software adapter \(\w+\): slower than wasm$/);
     expect(choice.notice).toMatch(/^segaware: using the wasm backend, 1 thread \(skipped node-gpu: .*\)$/);
     expect(choice.trainingKernels?.wasm).toContain('Conv2DBackpropFilter');
   });
@@ -59,6 +60,102 @@ describe('initBackend', () => {
     // emscripten's handlers rethrow and print the whole minified wasm glue on any error
     const src = process.listeners('uncaughtException').map((l) => l.toString()).join('\n');
     expect(src).not.toMatch(/ExitStatus/);
+  });
+});
+
+describe('initBackend and the WebGPU adapter (stubbed navigator.gpu)', () => {
+  type Nav = { gpu?: unknown };
+  const g = globalThis as unknown as { navigator?: Nav };
+  let saved: PropertyDescriptor | undefined;
+  let requested: unknown[] = [];
+
+  /** Installs a navigator.gpu whose only adapter is `info` (null: none). */
+  function stubGpu(adapter: object | null): void {
+    saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    requested = [];
+    const gpu = {
+      requestAdapter: async (opts: unknown) => {
+        requested.push(opts);
+        return adapter;
+      },
+    };
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+    // tfjs warns with a stack when the fake adapter cannot start its backend
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  }
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    if (saved) Object.defineProperty(globalThis, 'navigator', saved);
+    else delete g.navigator;
+    saved = undefined;
+    if (tf.getBackend() !== 'wasm') await initBackend({ prefer: 'wasm', quiet: true });
+  });
+
+  const llvmpipe = {
+    info: {
+      vendor: 'mesa',
+      architecture: 'software',
+      device: 'llvmpipe-llvm-15-0-6-256-bits-',
+      description: 'llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)',
+      isFallbackAdapter: true,
+    },
+  };
+
+  it('skips a software adapter in the automatic order, saying why, and reports it', async () => {
+    stubGpu(llvmpipe);
+    const choice = await initBackend({ quiet: true });
+    expect(requested).toEqual([{ powerPreference: 'high-performance' }]);
+    expect(choice.name).toBe('wasm');
+    expect(choice.skipped[2]).toEqual({ name: 'webgpu', reason: 'software adapter (llvmpipe): slower than wasm' });
+    expect(choice.adapter).toEqual({
+      vendor: 'mesa',
+      architecture: 'software',
+      device: 'llvmpipe-llvm-15-0-6-256-bits-',
+      description: 'llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)',
+      software: true,
+    });
+    expect(choice.notice).toContain('webgpu: software adapter (llvmpipe): slower than wasm');
+  });
+
+  it('recognises software adapters by name, by fallback flag and through requestAdapterInfo()', async () => {
+    stubGpu({ requestAdapterInfo: async () => ({ vendor: 'google', architecture: '', device: 'SwiftShader Device (Subzero)', description: '' }) });
+    let choice = await initBackend({ quiet: true });
+    expect(choice.skipped[2]!.reason).toBe('software adapter (swiftshader): slower than wasm');
+    expect(choice.adapter).toMatchObject({ vendor: 'google', software: true });
+    stubGpu({ isFallbackAdapter: true, info: { vendor: 'acme', architecture: 'x', device: 'd', description: 'Acme Fallback' } });
+    choice = await initBackend({ quiet: true });
+    expect(choice.skipped[2]!.reason).toBe('software adapter (Acme Fallback): slower than wasm');
+  });
+
+  it('uses a software adapter when webgpu is forced (prefer or SEGAWARE_BACKEND)', async () => {
+    // the fake adapter cannot make a device, so the backend fails one step later: past the software check
+    stubGpu(llvmpipe);
+    let choice = await initBackend({ prefer: ['webgpu', 'wasm'], quiet: true });
+    expect(choice.name).toBe('wasm');
+    expect(choice.skipped).toHaveLength(1);
+    expect(choice.skipped[0]!.name).toBe('webgpu');
+    expect(choice.skipped[0]!.reason).not.toMatch(/software adapter/);
+    expect(choice.adapter?.software).toBe(true);
+    process.env.SEGAWARE_BACKEND = 'webgpu,cpu';
+    choice = await initBackend({ quiet: true });
+    expect(choice.name).toBe('cpu');
+    expect(choice.skipped[0]!.reason).not.toMatch(/software adapter/);
+  });
+
+  it('reports a hardware adapter and tries it in the automatic order', async () => {
+    stubGpu({ info: { vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H200', description: 'NVIDIA H200' } });
+    const choice = await initBackend({ prefer: ['webgpu', 'wasm'], quiet: true });
+    expect(choice.adapter).toEqual({ vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H200', description: 'NVIDIA H200', software: false });
+    const auto = await initBackend({ quiet: true });
+    // not skipped for being software: it got as far as starting the backend
+    expect(auto.skipped.find((s) => s.name === 'webgpu')!.reason).not.toMatch(/software adapter/);
+  });
+
+  it('says so when there is no adapter, and reports none', async () => {
+    stubGpu(null);
+    const choice = await initBackend({ quiet: true });
+    expect(choice.skipped[2]).toEqual({ name: 'webgpu', reason: 'no WebGPU adapter on this machine' });
+    expect(choice.adapter).toBeNull();
   });
 });
 

@@ -44,9 +44,74 @@ export interface BackendChoice {
   trainingKernels: TrainingKernelsReport | null;
   /** the one-line notice (printed to stderr unless quiet) */
   notice: string;
+  /**
+   * The WebGPU adapter found while trying webgpu — also when it was skipped as a
+   * software adapter; null when webgpu was not tried or no adapter exists.
+   */
+  adapter: WebgpuAdapterReport | null;
+}
+
+/** What the WebGPU adapter says about itself (`GPUAdapterInfo`), plus whether it runs on the CPU. */
+export interface WebgpuAdapterReport {
+  /** e.g. `nvidia`, `amd`, `intel`, `apple`, `mesa` (may be empty) */
+  vendor: string;
+  /** e.g. `hopper`, `rdna-3`, `software` (may be empty) */
+  architecture: string;
+  /** driver's device name, e.g. `llvmpipe-llvm-15-0-6-256-bits-` (may be empty) */
+  device: string;
+  /** human-readable description (may be empty) */
+  description: string;
+  /**
+   * True for a CPU rasteriser (Mesa llvmpipe/lavapipe, SwiftShader, WARP) or
+   * a fallback adapter: WebGPU runs there, but slower than the wasm backend.
+   */
+  software: boolean;
 }
 
 type Attempt = { ok: true; tfBackend: string } | { ok: false; reason: string };
+
+interface AdapterLike {
+  info?: Partial<Record<'vendor' | 'architecture' | 'device' | 'description', string>> & { isFallbackAdapter?: boolean };
+  isFallbackAdapter?: boolean;
+  requestAdapterInfo?: () => Promise<AdapterLike['info']>;
+}
+interface GpuLike {
+  requestAdapter(options?: { powerPreference?: string }): Promise<unknown>;
+}
+
+const SOFTWARE_NAMES = /llvmpipe|lavapipe|swiftshader|softpipe|microsoft basic render|warp/i;
+
+/** Reads an adapter's info (the `info` attribute, or the older `requestAdapterInfo()`). */
+export async function describeAdapter(adapter: unknown): Promise<WebgpuAdapterReport> {
+  const a = adapter as AdapterLike;
+  let info = a.info;
+  if (!info && typeof a.requestAdapterInfo === 'function') {
+    try {
+      info = await a.requestAdapterInfo();
+    } catch {
+      info = undefined;
+    }
+  }
+  const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+  const report = {
+    vendor: str(info?.vendor),
+    architecture: str(info?.architecture),
+    device: str(info?.device),
+    description: str(info?.description),
+  };
+  const software =
+    info?.isFallbackAdapter === true ||
+    a.isFallbackAdapter === true ||
+    report.architecture.toLowerCase() === 'software' ||
+    SOFTWARE_NAMES.test(`${report.device} ${report.description}`);
+  return { ...report, software };
+}
+
+/** Short name of a software adapter for the skip reason, e.g. `llvmpipe`. */
+function softwareName(r: WebgpuAdapterReport): string {
+  const m = SOFTWARE_NAMES.exec(`${r.device} ${r.description}`);
+  return m ? m[0].toLowerCase() : r.description || r.device || r.vendor || 'fallback adapter';
+}
 
 /** Loads an optional package by a name the bundler must not resolve. */
 async function optionalImport(specifier: string): Promise<unknown> {
@@ -101,29 +166,53 @@ async function attemptNode(pkg: string, threads?: number): Promise<Attempt> {
   return (await trySetBackend('tensorflow')) ? { ok: true, tfBackend: 'tensorflow' } : { ok: false, reason: `${pkg} loaded but its backend did not start` };
 }
 
-async function attemptWebgpu(): Promise<Attempt> {
-  const g = globalThis as unknown as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } };
-  if (!g.navigator?.gpu) {
-    let dawn: { create?: (o: string[]) => unknown; globals?: object };
-    if (!installed('webgpu')) return { ok: false, reason: "no navigator.gpu and the 'webgpu' package is not installed" };
-    try {
-      dawn = (await optionalImport('webgpu')) as typeof dawn;
-    } catch (err) {
-      return { ok: false, reason: `'webgpu' failed to load: ${(err as Error).message}` };
-    }
-    if (!dawn.create) return { ok: false, reason: "the 'webgpu' package has no create()" };
-    Object.assign(globalThis, dawn.globals ?? {});
-    const gpu = dawn.create([]);
-    if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
-    else Object.assign(g.navigator, { gpu });
+/**
+ * Makes `navigator.gpu` available: the browser's, a caller's, or Dawn's from
+ * the optional `webgpu` package. It must exist before
+ * `@tensorflow/tfjs-backend-webgpu` is imported, which only registers its
+ * backend when it sees `navigator.gpu`.
+ */
+async function ensureNavigatorGpu(): Promise<{ gpu: GpuLike } | { reason: string }> {
+  const g = globalThis as unknown as { navigator?: { gpu?: GpuLike } };
+  if (g.navigator?.gpu) return { gpu: g.navigator.gpu };
+  let dawn: { create?: (o: string[]) => unknown; globals?: object };
+  if (!installed('webgpu')) return { reason: "no navigator.gpu and the 'webgpu' package is not installed" };
+  try {
+    dawn = (await optionalImport('webgpu')) as typeof dawn;
+  } catch (err) {
+    return { reason: `'webgpu' failed to load: ${(err as Error).message}` };
   }
+  if (!dawn.create) return { reason: "the 'webgpu' package has no create()" };
+  let gpu: GpuLike;
+  try {
+    // the GPU* classes (GPUBufferUsage, …) tfjs-backend-webgpu expects as globals
+    Object.assign(globalThis, dawn.globals ?? {});
+    gpu = dawn.create([]) as GpuLike;
+  } catch (err) {
+    return { reason: `Dawn could not start: ${(err as Error).message}` };
+  }
+  // Node 20 has no navigator; Node 21+ has one without gpu
+  if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  else Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true, writable: true });
+  return { gpu };
+}
+
+async function attemptWebgpu(automatic: boolean, found: { adapter: WebgpuAdapterReport | null }): Promise<Attempt> {
+  const nav = await ensureNavigatorGpu();
+  if ('reason' in nav) return { ok: false, reason: nav.reason };
   let adapter: unknown = null;
   try {
-    adapter = await g.navigator!.gpu!.requestAdapter();
+    // tfjs-backend-webgpu asks for the same preference when it starts
+    adapter = await nav.gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch {
     adapter = null;
   }
   if (!adapter) return { ok: false, reason: 'no WebGPU adapter on this machine' };
+  const report = await describeAdapter(adapter);
+  found.adapter = report;
+  // A CPU rasteriser runs every shader on the CPU, behind Vulkan: slower than
+  // XNNPACK. Used only when asked for by name (prefer / SEGAWARE_BACKEND).
+  if (automatic && report.software) return { ok: false, reason: `software adapter (${softwareName(report)}): slower than wasm` };
   if (!installed('@tensorflow/tfjs-backend-webgpu')) return { ok: false, reason: '@tensorflow/tfjs-backend-webgpu is not installed' };
   try {
     await optionalImport('@tensorflow/tfjs-backend-webgpu');
@@ -133,14 +222,21 @@ async function attemptWebgpu(): Promise<Attempt> {
   return (await trySetBackend('webgpu')) ? { ok: true, tfBackend: 'webgpu' } : { ok: false, reason: 'the webgpu backend did not start' };
 }
 
-async function attempt(name: BackendName, threads?: number): Promise<Attempt> {
+interface AttemptContext {
+  threads?: number;
+  /** true in the default order (no prefer, no SEGAWARE_BACKEND) */
+  automatic: boolean;
+  found: { adapter: WebgpuAdapterReport | null };
+}
+
+async function attempt(name: BackendName, { threads, automatic, found }: AttemptContext): Promise<Attempt> {
   switch (name) {
     case 'node-gpu':
       return attemptNode('@tensorflow/tfjs-node-gpu', threads);
     case 'node':
       return attemptNode('@tensorflow/tfjs-node', threads);
     case 'webgpu':
-      return attemptWebgpu();
+      return attemptWebgpu(automatic, found);
     case 'wasm':
       return (await trySetBackend('wasm')) ? { ok: true, tfBackend: 'wasm' } : { ok: false, reason: 'WebAssembly backend failed to initialise' };
     case 'cpu':
@@ -177,6 +273,13 @@ function resolveOrder(prefer: InitBackendOptions['prefer']): { order: BackendNam
  * cpu, and registers the fast CPU training kernels
  * ({@link registerTrainingKernels}).
  *
+ * WebGPU in Node comes from the optional `webgpu` package (Dawn, over Vulkan,
+ * Metal or D3D12): `navigator.gpu` is created, the high-performance adapter
+ * requested and reported in {@link BackendChoice.adapter}. In the automatic
+ * order a software adapter (llvmpipe, SwiftShader, …) is skipped because wasm
+ * is faster; naming webgpu in `prefer` or `SEGAWARE_BACKEND` uses it anyway.
+ * Dawn holds no handle that keeps Node alive: a script exits when its work is done.
+ *
  * The choice can be forced with `prefer` or with the environment variable
  * `SEGAWARE_BACKEND=wasm` (a comma-separated list is tried in order).
  *
@@ -195,8 +298,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const skipped: BackendChoice['skipped'] = [];
   // Register kernels first: it initialises wasm, which the cpu kernels delegate to.
   const trainingKernels = options.trainingKernels === false ? null : await withoutNewProcessListeners(() => registerTrainingKernels({ threads: options.threads }));
+  const found: AttemptContext['found'] = { adapter: null };
   for (const name of order) {
-    const result = await attempt(name, options.threads);
+    const result = await attempt(name, { threads: options.threads, automatic: source === 'default', found });
     if (!result.ok) {
       skipped.push({ name, reason: result.reason });
       continue;
@@ -205,9 +309,11 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     const why = skipped.length ? ` (skipped ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : '';
     const t = trainingKernels?.wasmThreads;
     const threadNote = name === 'wasm' && t ? `, ${t.threads} thread${t.threads === 1 ? '' : 's'}${t.note ? ` (${t.note})` : ''}` : '';
-    const notice = `segaware: using the ${name} backend${threadNote}${source === 'default' ? '' : ` from ${source}`}${why}`;
+    const a = found.adapter;
+    const adapterNote = name === 'webgpu' && a ? ` (adapter: ${[a.vendor, a.architecture, a.description || a.device].filter(Boolean).join(' ') || 'unnamed'}${a.software ? ', software' : ''})` : '';
+    const notice = `segaware: using the ${name} backend${threadNote}${adapterNote}${source === 'default' ? '' : ` from ${source}`}${why}`;
     if (!quiet) process.stderr.write(notice + '\n');
-    return { name, tfBackend: result.tfBackend, skipped, trainingKernels, notice };
+    return { name, tfBackend: result.tfBackend, skipped, trainingKernels, notice, adapter: found.adapter };
   }
   throw new BackendError(
     `segaware: no backend could be started from ${source} [${order.join(', ')}]: ` + skipped.map((s) => `${s.name}: ${s.reason}`).join('; '),
