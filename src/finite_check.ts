@@ -21,9 +21,14 @@ import type { Tensor } from './tf.js';
 
 const HOST_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
 
+/**
+ * A device-side check waiting for {@link flushFiniteChecks}: a small float32 tensor read with
+ * every other pending flag in one transfer, and the function that turns its values into the
+ * error to throw (or `undefined` when they say the input was fine).
+ */
 interface PendingCheck {
-  argument: string;
   flag: Tensor;
+  judge: (values: Float32Array) => Error | undefined;
 }
 const pending: PendingCheck[] = [];
 
@@ -49,7 +54,7 @@ export function assertFiniteTensor(argument: string, x: Tensor): void {
   if (x.dtype !== 'float32' || x.size === 0) return;
   const flag = tf.tidy(() => tf.sum(tf.mul(x, 0)));
   if (!isHostBackend()) {
-    pending.push({ argument, flag: tf.keep(flag) });
+    deferCheck(flag, (v) => (Number.isFinite(v[0]!) ? undefined : nonFiniteError(argument)));
     return;
   }
   const value = flag.dataSync()[0]!;
@@ -66,22 +71,39 @@ export function assertFiniteArray(argument: string, data: ArrayLike<number>): vo
 }
 
 /**
- * Reads every deferred device-side check (GPU backends) and throws for the
- * first that failed, naming its argument and `when` (e.g. `'step 12'`).
+ * Queues a device-side check for the next {@link flushFiniteChecks} (GPU backends): `flag` is a
+ * small tensor computed on the device (any dtype and shape; it is read as float32 values, so
+ * integers beyond 2^24 should be split by the caller), `judge` receives its values and returns
+ * the error to throw, or `undefined`. Takes ownership of `flag` (kept out of the caller's
+ * `tidy`, disposed at the flush). How every value-dependent input check avoids a synchronous
+ * read-back on a GPU: label ranges, interpolation weights, non-finite data.
+ *
+ * @internal Shared by the losses and metrics; not part of the public API.
+ */
+export function deferCheck(flag: Tensor, judge: (values: Float32Array) => Error | undefined): void {
+  pending.push({ flag: tf.keep(flag), judge });
+}
+
+/**
+ * Reads every deferred device-side check (GPU backends) in one transfer and throws the error of
+ * the first that failed, naming its argument and `when` (e.g. `'step 12'`).
  * A no-op on host backends, where checks run immediately.
  */
 export async function flushFiniteChecks(when?: string): Promise<void> {
   if (pending.length === 0) return;
   const checks = pending.splice(0, pending.length);
   try {
-    const flags = tf.tidy(() => tf.stack(checks.map((c) => c.flag)));
-    const values = await flags.data();
+    const flags = tf.tidy(() => tf.concat(checks.map((c) => tf.reshape(c.flag.dtype === 'float32' ? c.flag : tf.cast(c.flag, 'float32'), [-1]))));
+    const values = (await flags.data()) as Float32Array;
     flags.dispose();
-    const bad = checks.findIndex((_, i) => !Number.isFinite(values[i]!));
-    if (bad >= 0) {
-      const err = nonFiniteError(checks[bad]!.argument);
-      if (when) err.message += ` (reported at ${when})`;
-      throw err;
+    let at = 0;
+    for (const c of checks) {
+      const err = c.judge(values.subarray(at, at + c.flag.size));
+      at += c.flag.size;
+      if (err) {
+        if (when) err.message += ` (reported at ${when})`;
+        throw err;
+      }
     }
   } finally {
     tf.dispose(checks.map((c) => c.flag));

@@ -7,6 +7,7 @@ import { tf, tfl } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertOneOf, assertRank, assertTensor } from '../validate.js';
+import { deferCheck, isHostBackend } from '../finite_check.js';
 
 /** How a per-element / per-item loss is reduced: `'mean'`, `'sum'`, or `'none'` (no reduction). */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -130,10 +131,46 @@ export function assertFloat(name: string, x: unknown): asserts x is Tensor {
   if (x.dtype !== 'float32') throw new InvalidArgumentError(name, 'a float32 tensor', `dtype ${x.dtype}`);
 }
 
+/** The error for a label outside `[0, K)` that is not `ignoreIndex`. */
+function labelError(fn: string, K: number, ignoreIndex: number, label: number, index: number): InvalidArgumentError {
+  return new InvalidArgumentError(`${fn}: labels`, `class indices in [0, ${K}) or ignoreIndex ${ignoreIndex}`, `label ${label} at flat index ${index}`);
+}
+
+/** Labels and indices are read back as float32, exact only below 2^24: each travels as two 16-bit halves. */
+const HALF = 65536;
+
+/**
+ * The label check of a GPU backend, where reading the labels would stall the device (and
+ * `dataSync` does not exist in Node's WebGPU): a five-value flag computed on the device — the
+ * number of bad labels, then one bad label and its flat index, each split in 16-bit halves —
+ * is queued with {@link deferCheck} and reported at the next `flushFiniteChecks` (which
+ * `optimizerStep` calls before applying an update).
+ */
+function deferLabelCheck(fn: string, labels: Tensor, K: number, ignoreIndex: number): void {
+  if (labels.size === 0) return;
+  const flag = tf.tidy(() => {
+    const flat = tf.reshape(labels, [-1]);
+    const int = (v: number) => tf.scalar(v, 'int32');
+    const bad = tf.logicalAnd(tf.logicalOr(tf.less(flat, int(0)), tf.greaterEqual(flat, int(K))), tf.notEqual(flat, int(ignoreIndex)));
+    const badInt = tf.cast(bad, 'int32');
+    const index = tf.argMax(badInt); // a bad label's index when there is one (ties: not necessarily the first on a GPU)
+    const value = tf.gather(flat, index);
+    const half = tf.scalar(HALF, 'int32'); // int32 throughout: a float32 step would round labels beyond 2^24
+    const halves = (x: Tensor) => {
+      const hi = tf.floorDiv(x, half);
+      return [hi, tf.sub(x, tf.mul(hi, half))];
+    };
+    const parts = [tf.sum(badInt), ...halves(value), ...halves(index)].map((t) => tf.cast(tf.reshape(t, [1]), 'float32'));
+    return tf.concat(parts);
+  });
+  deferCheck(flag, (v) => (v[0]! > 0 ? labelError(fn, K, ignoreIndex, v[1]! * HALF + v[2]!, v[3]! * HALF + v[4]!) : undefined));
+}
+
 /**
  * Validates segmentation logits `[..., K]` and int32 labels `[...]`: labels
  * must have the logits' shape without the last axis, and every label must be
- * in `[0, K)` or equal `ignoreIndex` (checked on the host). Returns K.
+ * in `[0, K)` or equal `ignoreIndex` — checked at once on host backends, on the
+ * device and reported at the next `flushFiniteChecks` on GPU backends. Returns K.
  */
 export function checkLogitsLabels(fn: string, logits: unknown, labels: unknown, ignoreIndex: number, checkValues = true): number {
   assertRank(`${fn}: logits`, logits, [2, 3, 4, 5]);
@@ -153,11 +190,12 @@ export function checkLogitsLabels(fn: string, logits: unknown, labels: unknown, 
   if (!Number.isInteger(ignoreIndex)) throw new InvalidArgumentError(`${fn}: ignoreIndex`, 'an integer', ignoreIndex);
   const K = logits.shape[logits.rank - 1]!;
   if (checkValues) {
-    const v = labels.dataSync() as Int32Array;
-    for (let i = 0; i < v.length; i++) {
-      const l = v[i]!;
-      if ((l < 0 || l >= K) && l !== ignoreIndex) {
-        throw new InvalidArgumentError(`${fn}: labels`, `class indices in [0, ${K}) or ignoreIndex ${ignoreIndex}`, `label ${l} at flat index ${i}`);
+    if (!isHostBackend()) deferLabelCheck(fn, labels, K, ignoreIndex);
+    else {
+      const v = labels.dataSync() as Int32Array;
+      for (let i = 0; i < v.length; i++) {
+        const l = v[i]!;
+        if ((l < 0 || l >= K) && l !== ignoreIndex) throw labelError(fn, K, ignoreIndex, l, i);
       }
     }
   }

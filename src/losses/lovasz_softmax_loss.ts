@@ -1,6 +1,7 @@
 import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
+import { isHostBackend } from '../finite_check.js';
 import { checkLogitsLabels, checkReduction, labelTensors, safeMean, safeSum, withNonFiniteTrap, type Reduction } from './_util.js';
 
 /** Options of {@link lovaszSoftmaxLoss}. */
@@ -13,8 +14,13 @@ export interface LovaszSoftmaxLossOptions {
   ignoreIndex?: number;
   /** with `perImage`: `'mean'` (default) over images, `'sum'`, or `'none'` (per image `[N]`); ignored otherwise */
   reduction?: Reduction;
-  /** check label values on the host; default true */
+  /** check label values (on the host, or on the device and reported at the next `flushFiniteChecks` on GPU backends); default true */
   validateLabels?: boolean;
+}
+
+/** @internal Test hook: `'device'` forces the GPU path (sort with `tf.topk`) on a host backend. */
+export interface LovaszInternalOptions {
+  sortOn?: 'host' | 'device';
 }
 
 /** Sorts indices of `errors[0..n)` by decreasing value (ties in index order). */
@@ -90,6 +96,58 @@ function accumulateFlat(
 }
 
 /**
+ * The Lovász weights `W` (layout of `probs`) computed on the device, for GPU backends where the
+ * host path's read-back would stall every step (and `dataSync` does not exist in Node's WebGPU).
+ * Per group (the batch, or each image) and class: the errors of the valid pixels are sorted
+ * in decreasing order with `tf.topk` (ignored pixels get key −1, below every error, so they
+ * rank last and their weight is masked to 0), the Jaccard gradient follows from a cumulative
+ * sum of the sorted foreground, and the weights are scattered back to pixel order. Equal to
+ * {@link accumulateFlat} (ties aside, which only move a subgradient among equal errors).
+ */
+function deviceWeights(probs: Tensor, oneHot: Tensor, mask: Tensor, groups: number, classes: 'present' | 'all' | number[]): Tensor {
+  const K = probs.shape[probs.rank - 1]!;
+  const P = probs.size / K / groups;
+  return tf.tidy(() => {
+    // [G, K, P]: one row per (group, class), sorted along the pixels
+    const rows = (t: Tensor) => tf.transpose(tf.reshape(t, [groups, P, K]), [0, 2, 1]);
+    const fg = rows(oneHot);
+    const valid = tf.tile(tf.reshape(mask, [groups, 1, P]), [1, K, 1]);
+    const errors = tf.abs(tf.sub(fg, rows(probs)));
+    const keys = tf.where(tf.greater(valid, 0), errors, tf.fill([groups, K, P], -1));
+    const order = tf.reshape(tf.topk(tf.reshape(keys, [groups * K, P]), P).indices, [groups * K, P]);
+    const fgSorted = tf.gather(tf.reshape(fg, [groups * K, P]), order, 1, 1);
+    const validSorted = tf.gather(tf.reshape(valid, [groups * K, P]), order, 1, 1);
+    const gts = tf.sum(fgSorted, 1, true);
+    const cumFg = tf.cumsum(fgSorted, 1);
+    const rank = tf.range(1, P + 1, 1, 'float32');
+    const jac = tf.sub(1, tf.div(tf.sub(gts, cumFg), tf.sub(tf.add(gts, rank), cumFg)));
+    const prev = tf.pad(tf.slice(jac, [0, 0], [groups * K, P - 1]), [[0, 0], [1, 0]]);
+    const grad = tf.mul(tf.sub(jac, prev), validSorted);
+    // which classes count, and how often (a class listed twice counts twice, as on the host)
+    let perClass: Tensor;
+    if (Array.isArray(classes)) {
+      const times = new Array<number>(K).fill(0);
+      for (const c of classes) times[c]! += 1;
+      perClass = tf.tile(tf.tensor2d(times, [1, K]), [groups, 1]);
+    } else if (classes === 'all') perClass = tf.ones([groups, K]);
+    else perClass = tf.cast(tf.greater(tf.reshape(gts, [groups, K]), 0), 'float32');
+    // a group without valid pixels contributes nothing (its grads are masked to 0 already)
+    const counted = tf.maximum(tf.sum(perClass, 1, true), 1);
+    const scale = tf.reshape(tf.div(perClass, counted), [groups * K, 1]);
+    const sortedW = tf.mul(grad, scale);
+    // back to pixel order: row r's sorted position j holds pixel order[r, j]
+    const base = tf.mul(tf.range(0, groups * K, 1, 'int32'), tf.scalar(P, 'int32'));
+    const at = tf.reshape(tf.add(order, tf.reshape(base, [groups * K, 1])), [-1, 1]);
+    const w = tf.scatterND(at, tf.reshape(sortedW, [-1]), [groups * K * P]);
+    return tf.reshape(tf.transpose(tf.reshape(w, [groups, K, P]), [0, 2, 1]), probs.shape);
+  });
+}
+
+/** `deviceWeights` as a constant of the loss: no gradient flows through the sort (as on the host path). */
+const constantDeviceWeights = (probs: Tensor, oneHot: Tensor, mask: Tensor, groups: number, classes: 'present' | 'all' | number[]): Tensor =>
+  (tf.customGrad(((p: Tensor) => ({ value: deviceWeights(p, oneHot, mask, groups, classes), gradFunc: () => tf.zerosLike(p) })) as never) as (t: Tensor) => Tensor)(probs);
+
+/**
  * Lovász-Softmax loss (Berman, Rannen Triki & Blaschko, CVPR 2018; the authors'
  * `lovasz_softmax`): for each class c, the errors `e_i = |[y_i = c] − p_{i,c}|` over
  * non-ignored pixels are sorted in decreasing order and dotted with the gradient of the
@@ -97,7 +155,8 @@ function accumulateFlat(
  * default) — and over images when `perImage`. A differentiable surrogate of 1 − IoU.
  *
  * The sort and the Lovász gradient are computed on the host from the softmax
- * probabilities (one read-back); the loss is then `Σ |fg − p| · W` with the constant
+ * probabilities (one read-back) on host backends, and on the device (`tf.topk`, no
+ * read-back) on GPU backends; the loss is then `Σ |fg − p| · W` with the constant
  * weights `W`, so the value and the (sub)gradient equal the reference's on every backend.
  * Images (or batches) with no valid pixel contribute 0; an empty batch gives exactly 0 on every
  * backend; NaN/±Inf logits give a NaN loss.
@@ -108,6 +167,7 @@ function accumulateFlat(
  * const loss = lovaszSoftmaxLoss(logits, labels, { classes: 'present', perImage: false });
  */
 export function lovaszSoftmaxLoss(logits: Tensor, labels: Tensor, options: LovaszSoftmaxLossOptions = {}): Tensor {
+  const onDevice = ((options as LovaszInternalOptions).sortOn ?? (isHostBackend() ? 'host' : 'device')) === 'device';
   const ignoreIndex = options.ignoreIndex ?? 255;
   const K = checkLogitsLabels('lovaszSoftmaxLoss', logits, labels, ignoreIndex, options.validateLabels ?? true);
   const reduction = checkReduction(options.reduction);
@@ -119,18 +179,23 @@ export function lovaszSoftmaxLoss(logits: Tensor, labels: Tensor, options: Lovas
   const n = perImage ? logits.shape[0]! : 1;
   return tf.tidy(() => {
     const probs = tf.softmax(logits);
-    const pData = probs.dataSync() as Float32Array;
-    const lData = labels.dataSync() as Int32Array;
-    const total = lData.length;
-    const per = total / n;
-    const w = new Float32Array(total * K);
-    for (let img = 0; img < n; img++) {
-      const idx: number[] = [];
-      for (let i = img * per; i < (img + 1) * per; i++) if (lData[i] !== ignoreIndex) idx.push(i);
-      accumulateFlat(pData, lData, Uint32Array.from(idx), K, classes, 1, w);
+    const { oneHot, mask } = labelTensors(labels, K, ignoreIndex);
+    let weights: Tensor;
+    if (onDevice) weights = probs.size === 0 ? tf.zerosLike(probs) : constantDeviceWeights(probs, oneHot, mask, n, classes);
+    else {
+      const pData = probs.dataSync() as Float32Array;
+      const lData = labels.dataSync() as Int32Array;
+      const total = lData.length;
+      const per = total / n;
+      const w = new Float32Array(total * K);
+      for (let img = 0; img < n; img++) {
+        const idx: number[] = [];
+        for (let i = img * per; i < (img + 1) * per; i++) if (lData[i] !== ignoreIndex) idx.push(i);
+        accumulateFlat(pData, lData, Uint32Array.from(idx), K, classes, 1, w);
+      }
+      weights = tf.tensor(w, probs.shape);
     }
-    const { oneHot } = labelTensors(labels, K, ignoreIndex);
-    const weighted = tf.mul(tf.abs(tf.sub(oneHot, probs)), tf.tensor(w, probs.shape));
+    const weighted = tf.mul(tf.abs(tf.sub(oneHot, probs)), weights);
     // softmax maps a −∞ logit to a probability of 0: without the trap, −∞ logits give a finite loss
     if (!perImage) return withNonFiniteTrap(safeSum(weighted), logits);
     const perImg = withNonFiniteTrap(safeSum(weighted, Array.from({ length: logits.rank - 1 }, (_, i) => i + 1)), logits);
