@@ -3,7 +3,7 @@ import type { Scalar, Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertNumber, assertSameShape } from '../validate.js';
 import { assertFloat, callNetwork, safeMean, safeSum, zerosFrom, type Network } from './_util.js';
-import { assertFiniteArray, assertFiniteTensor, isHostBackend } from '../finite_check.js';
+import { assertFiniteArray, assertFiniteTensor, deferCheck, isHostBackend, nonFiniteError } from '../finite_check.js';
 import { tfSeed } from '../train/rng.js';
 
 /** Options of {@link gradientPenalty}. */
@@ -12,7 +12,8 @@ export interface GradientPenaltyOptions {
   lambda?: number;
   /**
    * per-sample interpolation weights `[N]` in [0, 1]; default uniform random (`seed` if given).
-   * A tensor is range-checked on host backends only (on a GPU that would cost a read-back).
+   * A tensor is checked at once on host backends; on GPU backends on the device, reported at
+   * the next `flushFiniteChecks` (which `optimizerStep` calls before applying an update).
    */
   alpha?: Tensor | number[];
   /** seed of the random interpolation weights */
@@ -72,6 +73,28 @@ export function gradientPenalty(critic: Network, real: Tensor, fake: Tensor, opt
   });
 }
 
+/**
+ * The alpha check of a GPU backend, without a read-back: `[number of values outside [0, 1]
+ * (NaN included), one such value, its index]` computed on the device and judged at the next
+ * `flushFiniteChecks`, with the same errors as the host check.
+ */
+function deferAlphaCheck(alpha: Tensor): void {
+  if (alpha.size === 0) return;
+  const flag = tf.tidy(() => {
+    const flat = tf.reshape(alpha, [-1]);
+    const bad = tf.cast(tf.logicalNot(tf.logicalAnd(tf.greaterEqual(flat, 0), tf.lessEqual(flat, 1))), 'int32'); // NaN compares false: bad
+    const index = tf.argMax(bad);
+    return tf.concat([tf.reshape(tf.cast(tf.sum(bad), 'float32'), [1]), tf.reshape(tf.gather(flat, index), [1]), tf.reshape(tf.cast(index, 'float32'), [1])]);
+  });
+  deferCheck(flag, (v) => {
+    if (!(v[0]! > 0)) return undefined;
+    const value = v[1]!;
+    const detail = `${String(value)} at index ${v[2]!}`;
+    if (!Number.isFinite(value)) return nonFiniteError('gradientPenalty: alpha', detail);
+    return new InvalidArgumentError('gradientPenalty: alpha', 'interpolation weights in [0, 1]', detail);
+  });
+}
+
 /** Checks `options.alpha`: N interpolation weights in [0, 1] (array, or tensor on host backends). */
 function checkAlpha(alpha: unknown, n: number): void {
   if (alpha === undefined) return;
@@ -81,7 +104,7 @@ function checkAlpha(alpha: unknown, n: number): void {
   if (size !== n) throw new InvalidArgumentError('gradientPenalty: alpha', `${n} values (one per sample)`, alpha);
   if (isTensor && alpha.dtype !== 'float32') throw new InvalidArgumentError('gradientPenalty: alpha', 'a float32 tensor', `dtype ${alpha.dtype}`);
   if (isTensor && !isHostBackend()) {
-    assertFiniteTensor('gradientPenalty: alpha', alpha);
+    deferAlphaCheck(alpha);
     return;
   }
   const values = isTensor ? alpha.dataSync() : (alpha as unknown[]);
