@@ -16,6 +16,7 @@ import {
   type Dataset,
 } from '../../src/index.js';
 import type { Tensor, Tensor4D, tfl } from '../../src/tf.js';
+import { hostImage, hostLabels } from './host.js';
 
 /** Turns a test batch into the image a row is about, in [-1, 1] (caller-owned tensors are disposed by the evaluator). */
 export type RowImage = (batch: Batch) => Tensor4D;
@@ -79,27 +80,32 @@ export async function evaluateRows(o: EvaluateOptions): Promise<Record<string, R
       const labels = batch.labels as Tensor | undefined;
       const instances = batch.instances as Tensor | undefined;
       const gtLabelIds = o.cityscapes && instances ? labelIdsFromInstances(instances) : null;
-      names.forEach((name, r) => {
+      // every value the metrics need is read with `await data()` and passed as host arrays: a
+      // GPU backend has no synchronous read in Node, and the host metrics give the same numbers
+      const clearHost = clear ? await hostImage(clear) : null;
+      const labelsHost = o.segmenter && labels ? await hostLabels(labels) : null;
+      const gtHost = gtLabelIds ? await hostLabels(gtLabelIds) : null;
+      const instancesHost = gtLabelIds ? await hostLabels(instances!) : null;
+      for (let r = 0; r < names.length; r++) {
         const a = acc[r]!;
-        const img = images[name]!;
-        if (clear) {
+        const img = images[names[r]!]!;
+        if (clearHost) {
           // clamp: generator outputs are tanh but a metric must not reward out-of-range values
           const c = tf.tidy(() => tf.clipByValue(img, -1, 1));
-          a.psnr.update(c, clear);
-          a.ssim.update(c, clear);
+          const cHost = await hostImage(c);
           c.dispose();
+          a.psnr.update(cHost, clearHost);
+          a.ssim.update(cHost, clearHost);
           a.compared = true;
         }
-        if (o.segmenter && labels) {
+        if (o.segmenter && labelsHost) {
           const pred = tf.tidy(() => tf.argMax(o.segmenter!.predict(img) as Tensor, -1));
-          a.cm.update(pred, labels);
-          if (gtLabelIds) {
-            const predIds = trainIdToLabelId(pred.dataSync() as Int32Array);
-            a.cs.update({ data: predIds, shape: pred.shape }, gtLabelIds, instances!);
-          }
+          const predHost = await hostLabels(pred);
           pred.dispose();
+          a.cm.update(predHost, labelsHost);
+          if (gtHost) a.cs.update({ data: trainIdToLabelId(predHost.data), shape: predHost.shape }, gtHost, instancesHost!);
         }
-      });
+      }
       gtLabelIds?.dispose();
       if (o.onBatch) await o.onBatch(batch, images, index);
     } finally {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { RunLog, imageGrid, runLogCurves, tf, type GridCell, type ReportCurve, type ReportTable } from '../../src/index.js';
 import type { Tensor, Tensor4D } from '../../src/tf.js';
 import type { RowScores } from './evaluate.js';
+import { hostGridRows } from './host.js';
 
 /** Columns of a score table: header → how to read it from a row (NaN/∞ show as "—"). */
 export type ScoreColumns = Record<string, (s: RowScores) => number>;
@@ -58,9 +59,13 @@ export function argmaxLabels(logits: Tensor): Tensor {
   return tf.tidy(() => tf.argMax(logits, -1));
 }
 
-/** Writes a grid PNG of rows of cells (images in [-1,1], label maps colourised); returns its path. */
+/**
+ * Writes a grid PNG of rows of cells (images in [-1,1], label maps colourised); returns its path.
+ * Tensor cells are read asynchronously first (GPU backends have no synchronous read in Node); the
+ * caller still owns and disposes them.
+ */
 export async function writeGrid(out: string, file: string, rows: GridCell[][]): Promise<string> {
   const path = join(out, file);
-  await imageGrid(path, rows, { range: [-1, 1] });
+  await imageGrid(path, await hostGridRows(rows), { range: [-1, 1] });
   return path;
 }

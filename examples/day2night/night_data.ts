@@ -282,11 +282,11 @@ export function rasterToBatch(r: { data: ArrayLike<number>; height: number; widt
   return tf.tidy(() => tf.sub(tf.mul(tf.tensor4d(Float32Array.from(r.data), [1, r.height, r.width, r.channels]), 2), 1));
 }
 
-/** `[N,H,W,C]` tensor in [-1,1] → N host rasters in [0,1] (clipped). */
-export function batchToRasters(t: Tensor): HostImage[] {
+/** `[N,H,W,C]` tensor in [-1,1] → N host rasters in [0,1] (clipped; read asynchronously, as GPU backends need). */
+export async function batchToRasters(t: Tensor): Promise<HostImage[]> {
   const [n, h, w, c] = t.shape as [number, number, number, number];
   const x = tf.tidy(() => tf.clipByValue(tf.div(tf.add(t, 1), 2), 0, 1));
-  const all = x.dataSync() as Float32Array;
+  const all = (await x.data()) as Float32Array;
   x.dispose();
   const per = h * w * c;
   return Array.from({ length: n }, (_, i) => ({ data: all.slice(i * per, (i + 1) * per), height: h, width: w, channels: c }));

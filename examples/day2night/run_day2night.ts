@@ -337,10 +337,10 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
 
   // Translate every labelled day image to night once per translator and store the results as a
   // labelled folder (`<out>/translated/<name>/{image,labels}`): the translations keep the day labels
-  const translateHost = (u: UnitTranslator, im: HostImage, from: 'a' | 'b'): HostImage => {
+  const translateHost = async (u: UnitTranslator, im: HostImage, from: 'a' | 'b'): Promise<HostImage> => {
     const x = rasterToBatch(im);
     const y = tf.tidy(() => u.translate(x, from));
-    const [r] = batchToRasters(y);
+    const [r] = await batchToRasters(y);
     tf.dispose([x, y]);
     return r!;
   };
@@ -360,7 +360,7 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
       (async function* () {
         for (let i = 0; i < ds.length; i++) {
           const s = (await ds.get(i)) as HostSample;
-          yield { name: `${s.name}_to_night`, image: translateHost(u, s.image, 'a'), labels: s.labels! };
+          yield { name: `${s.name}_to_night`, image: await translateHost(u, s.image, 'a'), labels: s.labels! };
         }
       })(),
     );
@@ -463,7 +463,7 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
           const x = rasterToBatch(s.image);
           const pred = tf.tidy(() => tf.argMax(teacher.predict(x) as Tensor, -1));
           // pseudo-labels: the teacher's argmax on every pixel (no confidence threshold, as in the thesis)
-          const labels = { data: Int32Array.from(pred.dataSync()), height: s.image.height, width: s.image.width, channels: 1 };
+          const labels = { data: Int32Array.from(await pred.data()), height: s.image.height, width: s.image.width, channels: 1 };
           tf.dispose([x, pred]);
           yield { name: `${s.name}_pseudo`, image: s.image, labels };
         }
@@ -510,10 +510,16 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
   const dayImages = await hostImages(data.dayReference);
   const realNightStats = await statsOf(nightImages);
   const realDayStats = await statsOf(dayImages);
+  // one image at a time: each translation is read back before the next is computed
+  const translateAll = async (u: UnitTranslator | null, images: HostImage[], from: 'a' | 'b'): Promise<HostImage[]> => {
+    const out: HostImage[] = [];
+    for (const im of images) out.push(u ? await translateHost(u, im, from) : im);
+    return out;
+  };
   const translatorFid: Record<string, { fidNight: number; fidDay: number }> = {};
   for (const [row, u] of [['No translation', null], ...Object.entries(translators)] as [string, UnitTranslator | null][]) {
-    const toNight = await statsOf(dayImages.map((im) => (u ? translateHost(u, im, 'a') : im)));
-    const toDay = await statsOf(nightImages.map((im) => (u ? translateHost(u, im, 'b') : im)));
+    const toNight = await statsOf(await translateAll(u, dayImages, 'a'));
+    const toDay = await statsOf(await translateAll(u, nightImages, 'b'));
     translatorFid[row] = { fidNight: toNight.frechetDistance(realNightStats), fidDay: toDay.frechetDistance(realDayStats) };
   }
   stage('fid');

@@ -31,6 +31,7 @@ import { syntheticSplits, type ExampleSplits } from '../common/data.js';
 import { runPhase, type PhaseResult } from '../common/phase.js';
 import { phaseCurves, writeGrid } from '../common/report.js';
 import { secondsSince, setupRun } from '../common/setup.js';
+import { hostLabels } from '../common/host.js';
 
 /** Cityscapes trainId of `road`. */
 const ROAD = 0;
@@ -112,7 +113,8 @@ export async function runRoadUnet(o: RoadUnetOptions): Promise<RoadUnetResult> {
   for await (const b of splits.test.batches({ batchSize: 4, resize: splits.resize, prefetch: 1, fields: ['image', 'labels'] })) {
     const mask = roadMask(b.labels as Tensor);
     const pred = tf.tidy(() => tf.argMax(model.predict(b.image as Tensor4D) as Tensor, -1));
-    cm.update(pred, mask);
+    // read asynchronously (GPU backends have no synchronous read in Node); the same counts as from the tensors
+    cm.update(await hostLabels(pred), await hostLabels(mask));
     for (let j = 0; grid.length < 4 && j < pred.shape[0]!; j++) {
       const pick = (t: Tensor) => tf.tidy(() => tf.squeeze(tf.slice(t, j, 1), [0]));
       // road shown in the Cityscapes road colour, the rest as "unlabelled" (trainId 255 → black)
