@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // the webgpu part needs a WebGPU adapter: `npm run test:webgpu` (vitest.webgpu.config.ts)
+    exclude: [...configDefaults.exclude, 'test/webgpu/**'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // wasm init and tfjs globals are per-process: run files in forked workers, 2 at a time (CI has 2 cores).
