@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { tf } from '../src/tf.js';
+import { tf, tfl } from '../src/tf.js';
 import type { Scalar, Tensor, Tensor4D } from '../src/tf.js';
 import { flushFiniteChecks, isHostBackend, pendingFiniteChecks } from '../src/finite_check.js';
 import {
@@ -42,7 +42,17 @@ import {
   unitGeneratorLoss,
 } from '../src/losses/index.js';
 import { msSsim, psnr, ssim } from '../src/metrics/index.js';
-import { fpnSegmenter, multiScaleDiscriminator, patchGanDiscriminator, snPatchGanDiscriminator, unetGenerator, unitTranslator } from '../src/models/builders.js';
+import {
+  fpnSegmenter,
+  multiScaleDiscriminator,
+  patchGanDiscriminator,
+  resnetBackbone,
+  resnetGenerator,
+  snPatchGanDiscriminator,
+  unet,
+  unetGenerator,
+  unitTranslator,
+} from '../src/models/builders.js';
 import { vgg19Features } from '../src/models/index.js';
 import type { Vgg19Extractor } from '../src/models/index.js';
 import { NanGuard, createGanStep, optimizerStep } from '../src/train/index.js';
@@ -249,6 +259,31 @@ describe('training steps of the builders without a synchronous read (simulated G
     D.dispose();
     tf.dispose([batch.a, batch.b]);
   });
+
+  // every builder (and with them every custom layer: instance / group norm, reflection padding,
+  // bilinear upsampling, exclusive average pooling, NaN-preserving ReLU and max pooling, spectral
+  // normalisation, the input check), one training step each at a tiny size
+  const builders: [string, () => tfl.LayersModel, number[]][] = [
+    ['unet (NanReLU, NanMaxPooling2D)', () => unet({ baseFilters: 4, depth: 2, numClasses: 3 }), [1, 16, 16, 3]],
+    ['resnetGenerator (reflection padding, instance norm)', () => resnetGenerator({ ngf: 4, nBlocks: 1 }), [1, 16, 16, 3]],
+    ['resnetBackbone (batch norm)', () => resnetBackbone({ depth: 18, width: 4 }), [1, 32, 32, 3]],
+    ['snPatchGanDiscriminator (spectral normalisation)', () => snPatchGanDiscriminator({ inChannels: 3, channels: [4, 4] }), [1, 16, 16, 3]],
+    ['multiScaleDiscriminator (exclusive average pooling)', () => multiScaleDiscriminator({ dim: 4, nLayers: 1, numScales: 2 }), [1, 16, 16, 3]],
+    ['patchGanDiscriminator (pixel)', () => patchGanDiscriminator({ ndf: 4, variant: 'pixel', inChannels: 3 }), [1, 16, 16, 3]],
+  ];
+  for (const [name, build, shape] of builders) {
+    it(name, async () => {
+      const m = build();
+      const x = rand(shape, 90);
+      const loss = () => {
+        const out = m.apply(x, { training: true }) as Tensor | Tensor[];
+        return tf.addN((Array.isArray(out) ? out : [out]).map((o) => tf.mean(tf.square(o)))) as Scalar;
+      };
+      expect(await readsDuring(stepOn([m], loss))).toEqual([]);
+      m.dispose();
+      x.dispose();
+    });
+  }
 
   it('a DFS step: dfsGeneratorLoss with discriminator, VGG and a frozen FPN segmenter', async () => {
     const G = unetGenerator({ numDowns: 5, ngf: 4 });
