@@ -301,12 +301,22 @@ async function main(): Promise<void> {
   const ref = 'error' in torch ? null : torch;
   if (!ref) console.log(`PyTorch reference unavailable: ${(torch as { error: string }).error}`);
 
+  // whatever happens next, the reference numbers are kept in --out
+  partial.out = args.out;
+  partial.result = { date: new Date().toISOString(), tiny: spec.tiny, spec, torch: ref ?? torch };
   const choice = await initBackend({ prefer: 'webgpu' });
   const adapter = (choice as { adapter?: Record<string, unknown> | null }).adapter ?? null;
   const adapterLine = adapter
     ? `${adapter.vendor || '?'} / ${adapter.architecture || '?'} / ${adapter.device || adapter.description || '?'}${adapter.software ? ' (SOFTWARE adapter: a functional check, not a speed figure)' : ''}`
     : 'unknown';
   console.log(`segaware backend: ${choice.name}; adapter: ${adapterLine}`);
+  if (adapter?.software && !spec.tiny && process.env.SEGAWARE_BENCH_ALLOW_SOFTWARE !== '1') {
+    // the full sizes take hours on a CPU rasteriser: most likely the GPU's Vulkan driver was not found
+    throw new Error(
+      'only a software WebGPU adapter was found, so the full-size run would measure the CPU rasteriser for hours. ' +
+        "Check the GPU's Vulkan driver (see run.sh's messages / docs/gpu.md), or run with --tiny, or set SEGAWARE_BENCH_ALLOW_SOFTWARE=1.",
+    );
+  }
 
   const rows: Row[] = [];
   const add = (name: string, ms: number) => {
@@ -356,11 +366,18 @@ async function main(): Promise<void> {
   }
 }
 
+/** Set once the reference ran: what to write to --out if segaware's part fails. */
+const partial: { out: string | null; result: Record<string, unknown> | null } = { out: null, result: null };
+
 try {
   await main();
   // Dawn's device keeps the event loop alive; the results are written, so leave now
   process.exit(0);
 } catch (err) {
   console.error(err);
+  if (partial.out && partial.result) {
+    writeFileSync(partial.out, JSON.stringify({ ...partial.result, error: String((err as Error)?.stack ?? err) }, null, 2) + '\n');
+    console.error(`partial results (PyTorch reference and the error): ${partial.out}`);
+  }
   process.exit(1);
 }
