@@ -11,6 +11,10 @@
  * call it yourself after a batch of metric updates), reporting the argument
  * and the step that received it.
  *
+ * The same deferral serves every other value-dependent input check that would need a read-back
+ * on a GPU ({@link deferCheck}: label ranges of the segmentation losses, `gradientPenalty`'s
+ * alpha): all pending flags are read in one transfer at the flush.
+ *
  * The test is `sum(x · 0)`: 0 when every element is finite, NaN otherwise
  * (NaN · 0 = ±Inf · 0 = NaN), one multiply and one reduction on every backend
  * — including wasm, which has no `IsFinite` kernel.
@@ -85,8 +89,9 @@ export function deferCheck(flag: Tensor, judge: (values: Float32Array) => Error 
 }
 
 /**
- * Reads every deferred device-side check (GPU backends) in one transfer and throws the error of
- * the first that failed, naming its argument and `when` (e.g. `'step 12'`).
+ * Reads every deferred device-side check (GPU backends: non-finite data inputs, label ranges,
+ * interpolation weights) in one transfer and throws the error of the first that failed, naming
+ * its argument and, when given, `when` (e.g. `'step 12'`, appended as "reported at step 12").
  * A no-op on host backends, where checks run immediately.
  */
 export async function flushFiniteChecks(when?: string): Promise<void> {
