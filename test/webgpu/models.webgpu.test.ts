@@ -147,6 +147,12 @@ describe('a pix2pix GAN step (createGanStep) on webgpu = cpu', () => {
     expectClose('weights after the step', gpu.weights, cpu.weights, { rtol: 1e-4, atol: 1e-5 });
     const moved = gpu.weights.some((w, i) => w.some((v, j) => v !== G.weights.concat(D.weights)[i]!.data[j]));
     expect(moved).toBe(true);
+    G.gpu.dispose();
+    D.gpu.dispose();
+    await tf.setBackend('cpu');
+    G.cpu.dispose();
+    D.cpu.dispose();
+    await tf.setBackend('webgpu');
   });
 });
 
