@@ -380,6 +380,29 @@ describe('a bad value still gets its named error, at the next flush (simulated G
     tf.dispose([z, bad, negative]);
   });
 
+  it('createGanStep names the step of a bad label (the deferred check is read before the G update)', async () => {
+    const g = tf.variable(rand([1, 1, 3, 3], 75));
+    const d = tf.variable(rand([1, 1, 3, 1], 76));
+    const x = rand([1, 2, 3, 3], 77);
+    const bad = labelsOf([1, 2, 3], 3, [0, 1, 2, 255, 0, 7]);
+    const G = (t: Tensor) => tf.conv2d(t as Tensor4D, g as unknown as tf.Tensor4D, 1, 'same');
+    const D = (t: Tensor) => tf.conv2d(t as Tensor4D, d as unknown as tf.Tensor4D, 1, 'same');
+    const step = createGanStep<Tensor>({
+      generatorVariables: [g],
+      discriminatorVariables: [d],
+      generatorOptimizer: tf.train.sgd(0.1),
+      discriminatorOptimizer: tf.train.sgd(0.1),
+      guard: new NanGuard(),
+      startStep: 41,
+      discriminatorLoss: (b) => ganDiscriminatorLoss(D(b), D(G(b)), { mode: 'lsgan' }),
+      generatorLoss: (b) => tf.add(ganGeneratorLoss(D(G(b)), { mode: 'lsgan' }), crossEntropyLoss(G(b), bad)) as Scalar,
+    });
+    const before = Array.from(await g.data());
+    await expect(step(x)).rejects.toThrow(/crossEntropyLoss: labels.*label 7 at flat index 5.*reported at step 42/);
+    expect(Array.from(await g.data())).toEqual(before);
+    tf.dispose([g, d, x, bad]);
+  });
+
   it('good labels pass the device check, and the flags are freed', async () => {
     const z = tf.variable(rand([1, 2, 3, 3], 71));
     const good = labelsOf([1, 2, 3], 3, [0, 1, 2, 255, 0, 1]);
