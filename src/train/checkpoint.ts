@@ -117,11 +117,12 @@ interface CheckpointJSON {
  */
 const ACCUMULATORS = ['accBeta1', 'accBeta2'] as const;
 
-function readAccumulators(opt: tf.Optimizer): Record<string, number> | undefined {
+async function readAccumulators(opt: tf.Optimizer): Promise<Record<string, number> | undefined> {
   const out: Record<string, number> = {};
   for (const k of ACCUMULATORS) {
     const v = (opt as unknown as Record<string, unknown>)[k];
-    if (v instanceof tf.Variable) out[k] = v.dataSync()[0]!;
+    // read asynchronously: GPU backends have no synchronous read in Node (and it would stall the device)
+    if (v instanceof tf.Variable) out[k] = (await v.data())[0]!;
   }
   return Object.keys(out).length ? out : undefined;
 }
@@ -318,7 +319,7 @@ export async function saveCheckpoint(dir: string, state: CheckpointState, option
     if (!allowNonFinite) assertFiniteWeights(`state.optimizers.${name}`, bytes, specs);
     const path = `optimizers/${name}.bin`;
     files.push({ rel: path, bytes });
-    json.optimizers[name] = { path, className: opt.getClassName(), specs, accumulators: readAccumulators(opt) };
+    json.optimizers[name] = { path, className: opt.getClassName(), specs, accumulators: await readAccumulators(opt) };
   }
   for (const [name, rng] of Object.entries(state.rng ?? {})) json.rng[name] = rng.getState();
 
