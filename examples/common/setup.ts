@@ -1,14 +1,11 @@
 /** Backend start-up and small helpers every example shares. */
 import { mkdir } from 'node:fs/promises';
 import { initBackend, type BackendChoice, type BackendName } from '../../src/index.js';
-import { registerWebgpuAddN } from '../../src/backend/kernels/webgpu_add_n.js';
 
 /** Starts the backend an example asked for (or the best available) and creates `out`. */
 export async function setupRun(o: { backend?: string; threads?: number; out: string; quiet?: boolean }): Promise<BackendChoice> {
   await mkdir(o.out, { recursive: true });
   const choice = await initBackend({ prefer: o.backend ? (o.backend as BackendName) : undefined, threads: o.threads, quiet: o.quiet });
-  // tfjs's webgpu AddN cannot bind 8+ inputs (a ten-term UNIT loss): use the chunking kernel
-  if (choice.name === 'webgpu') registerWebgpuAddN();
   return choice;
 }
 

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { tf } from '../tf.js';
 import { BackendError, InvalidArgumentError } from '../errors.js';
 import { registerTrainingKernels, type TrainingKernelsReport } from './kernels/register.js';
+import { registerWebgpuAddN } from './kernels/webgpu_add_n.js';
 
 /** Backends segaware knows, fastest first. */
 export const BACKEND_ORDER = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
@@ -219,6 +220,8 @@ async function attemptWebgpu(automatic: boolean, found: { adapter: WebgpuAdapter
   } catch (err) {
     return { ok: false, reason: `tfjs-backend-webgpu failed to load: ${(err as Error).message}` };
   }
+  // tfjs's webgpu AddN binds every input at once and breaks at 8+ (a ten-term composite loss)
+  registerWebgpuAddN();
   return (await trySetBackend('webgpu')) ? { ok: true, tfBackend: 'webgpu' } : { ok: false, reason: 'the webgpu backend did not start' };
 }
 
