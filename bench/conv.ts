@@ -5,38 +5,18 @@
  */
 import { tf } from '../src/tf.js';
 import { initBackend } from '../src/backend/index.js';
+import { CONV_CASES, padOf, type ConvCase } from './_conv_cases.js';
 import { BENCH_THREADS, bestMs, printTable, runPython } from './_util.js';
 
-interface Case {
-  name: string;
-  transposed: boolean;
-  n: number;
-  h: number;
-  w: number;
-  cin: number;
-  cout: number;
-  k: number;
-  s: number;
-  p: number;
-}
 
-const CASES: Case[] = [
-  { name: 'conv k4 s2 3->64 1x256x256', transposed: false, n: 1, h: 256, w: 256, cin: 3, cout: 64, k: 4, s: 2, p: 1 },
-  { name: 'conv k3 s1 64->64 4x128x128', transposed: false, n: 4, h: 128, w: 128, cin: 64, cout: 64, k: 3, s: 1, p: 1 },
-  { name: 'conv k4 s2 256->512 1x32x32', transposed: false, n: 1, h: 32, w: 32, cin: 256, cout: 512, k: 4, s: 2, p: 1 },
-  { name: 'convT k4 s2 512->256 1x16x16', transposed: true, n: 1, h: 16, w: 16, cin: 512, cout: 256, k: 4, s: 2, p: 1 },
-];
-
-const pad = (p: number) => [[0, 0], [p, p], [p, p], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]];
-
-async function timeCase(c: Case): Promise<{ forward: number; backward: number }> {
+async function timeCase(c: ConvCase): Promise<{ forward: number; backward: number }> {
   const x = tf.randomNormal([c.n, c.h, c.w, c.cin]) as tf.Tensor4D;
   // tfjs filters: conv [k,k,in,out]; transposed conv [k,k,out,in]
   const w = tf.variable(tf.randomNormal(c.transposed ? [c.k, c.k, c.cout, c.cin] : [c.k, c.k, c.cin, c.cout]) as tf.Tensor4D);
   const forward = (input: tf.Tensor4D, filter: tf.Tensor4D = w as tf.Tensor4D) =>
     c.transposed
-      ? tf.conv2dTranspose(input, filter, [c.n, c.h * c.s, c.w * c.s, c.cout], c.s, pad(c.p))
-      : tf.conv2d(input, filter, c.s, pad(c.p));
+      ? tf.conv2dTranspose(input, filter, [c.n, c.h * c.s, c.w * c.s, c.cout], c.s, padOf(c.p))
+      : tf.conv2d(input, filter, c.s, padOf(c.p));
   const y0 = forward(x);
   const g = tf.randomNormal(y0.shape);
   y0.dispose();
@@ -60,7 +40,7 @@ async function main(): Promise<void> {
   const rows: (string | number)[][] = [];
   for (const backend of ['wasm', 'cpu'] as const) {
     await initBackend({ prefer: backend, threads: BENCH_THREADS, quiet: true });
-    for (const c of CASES) {
+    for (const c of CONV_CASES) {
       const t = await timeCase(c);
       const ref = torch?.[c.name];
       const total = t.forward + t.backward;

@@ -23,20 +23,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, patchGanDiscriminator, perceptualLoss, ssim, tf, unetGenerator, vgg19Features } from '../src/index.js';
 import type { Tensor, Tensor4D } from '../src/index.js';
+import { pix2pixStep } from './_pix2pix.js';
+import { CONV_CASES, padOf, type ConvCase } from './_conv_cases.js';
 
-/** One convolution row of `bench/conv.ts`. */
-interface ConvCase {
-  name: string;
-  transposed: boolean;
-  n: number;
-  h: number;
-  w: number;
-  cin: number;
-  cout: number;
-  k: number;
-  s: number;
-  p: number;
-}
 
 /** Everything both sides run; handed to the Python reference as JSON so the cases are defined once. */
 interface Spec {
@@ -66,12 +55,7 @@ interface Row {
   ratio: number | null;
 }
 
-const FULL_CONV: ConvCase[] = [
-  { name: 'conv k4 s2 3->64 1x256x256', transposed: false, n: 1, h: 256, w: 256, cin: 3, cout: 64, k: 4, s: 2, p: 1 },
-  { name: 'conv k3 s1 64->64 4x128x128', transposed: false, n: 4, h: 128, w: 128, cin: 64, cout: 64, k: 3, s: 1, p: 1 },
-  { name: 'conv k4 s2 256->512 1x32x32', transposed: false, n: 1, h: 32, w: 32, cin: 256, cout: 512, k: 4, s: 2, p: 1 },
-  { name: 'convT k4 s2 512->256 1x16x16', transposed: true, n: 1, h: 16, w: 16, cin: 512, cout: 256, k: 4, s: 2, p: 1 },
-];
+const FULL_CONV = CONV_CASES;
 
 // Same layer shapes with an eighth of the pixels and channels: every kernel path runs, in seconds on a CPU rasteriser.
 const TINY_CONV: ConvCase[] = [
@@ -132,7 +116,6 @@ async function settle(ts: Tensor[]): Promise<void> {
   tf.dispose(ts);
 }
 
-const padOf = (p: number) => [[0, 0], [p, p], [p, p], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]];
 
 async function timeConv(c: ConvCase, spec: Spec): Promise<{ fwd: number; bwd: number }> {
   const x = tf.randomNormal([c.n, c.h, c.w, c.cin]) as Tensor4D;
@@ -153,8 +136,6 @@ async function timeConv(c: ConvCase, spec: Spec): Promise<{ fwd: number; bwd: nu
   return { fwd, bwd: Math.max(fb - fwd, 0) };
 }
 
-const vars = (m: { trainableWeights: { read(): Tensor }[] }) => m.trainableWeights.map((v) => v.read() as tf.Variable);
-
 /** The pix2pix step of `bench/models.ts` (one G forward; G update, then D on the kept fake), read back with `await data()`. */
 async function timePix2pix(spec: Spec, batch: number): Promise<number> {
   const { size, numDowns, ngf, ndf } = spec.pix2pix;
@@ -164,35 +145,9 @@ async function timePix2pix(spec: Spec, batch: number): Promise<number> {
   const optD = tf.train.adam(2e-4, 0.5, 0.999);
   const a = tf.randomUniform([batch, size, size, 3], -1, 1);
   const b = tf.randomUniform([batch, size, size, 3], -1, 1);
-  const gVars = vars(g);
-  const dVars = vars(d);
   const step = async () => {
-    let fake: Tensor | null = null;
-    const { value: lossG, grads: gradsG } = tf.variableGrads(
-      () =>
-        tf.tidy(() => {
-          const f = g.apply(a, { training: true }) as Tensor;
-          fake = tf.keep(f);
-          const pf = d.apply(tf.concat([a, f], -1), { training: true }) as Tensor;
-          return tf.add(tf.mean(tf.square(tf.sub(pf, 1))), tf.mul(100, tf.mean(tf.abs(tf.sub(f, b))))) as tf.Scalar;
-        }),
-      gVars,
-    );
-    optG.applyGradients(gradsG as unknown as tf.NamedTensorMap as never);
-    const fakeConst = fake!;
-    const lossD = optD.minimize(
-      () =>
-        tf.tidy(() => {
-          const pf = d.apply(tf.concat([a, fakeConst], -1), { training: true }) as Tensor;
-          const pr = d.apply(tf.concat([a, b], -1), { training: true }) as Tensor;
-          return tf.mul(0.5, tf.add(tf.mean(tf.square(pf)), tf.mean(tf.square(tf.sub(pr, 1))))) as tf.Scalar;
-        }),
-      true,
-      dVars,
-    )!;
-    tf.dispose([fakeConst, ...Object.values(gradsG)]);
     // the losses are computed after both updates were queued: reading them waits for the whole step
-    await settle([lossD, lossG]);
+    await settle(pix2pixStep({ g, d, optG, optD, a, b }));
   };
   const ms = await medianMs(step, Math.max(3, Math.ceil(spec.reps / 2)), spec.warmup);
   g.dispose();

@@ -9,8 +9,7 @@ import type { Tensor } from '../src/tf.js';
 import { initBackend } from '../src/backend/index.js';
 import { fpnSegmenter, patchGanDiscriminator, unetGenerator } from '../src/models/builders.js';
 import { BENCH_THREADS, bestMs, printTable, runPython } from './_util.js';
-
-const vars = (m: { trainableWeights: { read(): Tensor }[] }) => m.trainableWeights.map((w) => w.read() as tf.Variable);
+import { pix2pixStep } from './_pix2pix.js';
 
 async function main(): Promise<void> {
   const torch = runPython<{ pix2pix_step_ms: number; fpn_r50_forward_ms: number }>('bench/models_torch.py', [String(BENCH_THREADS)]);
@@ -22,37 +21,10 @@ async function main(): Promise<void> {
   const optD = tf.train.adam(2e-4, 0.5, 0.999);
   const a = tf.randomUniform([1, 256, 256, 3], -1, 1);
   const b = tf.randomUniform([1, 256, 256, 3], -1, 1);
-  const gVars = vars(g);
-  const dVars = vars(d);
-  // One G forward per step as in PyTorch (where the D update reuses `fake.detach()`): the G update runs
-  // first here (against D before its update), then D trains on the kept fake. Same work as the reference.
   const step = () => {
-    let fake: Tensor | null = null;
-    const { value: lossG, grads: gradsG } = tf.variableGrads(
-      () =>
-        tf.tidy(() => {
-          const f = g.apply(a, { training: true }) as Tensor;
-          fake = tf.keep(f);
-          const pf = d.apply(tf.concat([a, f], -1), { training: true }) as Tensor;
-          return tf.add(tf.mean(tf.square(tf.sub(pf, 1))), tf.mul(100, tf.mean(tf.abs(tf.sub(f, b))))) as tf.Scalar;
-        }),
-      gVars,
-    );
-    optG.applyGradients(gradsG as unknown as tf.NamedTensorMap as never);
-    const fakeConst = fake!;
-    const lossD = optD.minimize(
-      () =>
-        tf.tidy(() => {
-          const pf = d.apply(tf.concat([a, fakeConst], -1), { training: true }) as Tensor;
-          const pr = d.apply(tf.concat([a, b], -1), { training: true }) as Tensor;
-          return tf.mul(0.5, tf.add(tf.mean(tf.square(pf)), tf.mean(tf.square(tf.sub(pr, 1))))) as tf.Scalar;
-        }),
-      true,
-      dVars,
-    )!;
-    lossD.dataSync();
-    lossG.dataSync();
-    tf.dispose([lossD, lossG, fakeConst, gradsG as never]);
+    const losses = pix2pixStep({ g, d, optG, optD, a, b });
+    for (const l of losses) l.dataSync();
+    tf.dispose(losses);
   };
   const pixMs = await bestMs(step, 2);
   g.dispose();

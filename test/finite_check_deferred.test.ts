@@ -5,7 +5,7 @@
  * it is not a host backend, which is exactly what decides the deferral.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { useFakeGpuBackend } from './helpers/fake_gpu_backend.js';
 import { tf } from '../src/tf.js';
 import { flushFiniteChecks, isHostBackend, pendingFiniteChecks } from '../src/finite_check.js';
 import { l1Loss } from '../src/losses/index.js';
@@ -13,13 +13,7 @@ import { optimizerStep } from '../src/train/index.js';
 
 let previous = '';
 beforeAll(async () => {
-  previous = tf.getBackend();
-  if (!tf.findBackendFactory('fakegpu')) {
-    // firstUse = false: the cpu backend's one-time "install tfjs-node" notice is noise in a test log
-    tf.registerBackend('fakegpu', () => Object.assign(new MathBackendCPU(), { firstUse: false }), 0);
-    for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'fakegpu' });
-  }
-  await tf.setBackend('fakegpu');
+  previous = await useFakeGpuBackend();
 });
 afterAll(async () => {
   await tf.setBackend(previous);

@@ -12,7 +12,7 @@
  * execution does not count; the first case checks that a user-level read does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { FAKE_GPU, useFakeGpuBackend } from './helpers/fake_gpu_backend.js';
 import { tf, tfl } from '../src/tf.js';
 import type { Scalar, Tensor, Tensor4D } from '../src/tf.js';
 import { flushFiniteChecks, isHostBackend, pendingFiniteChecks } from '../src/finite_check.js';
@@ -76,13 +76,7 @@ function countCalls<T extends object>(owner: T, name: keyof T & string, label: s
 }
 
 beforeAll(async () => {
-  previous = tf.getBackend();
-  if (!tf.findBackendFactory('fakegpu')) {
-    // firstUse = false: the cpu backend's one-time "install tfjs-node" notice is noise in a test log
-    tf.registerBackend('fakegpu', () => Object.assign(new MathBackendCPU(), { firstUse: false }), 0);
-    for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'fakegpu' });
-  }
-  await tf.setBackend('fakegpu');
+  previous = await useFakeGpuBackend();
   const engine = tf.engine();
   countCalls(engine, 'readSync', 'engine.readSync');
   countCalls(tf.Tensor.prototype, 'dataSync', 'Tensor.dataSync');
@@ -463,7 +457,7 @@ describe('Lovász-Softmax on the device (tf.topk) equals the host sort', () => {
         }
         expect(host.grad.some((g) => g !== 0)).toBe(true);
       } finally {
-        await tf.setBackend('fakegpu');
+        await tf.setBackend(FAKE_GPU);
       }
       tf.dispose([logits, labels]);
     });
