@@ -30,4 +30,12 @@ initBackend({ quiet: true, prefer: 'cpu' }).then((choice) => {
 JS
 node esm.mjs
 node cjs.cjs
-npx --no-install segaware --version >/dev/null && echo "cli ok"
+# the installed command, through npm's bin link: it must print its version, not exit silently
+version="$(node -p 'require("segaware/package.json").version')"
+for cli in "npx --no-install segaware" "node_modules/.bin/segaware" "node node_modules/segaware/dist/cli.js"; do
+  got="$($cli --version)"
+  [ "$got" = "$version" ] || { echo "'$cli --version' printed '$got', expected '$version'"; exit 1; }
+done
+node_modules/.bin/segaware data synth --out synth --count 1 --height 32 --width 64 >/dev/null
+[ -n "$(find synth -type f | head -n 1)" ] || { echo "'segaware data synth' through the bin link wrote nothing"; exit 1; }
+echo "cli ok: $version through npx, the bin link and dist/cli.js; data synth wrote $(find synth -type f | wc -l) files"

@@ -3,6 +3,8 @@
  * register themselves on the program: `eval` (metrics), `data` (synthesis and
  * degradations).
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { dataCommand } from './data.js';
 import { evalCommand } from './eval.js';
@@ -15,7 +17,21 @@ export function buildProgram(): Command {
   return program;
 }
 
-const invokedDirectly = typeof process !== 'undefined' && process.argv[1] && /cli\.(c?js|ts)$|cli[\\/]index\.(c?js|ts)$/.test(process.argv[1]);
-if (invokedDirectly) {
+/**
+ * True when this module is the program Node was started with. Compared by real path: through
+ * npm's bin link (`node_modules/.bin/segaware`, `npx segaware`, `npm i -g`) `argv[1]` is the
+ * link, not this file, and a test that imports `buildProgram` must not run the program.
+ */
+function invokedDirectly(): boolean {
+  const entry = typeof process !== 'undefined' ? process.argv[1] : undefined;
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
   await buildProgram().parseAsync(process.argv);
 }
