@@ -23,7 +23,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 # the repo keeps the reference nets in scripts/; the GPU bundle puts them next to this file
 sys.path[:0] = [HERE, os.path.join(HERE, '..', 'scripts')]
-from torch_reference_nets import NLayerDiscriminator, UnetGenerator  # noqa: E402
+from torch_reference_nets import NLayerDiscriminator, UnetGenerator, pix2pix_step  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument('--spec', required=True)
@@ -102,22 +102,11 @@ for batch in pp['batches']:
     a = torch.rand(batch, 3, pp['size'], pp['size'], device=dev) * 2 - 1
     b = torch.rand(batch, 3, pp['size'], pp['size'], device=dev) * 2 - 1
 
-    def pix2pix_step():
-        fake = G(a)
-        opt_d.zero_grad()
-        pf = D(torch.cat([a, fake.detach()], 1))
-        pr = D(torch.cat([a, b], 1))
-        loss_d = 0.5 * (F.mse_loss(pf, torch.zeros_like(pf)) + F.mse_loss(pr, torch.ones_like(pr)))
-        loss_d.backward()
-        opt_d.step()
-        opt_g.zero_grad()
-        pf = D(torch.cat([a, fake], 1))
-        loss_g = F.mse_loss(pf, torch.ones_like(pf)) + 100 * F.l1_loss(fake, b)
-        loss_g.backward()
-        opt_g.step()
+    def step():
+        pix2pix_step(G, D, opt_g, opt_d, a, b)
 
     name = f"pix2pix step {batch}x{pp['size']}x{pp['size']} (U-Net {pp['numDowns']} downs ngf {pp['ngf']} + PatchGAN, Adam)"
-    out[name] = median_ms(pix2pix_step, max(3, -(-REPS // 2)))
+    out[name] = median_ms(step, max(3, -(-REPS // 2)))
     log(name)
     del G, D, opt_g, opt_d
 

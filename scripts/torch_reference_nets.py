@@ -5,6 +5,7 @@ bench/models_torch.py.
 """
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 
 class UnetBlock(nn.Module):
@@ -65,6 +66,23 @@ class NLayerDiscriminator(nn.Module):
 
     def forward(self, x):
         return self.model(x)
+
+
+def pix2pix_step(G, D, opt_g, opt_d, a, b):
+    """One pix2pix iteration (the bench reference): one G forward; D (LSGAN) on the detached
+    fake, then G (LSGAN + 100·L1)."""
+    fake = G(a)
+    opt_d.zero_grad()
+    pf = D(torch.cat([a, fake.detach()], 1))
+    pr = D(torch.cat([a, b], 1))
+    loss_d = 0.5 * (F.mse_loss(pf, torch.zeros_like(pf)) + F.mse_loss(pr, torch.ones_like(pr)))
+    loss_d.backward()
+    opt_d.step()
+    opt_g.zero_grad()
+    pf = D(torch.cat([a, fake], 1))
+    loss_g = F.mse_loss(pf, torch.ones_like(pf)) + 100 * F.l1_loss(fake, b)
+    loss_g.backward()
+    opt_g.step()
 
 
 class ResnetBlock(nn.Module):

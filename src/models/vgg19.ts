@@ -11,7 +11,7 @@ import type { Tensor, Tensor4D } from '../tf.js';
 import { InvalidArgumentError, MismatchError, NotFoundError } from '../errors.js';
 import { assertRank } from '../validate.js';
 import { parseSafetensors } from './safetensors.js';
-import { NanMaxPooling2D, NanReLU, nanRelu } from './layers/nan_preserving.js';
+import { NanMaxPooling2D, NanReLU, nanMaxPool, nanRelu } from './layers/nan_preserving.js';
 
 /** Number of 3×3 convolutions per block of VGG-19. */
 const BLOCKS = [2, 2, 4, 4, 4] as const;
@@ -338,8 +338,8 @@ function frozenConv(kernel: () => Tensor4D, flipped: () => Tensor4D, bias: () =>
  * preceding ReLU zeroes, so the input gradient equals PyTorch's.
  */
 const frozenPool = tf.customGrad(((x: Tensor4D, save: (t: Tensor[]) => void) => {
-  // + avgPool(x·0)·0: NaN for a window holding NaN/±∞, which wasm's maxPool would drop (see NanMaxPooling2D)
-  const y = tf.tidy(() => tf.add(tf.maxPool(x, 2, 2, 'valid'), tf.mul(tf.avgPool(tf.mul(x, 0) as Tensor4D, 2, 2, 'valid'), 0)) as Tensor4D);
+  // NaN for a window holding NaN/±∞, which wasm's maxPool would drop (see NanMaxPooling2D)
+  const y = nanMaxPool(x, 2, 2, 'valid');
   save([x, y]);
   return {
     value: y,
