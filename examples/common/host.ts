@@ -8,7 +8,7 @@
  * raster. On cpu/wasm the values are the very same float32/int32 words the
  * library's own `dataSync` would have read, so every score stays bit-identical.
  */
-import { tf, type GridCell, type Raster } from '../../src/index.js';
+import { tensorToRasterAsync, tf, type GridCell } from '../../src/index.js';
 import type { Tensor } from '../../src/tf.js';
 
 /** Host copy of a float32 tensor, in the `{ data, shape }` form the image metrics take. */
@@ -22,26 +22,14 @@ export async function hostLabels(t: Tensor): Promise<{ data: Int32Array; shape: 
   return { data: (await t.data()) as Int32Array, shape: [...t.shape] };
 }
 
-/**
- * A `[H,W,C]`, `[1,H,W,C]` or `[H,W]` tensor as a raster, read asynchronously (the
- * shapes and element types `tensorToRaster` gives, without its synchronous read).
- */
-export async function hostRaster(t: Tensor): Promise<Raster> {
-  const shape = t.shape.length === 4 ? t.shape.slice(1) : t.shape;
-  const [height, width, channels] = [shape[0]!, shape[1]!, shape.length === 3 ? shape[2]! : 1];
-  const raw = await t.data();
-  const data = t.dtype === 'float32' ? Float32Array.from(raw as Float32Array) : Int32Array.from(raw as Int32Array);
-  return { data, height, width, channels };
-}
-
 /** The grid's tensor cells read into rasters (captions and kinds kept); other cells unchanged. */
 export async function hostGridRows(rows: GridCell[][]): Promise<GridCell[][]> {
   return Promise.all(
     rows.map((row) =>
       Promise.all(
         row.map(async (c): Promise<GridCell> => {
-          if (c instanceof tf.Tensor) return hostRaster(c);
-          if (c && typeof c === 'object' && 'image' in c && c.image instanceof tf.Tensor) return { ...c, image: await hostRaster(c.image) };
+          if (c instanceof tf.Tensor) return tensorToRasterAsync(c);
+          if (c && typeof c === 'object' && 'image' in c && c.image instanceof tf.Tensor) return { ...c, image: await tensorToRasterAsync(c.image) };
           return c;
         }),
       ),

@@ -82,13 +82,8 @@ export function rasterToTensor(r: Raster): Tensor {
   return tf.tensor3d(values as Float32Array | Int32Array, [r.height, r.width, r.channels], dtype);
 }
 
-/**
- * Reads a `[H,W,C]`, `[1,H,W,C]` or `[H,W]` tensor into a host raster (float32 for float
- * tensors, Int32Array for int tensors).
- *
- * @example const r = tensorToRaster(image); // { data, height, width, channels }
- */
-export function tensorToRaster(t: Tensor, name = 'image'): Raster {
+/** The `[H,W,C]` a `[H,W,C]`, `[1,H,W,C]` or `[H,W]` tensor is read as (one image only). */
+function rasterShape(t: Tensor, name: string): [number, number, number] {
   let shape = t.shape;
   if (shape.length === 4) {
     if (shape[0] !== 1) throw new InvalidArgumentError(name, 'a single image ([H,W,C] or [1,H,W,C])', `shape [${shape.join(',')}]`);
@@ -96,9 +91,35 @@ export function tensorToRaster(t: Tensor, name = 'image'): Raster {
   }
   if (shape.length === 2) shape = [shape[0]!, shape[1]!, 1];
   if (shape.length !== 3) throw new InvalidArgumentError(name, 'a rank-2, 3 or 4 tensor', `shape [${t.shape.join(',')}]`);
-  const raw = t.dataSync();
+  return [shape[0]!, shape[1]!, shape[2]!];
+}
+
+/** A raster owning a copy of a tensor's values (float32 stays float32, ints become Int32Array). */
+function rasterOf(t: Tensor, raw: ArrayLike<number>, [height, width, channels]: [number, number, number]): Raster {
   const data = t.dtype === 'float32' ? Float32Array.from(raw as Float32Array) : Int32Array.from(raw as Int32Array);
-  return { data, height: shape[0]!, width: shape[1]!, channels: shape[2]! };
+  return { data, height, width, channels };
+}
+
+/**
+ * Reads a `[H,W,C]`, `[1,H,W,C]` or `[H,W]` tensor into a host raster (float32 for float
+ * tensors, Int32Array for int tensors).
+ *
+ * @example const r = tensorToRaster(image); // { data, height, width, channels }
+ */
+export function tensorToRaster(t: Tensor, name = 'image'): Raster {
+  const shape = rasterShape(t, name);
+  return rasterOf(t, t.dataSync(), shape);
+}
+
+/**
+ * {@link tensorToRaster} with an asynchronous read: the form for GPU backends, where a
+ * synchronous read stalls the device (and does not work at all on webgpu in Node).
+ *
+ * @example const r = await tensorToRasterAsync(image);
+ */
+export async function tensorToRasterAsync(t: Tensor, name = 'image'): Promise<Raster> {
+  const shape = rasterShape(t, name);
+  return rasterOf(t, await t.data(), shape);
 }
 
 /** Maps a value range `[lo,hi]` to `[0,1]` in place (`(v − lo)/(hi − lo)`).
