@@ -16,6 +16,8 @@ import {
   writeLabelMap,
   colorize,
   imageGrid,
+  tensorToRaster,
+  tensorToRasterAsync,
 } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'segaware-io-'));
@@ -155,5 +157,22 @@ describe('imageGrid', () => {
     const grey = join(dir, 'grey.png');
     await writeImage(grey, { data: new Uint8Array([0, 51]), height: 1, width: 2, channels: 1 });
     expect(Array.from((await readImageRaster(grey)).data).map((v) => Math.round(v * 255))).toEqual([0, 0, 0, 51, 51, 51]);
+  });
+});
+
+describe('tensorToRaster / tensorToRasterAsync', () => {
+  it('read the same raster (float and int), the async one without a synchronous read', async () => {
+    const f = tf.tensor4d([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 0, 0.5], [1, 2, 2, 3]);
+    const l = tf.tensor2d([1, 2, 3, 255], [2, 2], 'int32');
+    for (const t of [f, l]) {
+      const sync = tensorToRaster(t);
+      const asyncRaster = await tensorToRasterAsync(t);
+      expect(asyncRaster).toEqual(sync);
+      expect(asyncRaster.data.constructor).toBe(sync.data.constructor);
+    }
+    expect(tensorToRaster(l)).toMatchObject({ height: 2, width: 2, channels: 1 });
+    const batch = tf.zeros([2, 2, 2, 3]);
+    await expect(tensorToRasterAsync(batch)).rejects.toThrow(/invalid image: expected a single image/);
+    tf.dispose([f, l, batch]);
   });
 });
