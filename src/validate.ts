@@ -74,3 +74,56 @@ export function assertNumber(
     throw new InvalidArgumentError(name, parts.join(' '), value);
   }
 }
+
+/** Edit distance between two short strings (option keys), for "did you mean". */
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/** The known key closest to `key` (case-insensitive edit distance ≤ max(2, ⌊len/3⌋)), if any. */
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const k of known) {
+    const d = editDistance(key, k);
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best;
+}
+
+/**
+ * Validates an options object: `undefined` becomes `{}`; anything but a plain
+ * object, or a key outside `known`, throws an {@link InvalidArgumentError}
+ * labelled `fn: options.key` that lists the valid keys and the nearest match —
+ * so `focalLoss(p, t, { gama: 2 })` fails instead of running with the default γ.
+ *
+ * @example
+ * const o = checkOptions('focalLoss', options, ['gamma', 'alpha', 'reduction']);
+ */
+export function checkOptions<T extends object>(fn: string, options: T | undefined, known: readonly string[]): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidArgumentError(`${fn}: options`, 'an options object (or undefined)', options);
+  }
+  for (const k of Object.keys(options)) {
+    if (known.includes(k)) continue;
+    const near = nearestKey(k, known);
+    throw new InvalidArgumentError(
+      `${fn}: options.${k}`,
+      known.length ? `one of the option keys ${known.join(', ')}` : 'no options',
+      k,
+      near ? `did you mean "${near}"?` : undefined,
+    );
+  }
+  return options;
+}

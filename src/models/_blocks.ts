@@ -6,7 +6,7 @@
  */
 import { tf, tfl } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
-import { assertNumber, assertOneOf } from '../validate.js';
+import { assertNumber, assertOneOf, checkOptions } from '../validate.js';
 import { InstanceNormalization } from './layers/instance_normalization.js';
 import { GroupNormalization } from './layers/group_normalization.js';
 import { SpectralNormalization } from './layers/spectral_normalization.js';
@@ -158,12 +158,9 @@ export function enumOption<T extends string | number>(name: string, value: unkno
   return value;
 }
 
-/** Rejects option keys the builder does not know (catches typos such as `nBlock`). */
+/** Rejects option keys the builder does not know (catches typos such as `nBlock`); see {@link checkOptions}. */
 export function checkKeys(builder: string, options: object, known: readonly string[]): void {
-  if (options == null || typeof options !== 'object') throw new InvalidArgumentError(`${builder} options`, 'an object', options);
-  for (const k of Object.keys(options)) {
-    if (!known.includes(k)) throw new InvalidArgumentError(`${builder} options`, `only the keys ${known.join(', ')}`, k);
-  }
+  checkOptions(builder, options, known);
 }
 
 /**
