@@ -11,7 +11,7 @@ import {
   DEFAULT_MAX_PIXELS,
   ImageTooLargeError,
   InvalidArgumentError,
-  Rng,
+  SeededRandom,
   addFog,
   chromaticAberration,
   gaussianBlur,
@@ -79,7 +79,7 @@ const rows: Row[] = [
   { name: 'writeImage: values in range are written as before', run: async () => { await writeImage(p('ok.png'), { ...img(1, 1), data: Float32Array.from([0, 0.5, 1]) }); return Array.from((await readRaster(p('ok.png'))).data); }, expect: { value: [0, 128, 255] } },
 
   // 9. string seeds: rejected (they all used to mean seed 0)
-  { name: "new Rng('abc')", run: () => new Rng('abc' as never), expect: { error: /invalid seed: expected a finite number .*received "abc"/, type: InvalidArgumentError } },
+  { name: "SeededRandom.hashed('abc')", run: () => SeededRandom.hashed('abc' as never), expect: { error: /invalid SeededRandom.hashed: seed: expected a finite number .*received "abc"/, type: InvalidArgumentError } },
   { name: "gaussianNoise({ seed: 'abc' })", run: () => gaussianNoise(img(), { variance: 0.01, seed: 'abc' as never }), expect: { error: /invalid options\.seed: expected a finite number .*received "abc"/, type: InvalidArgumentError } },
   { name: "dataset.batches({ seed: 'abc' })", run: async () => { const ds = syntheticStreetScenes({ count: 2, height: 16, width: 32 }); for await (const b of ds.batches({ seed: 'abc' as never })) return b; }, expect: { error: /invalid options\.seed: expected a finite number/, type: InvalidArgumentError } },
   { name: 'numeric seeds still give different noise (1 ≠ 2)', run: () => gaussianNoise(img(), { variance: 0.01, seed: 1 }).data[0] !== gaussianNoise(img(), { variance: 0.01, seed: 2 }).data[0], expect: { value: true } },

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tf, tfl } from '../src/tf.js';
-import { CheckpointCorruptError, NonFiniteWeightsError, fileSystemIO, latestCheckpoint, loadCheckpoint, saveCheckpoint, SeededRandom } from '../src/index.js';
+import { CheckpointCorruptError, NonFiniteWeightsError, fileSystemIO, latestCheckpoint, loadCheckpoint, saveCheckpoint, SeededRandom, type RandomState } from '../src/index.js';
 import { InvalidArgumentError, NotFoundError, SegawareError } from '../src/errors.js';
 import { flatWeights, regressionStep, tinyNet } from './helpers/tiny_net.js';
 
@@ -26,7 +26,7 @@ interface Snapshot {
   weights: number[];
   slots: number[][];
   acc: number[];
-  rng: number;
+  rng: RandomState;
 }
 const saved: Record<number, Snapshot> = {};
 const template = join(root, 'template');

@@ -14,7 +14,7 @@ import { loadCheckpoint, saveCheckpoint } from '../src/index.js';
 import { NotFoundError } from '../src/errors.js';
 import { stepSlots, stepWeights } from './helpers/checkpoint_step_weights.js';
 import { regressionStep, tinyNet } from './helpers/tiny_net.js';
-import { SeededRandom } from '../src/train/rng.js';
+import { SeededRandom } from '../src/ops/rng.js';
 
 const root = mkdtempSync(join(tmpdir(), 'segaware-ckpt-kill-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

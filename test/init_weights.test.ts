@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../src/tf.js';
 import { unet } from '../src/models/builders.js';
 import { initWeights } from '../src/models/init_weights.js';
-import { tfSeed } from '../src/train/rng.js';
+import { tfSeed } from '../src/ops/rng.js';
 
 describe('seeded initialisation', () => {
   it('initWeights with seed 0 gives the same weights every time (tfjs reads a 0 seed as "random")', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../src/tf.js';
-import { SeededRandom } from '../src/train/rng.js';
+import { SeededRandom } from '../src/ops/rng.js';
 import { batchFrom, regressionStep, tinyDiscriminator, tinyNet } from './helpers/tiny_net.js';
 
 const vars = (m: { trainableWeights: unknown[] }) => m.trainableWeights.map((w) => (w as { val: tf.Variable }).val);

@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEGRADATION_LEVELS, Dataset, cityscapesDataset, degrade, hashInts, type ImageRaster, type Raster, type Sample } from '../../src/index.js';
+import { DEGRADATION_LEVELS, Dataset, cityscapesDataset, degrade, type ImageRaster, type Raster, type Sample } from '../../src/index.js';
+import { hashInts } from '../../src/ops/rng.js';
 import { isNearestField, resizeRaster } from '../../src/data/augment.js';
 import { syntheticSplits, type ExampleSplits } from '../common/data.js';
 

@@ -9,7 +9,7 @@ import type { Tensor } from '../tf.js';
 import { augmentFields } from './augment.js';
 import type { AugmentPlan } from './augment.js';
 import type { Raster } from './raster.js';
-import { Rng, assertSeed } from './rng.js';
+import { SeededRandom, assertSeed } from '../ops/rng.js';
 
 /**
  * One sample: a name plus raster fields. Conventional field names: `image`
@@ -90,7 +90,7 @@ function checkBatchOptions(options: BatchOptions): { batchSize: number; prefetch
 
 /** The order and augmentation draws of one pass over `n` samples. */
 function epochPlan(n: number, seed: number, shuffle: boolean, crop: [number, number] | undefined, options: BatchOptions): { order: number[]; plans: AugmentPlan[] } {
-  const rng = new Rng(seed);
+  const rng = SeededRandom.hashed(seed);
   const order = Array.from({ length: n }, (_, i) => i);
   if (shuffle) rng.shuffle(order);
   const plans: AugmentPlan[] = order.map(() => ({

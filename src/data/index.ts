@@ -3,7 +3,6 @@ export * from './cityscapes_labels.js';
 export * from './raster.js';
 export * from './image_io.js';
 export * from './label_io.js';
-export * from './rng.js';
 export * from './augment.js';
 export * from './dataset.js';
 export * from './synthetic_street_scenes.js';

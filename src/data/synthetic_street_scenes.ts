@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { Dataset } from './dataset.js';
 import type { Sample } from './dataset.js';
 import type { ImageRaster, Raster } from './raster.js';
-import { Rng, hashInts } from './rng.js';
+import { SeededRandom, hashInts } from '../ops/rng.js';
 import { addFog } from './degrade/fog.js';
 import { toNight } from './degrade/night.js';
 import type { NightOptions } from './degrade/night.js';
@@ -63,7 +63,7 @@ export interface SyntheticStreetScenesOptions {
  * @example const s = renderSyntheticScene(0, 3, 256, 512); s.labels.data // trainIds
  */
 export function renderSyntheticScene(seed: number, index: number, height = 256, width = 512): SyntheticSceneWithLights {
-  const rng = new Rng(hashInts(seed | 0, index | 0, 0x5eed));
+  const rng = SeededRandom.hashed(hashInts(seed | 0, index | 0, 0x5eed));
   const cv = renderStreetScene(rng, height, width);
   return {
     name: `synth_${String(seed).padStart(6, '0')}_${String(index).padStart(6, '0')}`,
@@ -124,7 +124,7 @@ export class SyntheticStreetDataset extends Dataset<SyntheticScene> {
   protected async load(i: number): Promise<SyntheticScene> {
     const { emission, ...rest } = this.scene(i);
     const o = this.options;
-    const rng = new Rng(hashInts(this.seed | 0, i, 0xde9));
+    const rng = SeededRandom.hashed(hashInts(this.seed | 0, i, 0xde9));
     const draw = (v: number | [number, number] | undefined, dflt: [number, number]): number => {
       const r = v ?? dflt;
       return typeof r === 'number' ? r : rng.uniform(r[0], r[1]);
@@ -136,10 +136,10 @@ export class SyntheticStreetDataset extends Dataset<SyntheticScene> {
     }
     if (o.night) {
       const opts = o.night === true ? {} : o.night;
-      return { ...rest, clear: rest.image, image: toNight(rest.image, { ...opts, emission, labels: rest.labels, seed: rng.int(0, 1 << 30) }) };
+      return { ...rest, clear: rest.image, image: toNight(rest.image, { ...opts, emission, labels: rest.labels, seed: rng.intBetween(0, 1 << 30) }) };
     }
     if (o.degradation) {
-      return { ...rest, clear: rest.image, image: await degrade(rest.image, o.degradation.kind, o.degradation.level, { seed: rng.int(0, 1 << 30) }) };
+      return { ...rest, clear: rest.image, image: await degrade(rest.image, o.degradation.kind, o.degradation.level, { seed: rng.intBetween(0, 1 << 30) }) };
     }
     return rest;
   }

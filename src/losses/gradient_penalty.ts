@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { assertNumber, assertSameShape } from '../validate.js';
 import { assertFloat, callNetwork, safeMean, safeSum, zerosFrom, type Network } from './_util.js';
 import { assertFiniteArray, assertFiniteTensor, deferCheck, isHostBackend, nonFiniteError } from '../finite_check.js';
-import { tfSeed } from '../train/rng.js';
+import { tfSeed } from '../ops/rng.js';
 
 /** Options of {@link gradientPenalty}. */
 export interface GradientPenaltyOptions {

@@ -8,7 +8,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { tf, tfl } from '../tf.js';
 import { assertOneOf } from '../validate.js';
-import { tfSeed } from '../train/rng.js';
+import { tfSeed } from '../ops/rng.js';
 
 /** Options of {@link initWeights}. */
 export interface InitWeightsOptions {

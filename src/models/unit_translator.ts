@@ -6,7 +6,7 @@ import { tf, tfl } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertRank } from '../validate.js';
-import { tfSeed } from '../train/rng.js';
+import { tfSeed } from '../ops/rng.js';
 import { ap, checkKeys, checkedInput, ganInit, intOption, relu, tanh, checkedModel } from './_blocks.js';
 import type { SymbolicTensor } from './_blocks.js';
 import { GroupNormalization } from './layers/group_normalization.js';

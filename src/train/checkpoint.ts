@@ -30,7 +30,7 @@ import { tf, tfl } from '../tf.js';
 import { InvalidArgumentError, MismatchError, NotFoundError, describeValue } from '../errors.js';
 import { CheckpointCorruptError, NonFiniteWeightsError, type SkippedCheckpoint } from './checkpoint_errors.js';
 import { encodeModelFiles, expectedWeightBytes, fsError, fsyncDirectory, weightDataToBuffer, writeFileAtomic, writeFileDurable } from './file_system_io.js';
-import type { SeededRandom } from './rng.js';
+import { isRandomState, type RandomState, type SeededRandom } from '../ops/rng.js';
 
 export { CheckpointCorruptError, NonFiniteWeightsError, type SkippedCheckpoint } from './checkpoint_errors.js';
 
@@ -81,7 +81,7 @@ export interface LoadCheckpointOptions {
 export interface LoadedCheckpoint {
   step: number;
   extra: unknown;
-  rng: Record<string, number>;
+  rng: Record<string, RandomState>;
   /** the checkpoint directory that was loaded */
   path: string;
   /** newer steps (or a broken `latest.json`) that failed verification or parsing and were skipped, newest first; empty normally */
@@ -100,7 +100,7 @@ interface CheckpointJSON {
   savedAt: string;
   models: Record<string, { path: string; weights: { name: string; shape: number[] }[] }>;
   optimizers: Record<string, { path: string; className: string; specs: tf.io.WeightsManifestEntry[]; accumulators?: Record<string, number> }>;
-  rng: Record<string, number>;
+  rng: Record<string, RandomState>;
   extra: unknown;
   /** version ≥ 2: every other file of the step, by path relative to the step directory (always with `/`) */
   files?: Record<string, FileEntry>;
@@ -541,7 +541,7 @@ interface Prepared {
   json: CheckpointJSON;
   models: [tfl.LayersModel, tf.Tensor[]][];
   optimizers: [tf.Optimizer, { name: string; tensor: tf.Tensor }[], Record<string, number> | undefined][];
-  rng: [SeededRandom, number][];
+  rng: [SeededRandom, RandomState][];
   /** every decoded tensor (disposed after the commit or on failure) */
   owned: tf.Tensor[];
 }
@@ -619,7 +619,7 @@ async function prepareStep(path: string, target: LoadTarget): Promise<Prepared> 
     for (const [name, rng] of Object.entries(target.rng ?? {})) {
       const s = json.rng[name];
       if (s === undefined) throw new MismatchError(`segaware: checkpoint ${path} has no RNG state "${name}"`);
-      if (!Number.isInteger(s) || s < 0 || s > 0xffffffff) throw new StepProblem(`checkpoint.json: invalid RNG state "${name}": ${describeValue(s)}`);
+      if (!isRandomState(s)) throw new StepProblem(`checkpoint.json: invalid RNG state "${name}": ${describeValue(s)}`);
       prepared.rng.push([rng, s]);
     }
   } catch (err) {

@@ -2,7 +2,7 @@
 export { fileSystemIO, writeFileAtomic } from './file_system_io.js';
 export { saveCheckpoint, loadCheckpoint, latestCheckpoint, CheckpointCorruptError, NonFiniteWeightsError } from './checkpoint.js';
 export type { CheckpointState, SaveCheckpointOptions, LoadCheckpointOptions, LoadedCheckpoint, SkippedCheckpoint } from './checkpoint.js';
-export { SeededRandom, tfSeed } from './rng.js';
+export { SeededRandom, tfSeed, type RandomState } from '../ops/rng.js';
 
 export { collectNonTrainable, collectVariables, type VariableSource } from './variables.js';
 export { optimizerStep, type LossOutput, type OptimizerStepOptions } from './optimizer_step.js';

@@ -8,7 +8,7 @@
  */
 import { tf } from '../../src/tf.js';
 import { saveCheckpoint } from '../../src/train/checkpoint.js';
-import { SeededRandom } from '../../src/train/rng.js';
+import { SeededRandom } from '../../src/ops/rng.js';
 import { regressionStep, tinyNet } from './tiny_net.js';
 import { setStep } from './checkpoint_step_weights.js';
 

@@ -1,6 +1,6 @@
 /** A tiny conv + transposed-conv encoder/decoder used by the training and checkpoint tests. */
 import { tf, tfl } from '../../src/tf.js';
-import { SeededRandom } from '../../src/train/rng.js';
+import { SeededRandom } from '../../src/ops/rng.js';
 
 export function tinyNet(seed: number, channels = 3): tfl.LayersModel {
   const init = (s: number) => tfl.initializers.glorotUniform({ seed: seed * 10 + s });

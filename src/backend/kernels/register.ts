@@ -65,7 +65,7 @@ function copyTo(from: tf.KernelBackend, to: tf.KernelBackend, t: TensorInfo): Te
  * A kernel for backend `host` that copies its inputs to `target`, runs
  * `run` there and copies the single output back.
  */
-function delegate(
+export function delegate(
   kernelName: string,
   hostName: string,
   target: tf.KernelBackend,
@@ -93,7 +93,7 @@ function delegate(
   };
 }
 
-function stockRunner(kernelName: string, backendName: string, backend: tf.KernelBackend) {
+export function stockRunner(kernelName: string, backendName: string, backend: tf.KernelBackend) {
   const kernel = getStockKernel(kernelName, backendName);
   if (!kernel) throw new Error(`segaware: no ${kernelName} kernel on ${backendName}`);
   return (inputs: Record<string, TensorInfo>, attrs: tf.NamedAttrMap): TensorInfo => {
@@ -111,7 +111,7 @@ function currentRunner(kernelName: string, backendName: string, backend: tf.Kern
 }
 
 /** Gradient kernels tfjs-backend-wasm 4.22 lacks that are not convolution-shaped: run on cpu. */
-const WASM_FALLBACK_TO_CPU = [
+export const WASM_FALLBACK_TO_CPU = [
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',

@@ -1,6 +1,6 @@
 /** Additive Gaussian noise (the cooperative paper's "GN" degradation). */
 import { assertNumber } from '../../validate.js';
-import { Rng, hashInts } from '../rng.js';
+import { SeededRandom, hashInts } from '../../ops/rng.js';
 import { mapImages } from './image_like.js';
 import type { DegradeCommonOptions, ImageLike } from './image_like.js';
 
@@ -20,7 +20,7 @@ export function gaussianNoise<T extends ImageLike>(image: T, options: DegradeCom
   const sd = Math.sqrt(options.variance);
   const seed = options.seed ?? 0;
   return mapImages('image', image, options, (r, k) => {
-    const rng = new Rng(hashInts(seed, k, 0x6e6f));
+    const rng = SeededRandom.hashed(hashInts(seed, k, 0x6e6f));
     const out = new Float32Array(r.data.length);
     for (let i = 0; i < out.length; i++) {
       let v = r.data[i]! + mean + sd * rng.normal();

@@ -8,7 +8,7 @@ import { tf } from '../../tf.js';
 import type { Tensor } from '../../tf.js';
 import { assertFiniteArray } from '../../finite_check.js';
 import { assertRange, assertRaster, isRaster } from '../raster.js';
-import { assertSeed } from '../rng.js';
+import { assertSeed } from '../../ops/rng.js';
 import type { ImageRaster, Raster } from '../raster.js';
 
 /** What a degradation accepts: a float tensor `[H,W,C]` / `[N,H,W,C]` or a float raster. */

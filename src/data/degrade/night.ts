@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import type { Tensor } from '../../tf.js';
 import { assertNumber } from '../../validate.js';
 import type { Raster } from '../raster.js';
-import { Rng, hashInts } from '../rng.js';
+import { SeededRandom, hashInts } from '../../ops/rng.js';
 import { blurRaster } from './gaussian_blur.js';
 import { imageSize, mapImages, perImageMaps } from './image_like.js';
 import type { DegradeCommonOptions, ImageLike } from './image_like.js';
@@ -118,7 +118,7 @@ export function toNight<T extends ImageLike>(image: T, options: NightOptions = {
         lin[i] = lin[i]! + intensity * (0.4 * E[i]! + Math.min(2, g1 * b1[i]!) * 0.12 + thrown);
       }
     }
-    const rng = new Rng(hashInts(seed, k, 0x4e16));
+    const rng = SeededRandom.hashed(hashInts(seed, k, 0x4e16));
     const out = new Float32Array(N * 3);
     for (let i = 0; i < N * 3; i++) {
       let v = lin[i]!;

@@ -4,8 +4,8 @@
  * light, traffic sign, tree, hedge, fence, wall, building block) into a
  * {@link SceneCanvas} with its Cityscapes trainId and instance id.
  */
-import { hash01, valueNoise } from '../rng.js';
-import type { Rng } from '../rng.js';
+import { hash01, valueNoise } from '../../ops/rng.js';
+import type { SeededRandom } from '../../ops/rng.js';
 import type { Fragment, SceneCanvas } from './canvas.js';
 
 /** Cityscapes trainIds used by the generator. */
@@ -85,7 +85,7 @@ export type VehicleKind = 'car' | 'van' | 'truck' | 'bus' | 'tram';
  */
 export function drawVehicle(
   cv: SceneCanvas,
-  rng: Rng,
+  rng: SeededRandom,
   light: Light,
   ids: InstanceCounter,
   x: number,
@@ -184,7 +184,7 @@ export function drawVehicle(
 }
 
 /** A pedestrian (sprite): head, torso with arms, legs in a walking or standing pose. */
-export function drawPerson(cv: SceneCanvas, rng: Rng, light: Light, ids: InstanceCounter, x: number, z: number): void {
+export function drawPerson(cv: SceneCanvas, rng: SeededRandom, light: Light, ids: InstanceCounter, x: number, z: number): void {
   const h = rng.uniform(1.5, 1.92);
   const w = h * 0.3;
   const inst = ids.next(24);
@@ -228,7 +228,7 @@ function drawHuman(
 }
 
 /** A bicycle seen from the side (sprite), optionally with a rider (rider label). */
-export function drawBicycle(cv: SceneCanvas, rng: Rng, light: Light, ids: InstanceCounter, x: number, z: number, withRider: boolean): void {
+export function drawBicycle(cv: SceneCanvas, rng: SeededRandom, light: Light, ids: InstanceCounter, x: number, z: number, withRider: boolean): void {
   const len = 1.7;
   const r = 0.34;
   const bikeInst = ids.next(33);
@@ -276,7 +276,7 @@ function segDist(px: number, py: number, ax: number, ay: number, bx: number, by:
 
 /** A rider (rider label) seated at height `hipY` on a two-wheeler of length `len`, hands at `handX`, foot at `foot`. */
 function drawRider(
-  cv: SceneCanvas, rng: Rng, light: Light, ids: InstanceCounter, x: number, z: number,
+  cv: SceneCanvas, rng: SeededRandom, light: Light, ids: InstanceCounter, x: number, z: number,
   len: number, facing: number, hipY: number, handX: number, foot: [number, number],
 ): void {
   const riderInst = ids.next(25);
@@ -305,7 +305,7 @@ function drawRider(
 }
 
 /** A motorcycle seen from the side (sprite) with its rider (rider label); headlight and tail light emit. */
-export function drawMotorcycle(cv: SceneCanvas, rng: Rng, light: Light, ids: InstanceCounter, x: number, z: number): void {
+export function drawMotorcycle(cv: SceneCanvas, rng: SeededRandom, light: Light, ids: InstanceCounter, x: number, z: number): void {
   const len = rng.uniform(1.9, 2.2);
   const r = 0.31;
   const inst = ids.next(32);
@@ -356,11 +356,11 @@ export function drawPole(cv: SceneCanvas, light: Light, x: number, z: number, h:
 }
 
 /** A traffic light: pole plus a three-lamp box (traffic light label) with one lamp lit. */
-export function drawTrafficLight(cv: SceneCanvas, rng: Rng, light: Light, x: number, z: number, h: number): void {
+export function drawTrafficLight(cv: SceneCanvas, rng: SeededRandom, light: Light, x: number, z: number, h: number): void {
   drawPole(cv, light, x, z, h, 0.14);
   const bw = 0.32;
   const bh = 0.9;
-  const lit = rng.int(0, 2);
+  const lit = rng.intBetween(0, 2);
   const colors: RGB[] = [[1, 0.15, 0.1], [1, 0.7, 0.1], [0.1, 1, 0.4]];
   cv.sprite(x, z - 0.1, bw, bh, h - bh, (lx, ly, fr) => {
     const k = Math.min(2, Math.max(0, 2 - Math.floor((ly / bh) * 3)));
@@ -379,11 +379,11 @@ export function drawTrafficLight(cv: SceneCanvas, rng: Rng, light: Light, x: num
 }
 
 /** A traffic sign on a pole: round, triangular or rectangular plate (traffic sign label). */
-export function drawTrafficSign(cv: SceneCanvas, rng: Rng, light: Light, x: number, z: number): void {
+export function drawTrafficSign(cv: SceneCanvas, rng: SeededRandom, light: Light, x: number, z: number): void {
   const plateY = rng.uniform(2.0, 2.8);
   const s = rng.uniform(0.55, 0.8);
   drawPole(cv, light, x, z, plateY + s * 0.5, 0.08);
-  const kind = rng.int(0, 3);
+  const kind = rng.intBetween(0, 3);
   cv.sprite(x, z - 0.05, s, s, plateY, (lx, ly, fr) => {
     const px = lx / s - 0.5;
     const py = ly / s - 0.5;
@@ -406,18 +406,18 @@ export function drawTrafficSign(cv: SceneCanvas, rng: Rng, light: Light, x: numb
 }
 
 /** A tree (sprite): trunk and a noisy canopy of overlapping blobs (vegetation). */
-export function drawTree(cv: SceneCanvas, rng: Rng, light: Light, x: number, z: number): void {
+export function drawTree(cv: SceneCanvas, rng: SeededRandom, light: Light, x: number, z: number): void {
   const h = rng.uniform(4, 11);
   const cw = h * rng.uniform(0.45, 0.75);
   const trunkH = h * rng.uniform(0.25, 0.45);
   const blobs: [number, number, number][] = [];
-  const nb = rng.int(3, 6);
+  const nb = rng.intBetween(3, 6);
   for (let i = 0; i < nb; i++) {
     const r = cw * rng.uniform(0.22, 0.35);
     blobs.push([rng.uniform(r, cw - r), rng.uniform(trunkH + r * 0.6, h - r), r]);
   }
   const green: RGB = rng.pick<RGB>([[0.2, 0.36, 0.12], [0.25, 0.4, 0.15], [0.16, 0.3, 0.14], [0.32, 0.4, 0.16], [0.35, 0.33, 0.12]]);
-  const sd = rng.int(0, 1 << 30);
+  const sd = rng.intBetween(0, 1 << 30);
   cv.sprite(x, z, cw, h, 0, (lx, ly, fr) => {
     let inside = 0;
     for (const [bx, by, r] of blobs) {
@@ -446,7 +446,7 @@ export function drawHedge(cv: SceneCanvas, light: Light, x0: number, z0: number,
 }
 
 /** A fence (lattice, transparent gaps) or a solid low wall along a segment. */
-export function drawFenceOrWall(cv: SceneCanvas, rng: Rng, light: Light, x0: number, z0: number, x1: number, z1: number, kind: 'fence' | 'wall'): void {
+export function drawFenceOrWall(cv: SceneCanvas, rng: SeededRandom, light: Light, x0: number, z0: number, x1: number, z1: number, kind: 'fence' | 'wall'): void {
   const h = kind === 'fence' ? rng.uniform(1.0, 2.0) : rng.uniform(0.8, 2.4);
   if (kind === 'fence') {
     const c: RGB = rng.pick<RGB>([[0.35, 0.35, 0.37], [0.45, 0.35, 0.25], [0.6, 0.62, 0.6]]);
@@ -460,7 +460,7 @@ export function drawFenceOrWall(cv: SceneCanvas, rng: Rng, light: Light, x0: num
     });
   } else {
     const c: RGB = rng.pick<RGB>([[0.6, 0.58, 0.55], [0.5, 0.4, 0.35], [0.7, 0.68, 0.6]]);
-    const sd = rng.int(0, 1 << 30);
+    const sd = rng.intBetween(0, 1 << 30);
     cv.wall(x0, z0, x1, z1, 0, h, (s, y, fr) => {
       const k = 0.85 + 0.15 * hash01(s * 10, y * 10, sd) - (y > h - 0.1 ? 0.15 : 0);
       return paint(fr, light, c[0], c[1], c[2], k, T.wall);
@@ -482,7 +482,7 @@ export interface Facade {
 }
 
 /** A random façade style. */
-export function randomFacade(rng: Rng): Facade {
+export function randomFacade(rng: SeededRandom): Facade {
   const color: RGB = rng.pick<RGB>([
     [0.72, 0.66, 0.55], [0.6, 0.35, 0.28], [0.55, 0.55, 0.56], [0.85, 0.82, 0.75], [0.45, 0.42, 0.4],
     [0.78, 0.7, 0.5], [0.5, 0.3, 0.25], [0.65, 0.68, 0.7], [0.82, 0.75, 0.7],
@@ -490,14 +490,14 @@ export function randomFacade(rng: Rng): Facade {
   const floorH = rng.uniform(2.9, 3.6);
   return {
     color,
-    height: floorH * rng.int(2, 9) + rng.uniform(0.3, 1.5),
+    height: floorH * rng.intBetween(2, 9) + rng.uniform(0.3, 1.5),
     floorH,
     winW: rng.uniform(0.9, 1.6),
     winSpacing: rng.uniform(2.2, 4),
     groundFloorH: rng.uniform(3.2, 4.5),
     shopFront: rng.chance(0.5),
     litProb: rng.uniform(0.1, 0.45),
-    seed: rng.int(0, 1 << 30),
+    seed: rng.intBetween(0, 1 << 30),
   };
 }
 

@@ -3,8 +3,8 @@
  * sidewalks, building blocks or open verges, far skyline, street furniture,
  * traffic and pedestrians) and rasterises it into a {@link SceneCanvas}.
  */
-import { hash01, valueNoise } from '../rng.js';
-import type { Rng } from '../rng.js';
+import { hash01, valueNoise } from '../../ops/rng.js';
+import type { SeededRandom } from '../../ops/rng.js';
 import { SceneCanvas } from './canvas.js';
 import type { Camera } from './canvas.js';
 import {
@@ -36,7 +36,7 @@ interface SideLayout {
 }
 
 /** Renders one scene of `height × width` pixels from `rng`. */
-export function renderStreetScene(rng: Rng, height: number, width: number): SceneCanvas {
+export function renderStreetScene(rng: SeededRandom, height: number, width: number): SceneCanvas {
   const cam: Camera = {
     f: width * rng.uniform(0.5, 0.78),
     cx: width * (0.5 + rng.uniform(-0.03, 0.03)),
@@ -51,7 +51,7 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
     faceRight: sunSide > 0 ? 0.72 : 1.05,
     faceFront: rng.uniform(0.8, 0.95),
     tint: [rng.uniform(0.92, 1.06), rng.uniform(0.95, 1.03), rng.uniform(0.92, 1.08)],
-    seed: rng.int(0, 1 << 30),
+    seed: rng.intBetween(0, 1 << 30),
   };
   const ids = new InstanceCounter();
 
@@ -59,7 +59,7 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
   const lanes = rng.pick([1, 2, 2, 2, 3, 4, 4]);
   const laneW = rng.uniform(2.9, 3.6);
   const hw = (lanes * laneW) / 2;
-  const camLane = lanes === 1 ? 0 : rng.int(Math.floor(lanes / 2), lanes - 1);
+  const camLane = lanes === 1 ? 0 : rng.intBetween(Math.floor(lanes / 2), lanes - 1);
   const xOff = -(-hw + (camLane + 0.5) * laneW) + rng.uniform(-0.4, 0.4);
   const curv = Math.pow(rng.uniform(-1, 1), 3) * 0.004;
   const xc = (z: number): number => xOff + curv * z * z;
@@ -159,7 +159,7 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
       const veg = rng.chance(0.4);
       const hSeg = veg ? rng.uniform(6, 18) : rng.uniform(8, 45);
       const base: [number, number, number] = [rng.uniform(0.45, 0.7), rng.uniform(0.45, 0.68), rng.uniform(0.45, 0.7)];
-      const seedS = rng.int(0, 1 << 30);
+      const seedS = rng.intBetween(0, 1 << 30);
       if (veg) drawHedge(cv, light, x, zF, x + wseg, zF, hSeg, seedS);
       else cv.wall(x, zF, x + wseg, zF, 0, hSeg, (s, y, fr) => {
         if (y > hSeg) return false;
@@ -208,10 +208,10 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
       const tl = hw + side.sidewalk + side.treeline;
       if (rng.chance(0.8)) {
         const h = rng.uniform(3, 14);
-        const seedH = rng.int(0, 1 << 30);
+        const seedH = rng.intBetween(0, 1 << 30);
         for (let z0 = -5; z0 < 250; z0 += 8) if (!inIntersection(z0, z0 + 8)) drawHedge(cv, light, xc(z0) + s * tl, z0, xc(z0 + 8) + s * tl, z0 + 8, h, seedH);
       }
-      const nTrees = rng.int(0, 6);
+      const nTrees = rng.intBetween(0, 6);
       for (let i = 0; i < nTrees; i++) {
         const z = rng.uniform(6, 80);
         drawTree(cv, rng, light, xc(z) + s * rng.uniform(hw + side.sidewalk + 1, tl), z);
@@ -232,7 +232,7 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
       for (let z = rng.uniform(4, 15); z < 130; z += spacing) drawPole(cv, light, xc(z) + s * (hw + 0.45), z, h, 0.2, -s, rng.uniform(1.2, 2.5));
     }
     // plain poles / bollards
-    for (let i = rng.int(0, 3); i > 0; i--) {
+    for (let i = rng.intBetween(0, 3); i > 0; i--) {
       const z = rng.uniform(4, 60);
       drawPole(cv, light, xc(z) + s * (hw + rng.uniform(0.3, Math.max(0.4, side.sidewalk - 0.2))), z, rng.uniform(2.5, 4.5), rng.uniform(0.08, 0.16));
     }
@@ -242,7 +242,7 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
       for (let z = rng.uniform(3, 12); z < 90; z += spacing) drawTree(cv, rng, light, xc(z) + s * (hw + side.sidewalk - 0.9), z);
     }
     // traffic signs
-    for (let i = rng.int(0, 3); i > 0; i--) {
+    for (let i = rng.intBetween(0, 3); i > 0; i--) {
       const z = rng.uniform(5, 50);
       drawTrafficSign(cv, rng, light, xc(z) + s * (hw + 0.35), z);
     }
@@ -275,24 +275,24 @@ export function renderStreetScene(rng: Rng, height: number, width: number): Scen
     }
   }
   // riders and bicycles
-  for (let i = rng.int(0, 3); i > 0; i--) {
+  for (let i = rng.intBetween(0, 3); i > 0; i--) {
     const z = rng.uniform(5, 40);
     const s = rng.chance(0.5) ? 1 : -1;
     const xr = xc(z) + s * (hw - rng.uniform(0.6, 1.2));
     if (rng.chance(0.25)) drawMotorcycle(cv, rng, light, ids, xr, z);
     else drawBicycle(cv, rng, light, ids, xr, z, true);
   }
-  for (let i = rng.int(0, 2); i > 0; i--) {
+  for (let i = rng.intBetween(0, 2); i > 0; i--) {
     const z = rng.uniform(4, 30);
     const side = rng.chance(0.5) ? left : right;
     drawBicycle(cv, rng, light, ids, xc(z) + side.sign * (hw + rng.uniform(0.5, Math.max(0.6, side.sidewalk - 0.5))), z, false);
   }
   // pedestrians on sidewalks and crossing
-  for (let i = rng.int(1, 12); i > 0; i--) {
+  for (let i = rng.intBetween(1, 12); i > 0; i--) {
     const z = rng.uniform(3.5, 55);
     const side = rng.chance(0.5) ? left : right;
     drawPerson(cv, rng, light, ids, xc(z) + side.sign * (hw + rng.uniform(0.4, Math.max(0.5, side.sidewalk - 0.3))), z);
   }
-  if (crossZ > 0) for (let i = rng.int(0, 4); i > 0; i--) drawPerson(cv, rng, light, ids, xc(crossZ) + rng.uniform(-hw, hw), crossZ + rng.uniform(0.5, 3));
+  if (crossZ > 0) for (let i = rng.intBetween(0, 4); i > 0; i--) drawPerson(cv, rng, light, ids, xc(crossZ) + rng.uniform(-hw, hw), crossZ + rng.uniform(0.5, 3));
   return cv;
 }
