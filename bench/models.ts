@@ -7,7 +7,7 @@
 import { tf } from '../src/tf.js';
 import type { Tensor } from '../src/tf.js';
 import { initBackend } from '../src/backend/index.js';
-import { fpnSegmenter, patchGanDiscriminator, unetGenerator } from '../src/models/builders.js';
+import { fpnSegmenter, patchGanDiscriminator, unetGenerator } from '../src/models/index.js';
 import { BENCH_THREADS, bestMs, printTable, runPython } from './_util.js';
 import { pix2pixStep } from './_pix2pix.js';
 

@@ -21,5 +21,3 @@ export * from './data/index.js';
 export * from './metrics/index.js';
 export * from './losses/index.js';
 export * from './models/index.js';
-export * from './models/builders.js';
-export * from './models/layers/index.js';

@@ -49,8 +49,8 @@ describe('initBackend', () => {
   it('rejects unknown backend names, naming the argument, the choices and the value', async () => {
     const err = await initBackend({ prefer: ['nope' as never] }).catch((e) => e);
     expect(err).toBeInstanceOf(InvalidArgumentError);
-    expect(err.message).toBe(`segaware: invalid prefer: expected backend names from ${BACKEND_ORDER.join(', ')}, received "nope"`);
-    await expect(initBackend({ threads: 0 })).rejects.toThrow(/invalid threads: expected a positive integer, received 0/);
+    expect(err.message).toBe(`segaware: invalid initBackend: options.prefer: expected backend names from ${BACKEND_ORDER.join(', ')}, received "nope"`);
+    await expect(initBackend({ threads: 0 })).rejects.toThrow(/invalid initBackend: options.threads: expected a positive integer, received 0/);
     process.env.SEGAWARE_BACKEND = 'tpu';
     await expect(initBackend()).rejects.toThrow(/invalid SEGAWARE_BACKEND: .* received "tpu"/);
   });

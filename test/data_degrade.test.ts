@@ -10,9 +10,9 @@ import {
   jpegCompress,
   renderSyntheticScene,
   toNight,
-  kelvinToRgb,
 } from '../src/index.js';
 import type { ImageRaster } from '../src/index.js';
+import { kelvinToRgb } from '../src/data/degrade/night.js';
 import { expectClose, expectNoLeaks, loadFixture } from './helpers/index.js';
 
 /** Host PSNR on [0,1]. */

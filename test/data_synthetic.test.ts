@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CITYSCAPES_TRAIN_CLASSES, TRAIN_ID_TO_LABEL_ID, addFog, gaussianBlur, renderSyntheticScene, syntheticStreetScenes } from '../src/index.js';
+import { CITYSCAPES_TRAIN_CLASSES, addFog, gaussianBlur, renderSyntheticScene, syntheticStreetScenes } from '../src/index.js';
 import type { Raster } from '../src/index.js';
+import { TRAIN_ID_TO_LABEL_ID } from '../src/data/cityscapes_labels.js';
 
 describe('syntheticStreetScenes', () => {
   it('is deterministic per (seed, index) and differs across seeds and indices', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../src/tf.js';
-import { unet } from '../src/models/builders.js';
+import { unet } from '../src/models/index.js';
 import { initWeights } from '../src/models/init_weights.js';
 import { tfSeed } from '../src/ops/rng.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../src/tf.js';
 import type { TensorInfo } from '../src/tf.js';
-import { getStockKernel, trainingKernelsRegistered } from '../src/backend/index.js';
+import { trainingKernelsRegistered } from '../src/backend/index.js';
+import { getStockKernel } from '../src/backend/kernels/register.js';
 import { maxRelativeError } from './helpers/index.js';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];

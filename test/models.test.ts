@@ -17,7 +17,7 @@ import {
   unet,
   unetGenerator,
   unitTranslator,
-} from '../src/models/builders.js';
+} from '../src/models/index.js';
 import { parseSafetensors } from '../src/models/safetensors.js';
 import { MismatchError, NotFoundError } from '../src/errors.js';
 import { expectClose, fixturePath, loadFixture } from './helpers/index.js';

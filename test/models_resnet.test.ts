@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../src/tf.js';
 import type { Tensor } from '../src/tf.js';
-import { countTrainableParams, fpnSegmenter, loadTorchStateDict, resnetBackbone, torchWeightMap } from '../src/models/builders.js';
+import { countTrainableParams, fpnSegmenter, loadTorchStateDict, resnetBackbone, torchWeightMap } from '../src/models/index.js';
 import type { SafeTensor } from '../src/models/safetensors.js';
 import { expectClose, loadFixture } from './helpers/index.js';
 

@@ -15,7 +15,7 @@ import {
   unet,
   unetGenerator,
   unitTranslator,
-} from '../src/models/builders.js';
+} from '../src/models/index.js';
 import { expectClose, expectNoLeaks } from './helpers/index.js';
 
 /** Saves with fileSystemIO (model.json + weights.bin in a temp dir) and loads it back. */

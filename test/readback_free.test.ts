@@ -52,7 +52,7 @@ import {
   unet,
   unetGenerator,
   unitTranslator,
-} from '../src/models/builders.js';
+} from '../src/models/index.js';
 import { vgg19Features } from '../src/models/index.js';
 import type { Vgg19Extractor } from '../src/models/index.js';
 import { NanGuard, createGanStep, optimizerStep } from '../src/train/index.js';
@@ -358,7 +358,7 @@ describe('a bad value still gets its named error, at the next flush (simulated G
     const before = Array.from(await z.data());
     tf.dispose(crossEntropyLoss(z, bad)); // no read, no throw here
     expect(pendingFiniteChecks()).toBe(1);
-    await expect(flushFiniteChecks('step 4')).rejects.toThrow(/invalid crossEntropyLoss: labels: expected class indices in \[0, 3\) or ignoreIndex 255.*label 70000 at flat index 5.*reported at step 4/);
+    await expect(flushFiniteChecks('step 4')).rejects.toThrow(/invalid crossEntropyLoss: target: expected class indices in \[0, 3\) or ignoreIndex 255.*label 70000 at flat index 5.*reported at step 4/);
     for (const [name, loss] of [
       ['focalLoss', () => focalLoss(z, bad)],
       ['diceLoss', () => diceLoss(z, bad)],
@@ -392,7 +392,7 @@ describe('a bad value still gets its named error, at the next flush (simulated G
       generatorLoss: (b) => tf.add(ganGeneratorLoss(D(G(b)), { mode: 'lsgan' }), crossEntropyLoss(G(b), bad)) as Scalar,
     });
     const before = Array.from(await g.data());
-    await expect(step(x)).rejects.toThrow(/crossEntropyLoss: labels.*label 7 at flat index 5.*reported at step 42/);
+    await expect(step(x)).rejects.toThrow(/crossEntropyLoss: target.*label 7 at flat index 5.*reported at step 42/);
     expect(Array.from(await g.data())).toEqual(before);
     tf.dispose([g, d, x, bad]);
   });
@@ -417,8 +417,8 @@ describe('a bad value still gets its named error, at the next flush (simulated G
     const fake = rand([2, 2, 2, 3], 74);
     const out = tf.tensor1d([0.5, 1.5]);
     const nan = tf.tensor1d([NaN, 0.5]);
-    await expect(optimizerStep(tf.train.sgd(1), [w], () => gradientPenalty(critic, real, fake, { alpha: out }), { step: 5 })).rejects.toThrow(/gradientPenalty: alpha: expected interpolation weights in \[0, 1\].*1\.5 at index 1.*step 5/);
-    await expect(optimizerStep(tf.train.sgd(1), [w], () => gradientPenalty(critic, real, fake, { alpha: nan }))).rejects.toThrow(/gradientPenalty: alpha: expected finite.*NaN at index 0/);
+    await expect(optimizerStep(tf.train.sgd(1), [w], () => gradientPenalty(critic, real, fake, { alpha: out }), { step: 5 })).rejects.toThrow(/gradientPenalty: options\.alpha: expected interpolation weights in \[0, 1\].*1\.5 at index 1.*step 5/);
+    await expect(optimizerStep(tf.train.sgd(1), [w], () => gradientPenalty(critic, real, fake, { alpha: nan }))).rejects.toThrow(/gradientPenalty: options\.alpha: expected finite.*NaN at index 0/);
     tf.dispose([w, real, fake, out, nan]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../src/tf.js';
 import type { TensorInfo } from '../src/tf.js';
-import { getStockKernel } from '../src/backend/index.js';
+import { getStockKernel } from '../src/backend/kernels/register.js';
 import { winogradStats } from '../src/backend/kernels/conv_winograd.js';
 import { maxRelativeError } from './helpers/index.js';
 

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { tf } from '../tf.js';
 import { BackendError, InvalidArgumentError } from '../errors.js';
+import { checkOptions } from '../validate.js';
 import { registerTrainingKernels, type TrainingKernelsReport } from './kernels/register.js';
 import { registerWebgpuAddN } from './kernels/webgpu_add_n.js';
 
@@ -247,6 +248,8 @@ async function attempt(name: BackendName, { threads, automatic, found }: Attempt
   }
 }
 
+const INIT_BACKEND_KEYS = ['prefer', 'threads', 'quiet', 'trainingKernels'] as const;
+
 /** Parses `prefer` / `SEGAWARE_BACKEND` into a validated list. */
 function resolveOrder(prefer: InitBackendOptions['prefer']): { order: BackendName[]; source: string } {
   const env = typeof process !== 'undefined' ? process.env.SEGAWARE_BACKEND : undefined;
@@ -261,10 +264,11 @@ function resolveOrder(prefer: InitBackendOptions['prefer']): { order: BackendNam
   } else {
     return { order: [...BACKEND_ORDER], source: 'default' };
   }
-  if (list.length === 0) throw new InvalidArgumentError(source, `a non-empty list of ${BACKEND_ORDER.join(', ')}`, list);
+  const label = source === 'prefer' ? 'initBackend: options.prefer' : source;
+  if (list.length === 0) throw new InvalidArgumentError(label, `a non-empty list of ${BACKEND_ORDER.join(', ')}`, list);
   for (const b of list) {
     if (!(BACKEND_ORDER as readonly unknown[]).includes(b)) {
-      throw new InvalidArgumentError(source, `backend names from ${BACKEND_ORDER.join(', ')}`, b);
+      throw new InvalidArgumentError(label, `backend names from ${BACKEND_ORDER.join(', ')}`, b);
     }
   }
   return { order: list as BackendName[], source };
@@ -292,11 +296,12 @@ function resolveOrder(prefer: InitBackendOptions['prefer']): { order: BackendNam
  * const { name, skipped } = await initBackend();            // e.g. 'wasm'
  * await initBackend({ prefer: ['node', 'cpu'] });           // restrict the candidates
  */
-export async function initBackend(options: InitBackendOptions = {}): Promise<BackendChoice> {
+export async function initBackend(options?: InitBackendOptions): Promise<BackendChoice> {
+  options = checkOptions('initBackend', options, INIT_BACKEND_KEYS);
   const { order, source } = resolveOrder(options.prefer);
   const quiet = options.quiet ?? (typeof process !== 'undefined' && process.env.SEGAWARE_QUIET === '1');
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads > 0)) {
-    throw new InvalidArgumentError('threads', 'a positive integer', options.threads);
+    throw new InvalidArgumentError('initBackend: options.threads', 'a positive integer', options.threads);
   }
   const skipped: BackendChoice['skipped'] = [];
   // Register kernels first: it initialises wasm, which the cpu kernels delegate to.

@@ -3,8 +3,8 @@
  * `SemSegFPNHead`) on a torchvision ResNet backbone.
  */
 import { tfl } from '../tf.js';
-import { ap, checkKeys, checkedInput, conv, enumOption, gn, heInit, intOption, relu, checkedModel } from './_blocks.js';
-import type { SymbolicTensor } from './_blocks.js';
+import { ap, checkKeys, checkedInput, conv, enumOption, gn, heInit, intOption, relu, checkedModel } from './blocks.js';
+import type { SymbolicTensor } from './blocks.js';
 import { resnetTrunk } from './resnet_backbone.js';
 import { BilinearUpsample2D } from './layers/bilinear_upsample2d.js';
 

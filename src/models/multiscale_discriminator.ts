@@ -2,8 +2,8 @@
  * UNIT's multi-scale discriminator (`MsImageDis`).
  */
 import { tfl } from '../tf.js';
-import { ap, checkKeys, checkedInput, conv, enumOption, intOption, lrelu, norm, NORM_KINDS, checkedModel } from './_blocks.js';
-import type { NormKind, SymbolicTensor } from './_blocks.js';
+import { ap, checkKeys, checkedInput, conv, enumOption, intOption, lrelu, norm, NORM_KINDS, checkedModel } from './blocks.js';
+import type { NormKind, SymbolicTensor } from './blocks.js';
 import { ExclusiveAvgPool2D } from './layers/exclusive_avg_pool2d.js';
 import { ReflectionPadding2D } from './layers/reflection_padding2d.js';
 

@@ -4,8 +4,8 @@
  */
 import { tfl } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
-import { checkKeys, checkedInput, conv, enumOption, intOption, lrelu, norm, NORM_KINDS, checkedModel } from './_blocks.js';
-import type { NormKind } from './_blocks.js';
+import { checkKeys, checkedInput, conv, enumOption, intOption, lrelu, norm, NORM_KINDS, checkedModel } from './blocks.js';
+import type { NormKind } from './blocks.js';
 
 /** Options of {@link patchGanDiscriminator}. */
 export interface PatchGanOptions {

@@ -2,8 +2,8 @@
  * torchvision ResNet-18/34/50/101 as a feature extractor returning C2–C5.
  */
 import { tfl } from '../tf.js';
-import { ap, bn, checkKeys, checkedInput, conv, enumOption, heInit, intOption, relu, checkedModel } from './_blocks.js';
-import type { SymbolicTensor } from './_blocks.js';
+import { ap, bn, checkKeys, checkedInput, conv, enumOption, heInit, intOption, relu, checkedModel } from './blocks.js';
+import type { SymbolicTensor } from './blocks.js';
 import { NanMaxPooling2D } from './layers/nan_preserving.js';
 
 /** Options of {@link resnetBackbone}. */

@@ -3,7 +3,7 @@
  */
 import { tfl } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
-import { checkKeys, checkedInput, conv, intOption, lrelu, checkedModel } from './_blocks.js';
+import { checkKeys, checkedInput, conv, intOption, lrelu, checkedModel } from './blocks.js';
 
 /** Options of {@link snPatchGanDiscriminator}. */
 export interface SnPatchGanOptions {

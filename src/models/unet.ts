@@ -5,8 +5,8 @@
  */
 import { tfl } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
-import { ap, bn, checkKeys, checkedInput, conv, enumOption, heInit, intOption, relu, checkedModel } from './_blocks.js';
-import type { SymbolicTensor } from './_blocks.js';
+import { ap, bn, checkKeys, checkedInput, conv, enumOption, heInit, intOption, relu, checkedModel } from './blocks.js';
+import type { SymbolicTensor } from './blocks.js';
 import { NanMaxPooling2D } from './layers/nan_preserving.js';
 
 /** Options of {@link unet}. */

@@ -4,8 +4,8 @@
  */
 import { tfl } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
-import { ap, checkKeys, checkedInput, conv, enumOption, ganInit, intOption, lrelu, norm, NORM_KINDS, relu, tanh, checkedModel } from './_blocks.js';
-import type { NormKind, SymbolicTensor } from './_blocks.js';
+import { ap, checkKeys, checkedInput, conv, enumOption, ganInit, intOption, lrelu, norm, NORM_KINDS, relu, tanh, checkedModel } from './blocks.js';
+import type { NormKind, SymbolicTensor } from './blocks.js';
 
 /** Options of {@link unetGenerator}. */
 export interface UnetGeneratorOptions {

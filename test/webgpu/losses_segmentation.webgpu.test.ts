@@ -56,9 +56,9 @@ describe('a bad label on webgpu', () => {
     const before = Array.from(await z.data());
     const opt = tf.train.sgd(1);
     await expect(optimizerStep(opt, [z], () => crossEntropyLoss(z, bad), { step: 12 })).rejects.toThrow(
-      /invalid crossEntropyLoss: labels: expected class indices in \[0, 4\) or ignoreIndex 255.*label 9 at flat index 5.*reported at step 12/,
+      /invalid crossEntropyLoss: target: expected class indices in \[0, 4\) or ignoreIndex 255.*label 9 at flat index 5.*reported at step 12/,
     );
-    await expect(optimizerStep(opt, [z], () => lovaszSoftmaxLoss(z, bad), { step: 13 })).rejects.toThrow(/lovaszSoftmaxLoss: labels.*label 9 at flat index 5.*step 13/);
+    await expect(optimizerStep(opt, [z], () => lovaszSoftmaxLoss(z, bad), { step: 13 })).rejects.toThrow(/lovaszSoftmaxLoss: target.*label 9 at flat index 5.*step 13/);
     expect(Array.from(await z.data())).toEqual(before);
     tf.dispose([z, bad]);
     opt.dispose();

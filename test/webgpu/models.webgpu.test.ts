@@ -16,7 +16,7 @@ import {
   unetGenerator,
   unitTranslator,
   type UnitTranslator,
-} from '../../src/models/builders.js';
+} from '../../src/models/index.js';
 import { msSsim, psnr, ssim } from '../../src/metrics/index.js';
 import { createGanStep } from '../../src/train/index.js';
 import { expectClose, expectSameOnCpu, rand, seeded, valuesOn } from './compare.js';

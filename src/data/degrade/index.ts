@@ -1,9 +1,9 @@
-/** Degradations: blur, noise, JPEG, chromatic aberration (cooperative paper levels), fog (Koschmieder), night. */
+/** Degradations of the cooperative paper (blur, noise, JPEG, chromatic aberration), fog and night. */
 export type { ImageLike, DegradeCommonOptions } from './image_like.js';
-export * from './gaussian_blur.js';
-export * from './gaussian_noise.js';
-export * from './jpeg_compress.js';
-export * from './chromatic_aberration.js';
-export * from './fog.js';
-export * from './night.js';
-export * from './presets.js';
+export { gaussianBlur } from './gaussian_blur.js';
+export { gaussianNoise } from './gaussian_noise.js';
+export { jpegCompress } from './jpeg_compress.js';
+export { chromaticAberration } from './chromatic_aberration.js';
+export { addFog, type FogOptions } from './fog.js';
+export { toNight, type NightOptions } from './night.js';
+export { DEGRADATION_LEVELS, degrade, type DegradationKind, type DegradeExtras } from './presets.js';

@@ -3,8 +3,9 @@
  * ResNet generator and UNIT.
  */
 import { tf, tfl } from '../../tf.js';
-import type { Tensor } from '../../tf.js';
+import type { Tensor, Tensor4D } from '../../tf.js';
 import { InvalidArgumentError } from '../../errors.js';
+import { mirrorPad2d } from '../../ops/mirror_pad.js';
 
 /** Options of {@link ReflectionPadding2D}. */
 export interface ReflectionPadding2DArgs {
@@ -14,36 +15,12 @@ export interface ReflectionPadding2DArgs {
 }
 
 /**
- * Reflects `x` along `axis` by `before`/`after` entries (edge not repeated),
- * differentiable (slice + reverse + concat).
- *
- * @example
- * reflectPad(tf.tensor1d([1, 2, 3]), 0, 2, 1); // [3, 2, 1, 2, 3, 2]
- */
-export function reflectPad(x: Tensor, axis: number, before: number, after: number): Tensor {
-  if (before === 0 && after === 0) return x;
-  const n = x.shape[axis]!;
-  const parts: Tensor[] = [];
-  const sliceAxis = (start: number, size: number) => {
-    const begin = x.shape.map(() => 0);
-    const sizes = x.shape.map((d) => d);
-    begin[axis] = start;
-    sizes[axis] = size;
-    return tf.slice(x, begin, sizes);
-  };
-  if (before > 0) parts.push(tf.reverse(sliceAxis(1, before), axis));
-  parts.push(x);
-  if (after > 0) parts.push(tf.reverse(sliceAxis(n - 1 - after, after), axis));
-  return tf.concat(parts, axis);
-}
-
-/**
  * Pads `[N,H,W,C]` by mirroring the image without repeating the edge
  * (`abc|d` → `dcb|abcd|cba`), output `[N, H+top+bottom, W+left+right, C]`.
  * Each padding must be smaller than the padded dimension.
  *
- * Built from slice/reverse/concat rather than `tf.mirrorPad`, whose gradient
- * in tfjs 4.22 drops the reflected contributions (it only slices the centre).
+ * Built on the shared `mirrorPad2d` (slice/reverse/concat) rather than `tf.mirrorPad`,
+ * whose gradient in tfjs 4.22 drops the reflected contributions (it only slices the centre).
  *
  * @example
  * const pad = new ReflectionPadding2D({ padding: 3 });
@@ -85,7 +62,7 @@ export class ReflectionPadding2D extends tfl.layers.Layer {
           x,
         );
       }
-      return reflectPad(reflectPad(x, 1, t, b), 2, l, r);
+      return mirrorPad2d(x as Tensor4D, [t, b], [l, r], 'reflect');
     });
   }
 
