@@ -36,6 +36,33 @@ for cli in "npx --no-install segaware" "node_modules/.bin/segaware" "node node_m
   got="$($cli --version)"
   [ "$got" = "$version" ] || { echo "'$cli --version' printed '$got', expected '$version'"; exit 1; }
 done
-node_modules/.bin/segaware data synth --out synth --count 1 --height 32 --width 64 >/dev/null
-[ -n "$(find synth -type f | head -n 1)" ] || { echo "'segaware data synth' through the bin link wrote nothing"; exit 1; }
-echo "cli ok: $version through npx, the bin link and dist/cli.js; data synth wrote $(find synth -type f | wc -l) files"
+fail() { echo "check-pack: $*"; exit 1; }
+bin=node_modules/.bin/segaware
+# data synth through the bin link: the Cityscapes-like tree, file by file
+"$bin" data synth --out synth --count 2 --height 32 --width 64 --no-progress >/dev/null
+for n in synth_000000_000000 synth_000000_000001; do
+  for f in leftImg8bit/train/synth/${n}_leftImg8bit.png gtFine/train/synth/${n}_gtFine_labelIds.png \
+    gtFine/train/synth/${n}_gtFine_instanceIds.png gtFine/train/synth/${n}_gtFine_color.png \
+    depth/train/synth/${n}_depth.png lights/train/synth/${n}_lights.png; do
+    [ -f "synth/$f" ] || fail "'segaware data synth' through the bin link did not write synth/$f"
+  done
+done
+[ "$(find synth -type f | wc -l)" -eq 12 ] || fail "'segaware data synth --count 2' wrote $(find synth -type f | wc -l) files, expected 12"
+# eval seg reads that tree (labelIds files only, converted to trainIds), with worker threads from the package's dist/
+for cli in "$bin" "node node_modules/segaware/dist/cli.js"; do
+  table="$($cli eval seg --pred synth/gtFine --gt synth --workers 2 --per-image per_image.csv)" || fail "'$cli eval seg' on the synth tree failed"
+  for row in 'images +2' 'labelIds → trainIds +--pred and --gt' 'mean IoU \(mIoU\) +1\.0000' 'road +IoU 1\.0000' 'traffic sign +IoU' 'bicycle +IoU'; do
+    grep -Eq "^$row" <<<"$table" || { echo "$table"; fail "'$cli eval seg' table has no row /^$row/"; }
+  done
+  [ "$(wc -l <per_image.csv)" -eq 3 ] || fail "'$cli eval seg --per-image' wrote $(wc -l <per_image.csv) lines, expected a header and 2 rows"
+done
+# a library error: one line on stderr, exit 1, no stack trace; --debug adds the stack
+set +e
+err="$("$bin" eval seg --pred missing --gt missing --classes 2 2>&1 >/dev/null)"; rc=$?
+dbg="$("$bin" --debug eval seg --pred missing --gt missing --classes 2 2>&1 >/dev/null)"; drc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "an error exited with $rc, expected 1"
+[ "$err" = "error: segaware: directory not found: missing" ] || fail "an error printed '$err', expected one line 'error: segaware: directory not found: missing'"
+[ "$drc" -eq 1 ] || fail "an error with --debug exited with $drc, expected 1"
+grep -Eq '^ +at .*segaware/dist/cli\.js' <<<"$dbg" || { echo "$dbg"; fail "--debug printed no stack trace"; }
+echo "cli ok: $version through npx, the bin link and dist/cli.js; data synth wrote $(find synth -type f | wc -l) files; eval seg read them (workers from dist/); errors one line, stack with --debug"

@@ -107,19 +107,23 @@ export function nearestKey(key: string, known: readonly string[]): string | unde
  * labelled `fn: options.key` that lists the valid keys and the nearest match —
  * so `focalLoss(p, t, { gama: 2 })` fails instead of running with the default γ.
  *
+ * `path` names the object in the label (default `'options'`); a nested
+ * options object passes its own, e.g. `'options.fog'` gives
+ * `syntheticStreetScenes: options.fog.bta`.
+ *
  * @example
  * const o = checkOptions('focalLoss', options, ['gamma', 'alpha', 'reduction']);
  */
-export function checkOptions<T extends object>(fn: string, options: T | undefined, known: readonly string[]): T {
+export function checkOptions<T extends object>(fn: string, options: T | undefined, known: readonly string[], path = 'options'): T {
   if (options === undefined) return {} as T;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidArgumentError(`${fn}: options`, 'an options object (or undefined)', options);
+    throw new InvalidArgumentError(`${fn}: ${path}`, 'an options object (or undefined)', options);
   }
   for (const k of Object.keys(options)) {
     if (known.includes(k)) continue;
     const near = nearestKey(k, known);
     throw new InvalidArgumentError(
-      `${fn}: options.${k}`,
+      `${fn}: ${path}.${k}`,
       known.length ? `one of the option keys ${known.join(', ')}` : 'no options',
       k,
       near ? `did you mean "${near}"?` : undefined,

@@ -141,32 +141,32 @@ function rows(): Row[] {
   r.push({
     name: 'dfsGeneratorLoss: NaN in clear',
     run: () => dfsGeneratorLoss({ hazy: img(), dehazed: img(), clear: img(NaN), discriminator: convNet }, { lambdaPerceptual: 0, lambdaSeg: 0 }),
-    expect: { error: /dfsGeneratorLoss: clear: expected finite/ },
+    expect: { error: /dfsGeneratorLoss: inputs\.clear: expected finite/ },
   });
   r.push({
     name: 'dfsGeneratorLoss: Inf in hazy',
     run: () => dfsGeneratorLoss({ hazy: img(Infinity), dehazed: img(), clear: img(), discriminator: convNet }, { lambdaPerceptual: 0, lambdaSeg: 0 }),
-    expect: { error: /dfsGeneratorLoss: hazy: expected finite/ },
+    expect: { error: /dfsGeneratorLoss: inputs\.hazy: expected finite/ },
   });
   r.push({
     name: 'cooperativeRestorationLoss: NaN in target',
     run: () => cooperativeRestorationLoss({ restored: img(), target: img(NaN) }, { lambdaGan: 0, lambdaPerceptual: 0, lambdaStyle: 0 }),
-    expect: { error: /cooperativeRestorationLoss: target: expected finite/ },
+    expect: { error: /cooperativeRestorationLoss: inputs\.target: expected finite/ },
   });
   r.push({
     name: 'cooperativeRefinementLoss: NaN in degraded',
     run: () => cooperativeRefinementLoss({ degraded: img(NaN), refined: inp(tf.tensor4d(Array.from({ length: 48 }, (_, i) => Math.sin(i)), [1, 4, 4, 3])), labels: intZeros([1, 4, 4]), discriminator: convNet }),
-    expect: { error: /cooperativeRefinementLoss: degraded: expected finite/ },
+    expect: { error: /cooperativeRefinementLoss: inputs\.degraded: expected finite/ },
   });
   r.push({
     name: 'unitGeneratorLoss: NaN in xA',
-    run: () => unitGeneratorLoss({ xA: img(NaN), xB: img(), xARecon: img(), xBRecon: img(), xAB: img(), xBA: img() }, { ganWeight: 0, reconKlWeight: 0, reconXCycWeight: 0, reconKlCycWeight: 0, vggWeight: 0 }),
-    expect: { error: /unitGeneratorLoss: xA: expected finite/ },
+    run: () => unitGeneratorLoss({ xA: img(NaN), xB: img(), xARecon: img(), xBRecon: img(), xAB: img(), xBA: img() }, { lambdaGan: 0, lambdaKl: 0, lambdaCycle: 0, lambdaKlCycle: 0, lambdaVgg: 0 }),
+    expect: { error: /unitGeneratorLoss: inputs\.xA: expected finite/ },
   });
   r.push({
     name: 'unitDiscriminatorLoss: Inf in xB',
     run: () => unitDiscriminatorLoss({ xA: img(), xB: img(Infinity), xAB: img(), xBA: img(), discriminatorA: convNet, discriminatorB: convNet }),
-    expect: { error: /unitDiscriminatorLoss: xB: expected finite/ },
+    expect: { error: /unitDiscriminatorLoss: inputs\.xB: expected finite/ },
   });
 
   // 3. empty batches → exactly 0 on every backend, zero gradients; 'none' → empty (or zeros) of the right shape
@@ -266,26 +266,26 @@ function rows(): Row[] {
 
   // 4–6. options: out of range, NaN, wrong dtype → InvalidArgumentError naming the option
   const gp = (options: Parameters<typeof gradientPenalty>[3]) => () => gradientPenalty(convNet, img(), img(0, 1), options);
-  r.push({ name: 'gradientPenalty: alpha 2 (outside [0, 1])', run: gp({ alpha: [2] }), expect: { error: /gradientPenalty: alpha: expected interpolation weights in \[0, 1\], received "2 at index 0"/ } });
-  r.push({ name: 'gradientPenalty: alpha −0.5', run: gp({ alpha: [-0.5] }), expect: { error: /gradientPenalty: alpha: expected interpolation weights in \[0, 1\]/ } });
-  r.push({ name: 'gradientPenalty: alpha NaN', run: gp({ alpha: [NaN] }), expect: { error: /gradientPenalty: alpha: expected finite values/ } });
-  r.push({ name: 'gradientPenalty: alpha tensor 1.5', run: () => gradientPenalty(convNet, img(), img(0, 1), { alpha: inp(tf.tensor1d([1.5])) }), expect: { error: /gradientPenalty: alpha: expected interpolation weights in \[0, 1\]/ } });
-  r.push({ name: 'gradientPenalty: seed NaN', run: gp({ seed: NaN }), expect: { error: /gradientPenalty: seed/ } });
+  r.push({ name: 'gradientPenalty: alpha 2 (outside [0, 1])', run: gp({ alpha: [2] }), expect: { error: /gradientPenalty: options\.alpha: expected interpolation weights in \[0, 1\], received "2 at index 0"/ } });
+  r.push({ name: 'gradientPenalty: alpha −0.5', run: gp({ alpha: [-0.5] }), expect: { error: /gradientPenalty: options\.alpha: expected interpolation weights in \[0, 1\]/ } });
+  r.push({ name: 'gradientPenalty: alpha NaN', run: gp({ alpha: [NaN] }), expect: { error: /gradientPenalty: options\.alpha: expected finite values/ } });
+  r.push({ name: 'gradientPenalty: alpha tensor 1.5', run: () => gradientPenalty(convNet, img(), img(0, 1), { alpha: inp(tf.tensor1d([1.5])) }), expect: { error: /gradientPenalty: options\.alpha: expected interpolation weights in \[0, 1\]/ } });
+  r.push({ name: 'gradientPenalty: seed NaN', run: gp({ seed: NaN }), expect: { error: /gradientPenalty: options\.seed/ } });
   r.push({ name: 'gradientPenalty: alpha 1 (bound) is accepted', run: gp({ alpha: [1] }), expect: { finite: true } });
   r.push({ name: 'gramMatrix: int32 features', run: () => gramMatrix(intZeros([1, 2, 2, 3])), expect: { error: /gramMatrix: features: expected a float32 tensor, received "dtype int32"/ } });
   // guards: these were already rejected before the audit; kept so they stay rejected
-  r.push({ name: 'focalLoss: gamma NaN (guard)', run: () => focalLoss(logits(), labels(), { gamma: NaN }), expect: { error: /focalLoss: gamma/ } });
-  r.push({ name: 'focalLoss: alpha NaN (guard)', run: () => focalLoss(logits(), labels(), { alpha: NaN }), expect: { error: /focalLoss: alpha/ } });
-  r.push({ name: 'crossEntropyLoss: classWeights with NaN (guard)', run: () => crossEntropyLoss(logits(), labels(), { classWeights: [1, NaN, 1] }), expect: { error: /crossEntropyLoss: classWeights/ } });
-  r.push({ name: 'crossEntropyLoss: labelSmoothing NaN (guard)', run: () => crossEntropyLoss(logits(), labels(), { labelSmoothing: NaN }), expect: { error: /crossEntropyLoss: labelSmoothing/ } });
-  r.push({ name: 'crossEntropyLoss: label out of range (guard)', run: () => crossEntropyLoss(logits(), inp(tf.fill([1, 2, 4], 7, 'int32'))), expect: { error: /crossEntropyLoss: labels: expected class indices in \[0, 3\)/ } });
-  r.push({ name: 'combinedCeFocalLoss: alpha NaN (guard)', run: () => combinedCeFocalLoss(logits(), labels(), { alpha: NaN }), expect: { error: /combinedCeFocalLoss: alpha/ } });
-  r.push({ name: 'combinedCeFocalLoss: alpha 1.5 (guard)', run: () => combinedCeFocalLoss(logits(), labels(), { alpha: 1.5 }), expect: { error: /combinedCeFocalLoss: alpha: expected a finite number ≥ 0 ≤ 1/ } });
-  r.push({ name: 'diceLoss: smooth NaN (guard)', run: () => diceLoss(logits(), labels(), { smooth: NaN }), expect: { error: /diceLoss: smooth/ } });
-  r.push({ name: 'charbonnierLoss: epsilon NaN (guard)', run: () => charbonnierLoss(img(), img(), { epsilon: NaN }), expect: { error: /charbonnierLoss: epsilon/ } });
-  r.push({ name: 'ganDiscriminatorLoss: scale NaN (guard)', run: () => ganDiscriminatorLoss(img(), img(), { scale: NaN }), expect: { error: /ganDiscriminatorLoss: scale/ } });
-  r.push({ name: 'gradientPenalty: lambda NaN (guard)', run: gp({ lambda: NaN }), expect: { error: /gradientPenalty: lambda/ } });
-  r.push({ name: 'dfsGeneratorLoss: lambdaPixel NaN (guard)', run: () => dfsGeneratorLoss({ hazy: img(), dehazed: img(), clear: img() }, { ganWeight: 0, lambdaPerceptual: 0, lambdaSeg: 0, lambdaPixel: NaN }), expect: { error: /dfsGeneratorLoss: lambdaPixel/ } });
+  r.push({ name: 'focalLoss: gamma NaN (guard)', run: () => focalLoss(logits(), labels(), { gamma: NaN }), expect: { error: /focalLoss: options\.gamma/ } });
+  r.push({ name: 'focalLoss: alpha NaN (guard)', run: () => focalLoss(logits(), labels(), { alpha: NaN }), expect: { error: /focalLoss: options\.alpha/ } });
+  r.push({ name: 'crossEntropyLoss: classWeights with NaN (guard)', run: () => crossEntropyLoss(logits(), labels(), { classWeights: [1, NaN, 1] }), expect: { error: /crossEntropyLoss: options\.classWeights/ } });
+  r.push({ name: 'crossEntropyLoss: labelSmoothing NaN (guard)', run: () => crossEntropyLoss(logits(), labels(), { labelSmoothing: NaN }), expect: { error: /crossEntropyLoss: options\.labelSmoothing/ } });
+  r.push({ name: 'crossEntropyLoss: label out of range (guard)', run: () => crossEntropyLoss(logits(), inp(tf.fill([1, 2, 4], 7, 'int32'))), expect: { error: /crossEntropyLoss: target: expected class indices in \[0, 3\)/ } });
+  r.push({ name: 'combinedCeFocalLoss: alpha NaN (guard)', run: () => combinedCeFocalLoss(logits(), labels(), { alpha: NaN }), expect: { error: /combinedCeFocalLoss: options\.alpha/ } });
+  r.push({ name: 'combinedCeFocalLoss: alpha 1.5 (guard)', run: () => combinedCeFocalLoss(logits(), labels(), { alpha: 1.5 }), expect: { error: /combinedCeFocalLoss: options\.alpha: expected a finite number ≥ 0 ≤ 1/ } });
+  r.push({ name: 'diceLoss: smooth NaN (guard)', run: () => diceLoss(logits(), labels(), { smooth: NaN }), expect: { error: /diceLoss: options\.smooth/ } });
+  r.push({ name: 'charbonnierLoss: epsilon NaN (guard)', run: () => charbonnierLoss(img(), img(), { epsilon: NaN }), expect: { error: /charbonnierLoss: options\.epsilon/ } });
+  r.push({ name: 'ganDiscriminatorLoss: scale NaN (guard)', run: () => ganDiscriminatorLoss(img(), img(), { scale: NaN }), expect: { error: /ganDiscriminatorLoss: options\.scale/ } });
+  r.push({ name: 'gradientPenalty: lambda NaN (guard)', run: gp({ lambda: NaN }), expect: { error: /gradientPenalty: options\.lambda/ } });
+  r.push({ name: 'dfsGeneratorLoss: lambdaPixel NaN (guard)', run: () => dfsGeneratorLoss({ hazy: img(), dehazed: img(), clear: img() }, { lambdaGan: 0, lambdaPerceptual: 0, lambdaSeg: 0, lambdaPixel: NaN }), expect: { error: /dfsGeneratorLoss: options\.lambdaPixel/ } });
   return r;
 }
 

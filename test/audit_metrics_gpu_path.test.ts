@@ -22,6 +22,6 @@ describe('image metrics on a (simulated) GPU backend', () => {
   it('still refuse NaN through assertFiniteTensor, naming the argument', () => {
     const a = A.slice();
     a[3] = NaN;
-    expect(() => tf.tidy(() => ssim(tf.tensor4d(a, S), tf.tensor4d(B, S), { dataRange: 1 }))).toThrow(/invalid a: expected finite/);
+    expect(() => tf.tidy(() => ssim(tf.tensor4d(a, S), tf.tensor4d(B, S), { dataRange: 1 }))).toThrow(/invalid ssim: prediction: expected finite/);
   });
 });

@@ -343,7 +343,7 @@ describe('saveCheckpoint: what it refuses before writing anything', () => {
     const d = fresh();
     const err = await saveCheckpoint(d, { models: { m }, step: 1, extra }).catch((x: unknown) => x);
     expect(err).toBeInstanceOf(InvalidArgumentError);
-    expect((err as InvalidArgumentError).argument).toBe(argument);
+    expect((err as InvalidArgumentError).argument).toBe(`saveCheckpoint: ${argument}`);
     expect((err as InvalidArgumentError).expected).toMatch(expected);
     expect(existsSync(d)).toBe(false);
   });
@@ -407,7 +407,7 @@ describe('saveCheckpoint: what it refuses before writing anything', () => {
   });
 
   it('model and optimizer names that would escape the step directory are refused', async () => {
-    await expect(saveCheckpoint(fresh(), { models: { '../x': m }, step: 1 })).rejects.toThrow(/invalid state\.models: expected a name usable as a file name/);
+    await expect(saveCheckpoint(fresh(), { models: { '../x': m }, step: 1 })).rejects.toThrow(/invalid saveCheckpoint: state\.models: expected a name usable as a file name/);
   });
 });
 
@@ -420,10 +420,10 @@ describe('file-system errors are named, never raw', () => {
     writeFileSync(file, 'x');
     const e1 = await saveCheckpoint(file, { models: { m }, step: 1 }).catch((x: unknown) => x);
     expect(e1).toBeInstanceOf(InvalidArgumentError);
-    expect(String((e1 as Error).message)).toMatch(/invalid dir: .*a-file.*is a file, not a directory/);
+    expect(String((e1 as Error).message)).toMatch(/invalid saveCheckpoint: dir: .*a-file.*is a file, not a directory/);
     const e2 = await saveCheckpoint(join(file, 'sub'), { models: { m }, step: 1 }).catch((x: unknown) => x);
     expect(e2).toBeInstanceOf(InvalidArgumentError);
-    expect(String((e2 as Error).message)).toMatch(/invalid dir: .*a-file\/sub.*is a file, not a directory/);
+    expect(String((e2 as Error).message)).toMatch(/invalid saveCheckpoint: dir: .*a-file\/sub.*is a file, not a directory/);
   });
 
   it('loadCheckpoint of a file → InvalidArgumentError "is a file"; a file named like a step directory inside a run is ignored', async () => {
@@ -431,7 +431,7 @@ describe('file-system errors are named, never raw', () => {
     writeFileSync(file, 'x');
     const err = await loadCheckpoint(file, {}).catch((x: unknown) => x);
     expect(err).toBeInstanceOf(InvalidArgumentError);
-    expect(String((err as Error).message)).toMatch(/invalid dir: expected a checkpoint directory.*b-file is a file/);
+    expect(String((err as Error).message)).toMatch(/invalid loadCheckpoint: dir: expected a checkpoint directory.*b-file is a file/);
     const d = fresh();
     cpSync(template, d, { recursive: true });
     rmSync(join(d, S2), { recursive: true });
@@ -447,7 +447,7 @@ describe('file-system errors are named, never raw', () => {
     writeFileSync(file, 'x');
     const e1 = await m.save(fileSystemIO(join(file, 'model'))).catch((x: unknown) => x);
     expect(e1).toBeInstanceOf(InvalidArgumentError);
-    expect(String((e1 as Error).message)).toMatch(/invalid path: expected a directory for model\.json and weights\.bin.*is a file, not a directory/);
+    expect(String((e1 as Error).message)).toMatch(/invalid fileSystemIO: path: expected a directory for model\.json and weights\.bin.*is a file, not a directory/);
     const d = fresh();
     mkdirSync(join(d, 'model.json'), { recursive: true });
     const e2 = await tfl.loadLayersModel(fileSystemIO(d)).catch((x: unknown) => x);

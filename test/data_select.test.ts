@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tf } from '../src/tf.js';
 import { nightnessHistogram, nightnessScore, renderSyntheticScene, selectByFid, selectByHistogram, toNight, writeImage } from '../src/index.js';
-import { frechetDistance64, meanCovariance } from '../src/data/frechet64.js';
 import { loadFixture } from './helpers/index.js';
 
 const constant = (r: number, g: number, b: number) => {
@@ -49,19 +48,6 @@ describe('nightness (thesis eq. 4.1)', () => {
 });
 
 describe('FID selection', () => {
-  it('frechetDistance64 matches scipy sqrtm (pytorch-fid formula) on the fixture', () => {
-    const fx = loadFixture<{ fid: { mean: number[]; cov: number[]; candidates: { data: number[]; shape: [number, number]; fid: number }[] } }>('data_reference.json').fid;
-    const d = fx.mean.length;
-    for (const c of fx.candidates) {
-      const s = meanCovariance(c.data, c.shape[0], c.shape[1]);
-      const f = frechetDistance64(s.mean, s.cov, fx.mean, fx.cov, d);
-      expect(Math.abs(f - c.fid) / Math.abs(c.fid)).toBeLessThan(1e-8);
-    }
-    // diagonal hand case: FID = |Δμ|² + Σ (σ1 − σ2)²
-    const f = frechetDistance64([1, 0], [4, 0, 0, 9], [0, 2], [1, 0, 0, 1], 2);
-    expect(f).toBeCloseTo(1 + 4 + (2 - 1) ** 2 + (3 - 1) ** 2, 10);
-  });
-
   it('selectByFid keeps candidates under a threshold or the count closest, by increasing FID', () => {
     const fx = loadFixture<{ fid: { mean: number[]; cov: number[]; candidates: { data: number[]; shape: [number, number]; fid: number }[] } }>('data_reference.json').fid;
     const feats = fx.candidates.map((c) => ({ data: c.data, shape: c.shape }));
@@ -76,7 +62,10 @@ describe('FID selection', () => {
     const t = tf.tensor2d(fx.candidates[0]!.data, fx.candidates[0]!.shape);
     expect(selectByFid([t], ref, { count: 1 }).scores[0]).toBeCloseTo(fids[0]!, 6);
     t.dispose();
-    expect(() => selectByFid(feats, ref, {})).toThrow(/exactly one/);
-    expect(() => selectByFid([{ data: [1, 2, 3], shape: [1, 3] }], ref, { count: 1 })).toThrow(/length 5/);
+    expect(() => selectByFid(feats, ref, {})).toThrow(/invalid selectByFid: options: expected exactly one of threshold or count/);
+    expect(() => selectByFid([{ data: [1, 2, 3], shape: [1, 3] }], ref, { count: 1 })).toThrow(/invalid selectByFid: features\[0\]: expected feature vectors of length 5/);
+    // issue 15: misspelled keys are rejected, and the reference covariance is checked once, by the shared code
+    expect(() => selectByFid(feats, ref, { cout: 2 } as never)).toThrow(/invalid selectByFid: options\.cout: expected one of the option keys threshold, count.*did you mean "count"/);
+    expect(() => selectByFid(feats, { mean: fx.mean, cov: fx.cov.map((v, i) => (i === 1 ? v + 1 : v)) }, { count: 1 })).toThrow(/invalid selectByFid: referenceStats\.cov: expected a symmetric matrix/);
   });
 });

@@ -83,16 +83,16 @@ describe('composite losses', () => {
 
   it('a weight of 0 skips the term and its network', () => {
     const D = makeDiscriminator(6, 1);
-    const loss = dfsGeneratorLoss({ hazy: c, dehazed: a, clear: b, discriminator: D }, { ganWeight: 0, lambdaPerceptual: 0, lambdaSeg: 0 });
+    const loss = dfsGeneratorLoss({ hazy: c, dehazed: a, clear: b, discriminator: D }, { lambdaGan: 0, lambdaPerceptual: 0, lambdaSeg: 0 });
     expect(D.calls).toBe(0);
     expect(Object.keys(loss.terms)).toEqual(['pixel']);
     expectClose(loss.total, tf.tidy(() => num(l1Loss(a, b))) * 10, 1e-6);
     disposeLoss(loss);
-    expect(() => dfsGeneratorLoss({ hazy: c, dehazed: a, clear: b }, { lambdaPerceptual: 0, lambdaSeg: 0 })).toThrow(/discriminator.*ganWeight/);
+    expect(() => dfsGeneratorLoss({ hazy: c, dehazed: a, clear: b }, { lambdaPerceptual: 0, lambdaSeg: 0 })).toThrow(/dfsGeneratorLoss: inputs\.discriminator: .*options\.lambdaGan > 0/);
     expect(() => dfsGeneratorLoss({ hazy: c, dehazed: a, clear: b, discriminator: D }, { lambdaSeg: 0 })).toThrow(/extractor/);
     expect(() => dfsGeneratorLoss({ hazy: c, dehazed: a, clear: b, discriminator: D, extractor: vgg, segmenter })).toThrow(/labels/);
     expect(() => dfsGeneratorLoss({ hazy: c, dehazed: a, clear: b }, { lambdaPixel: -1 })).toThrow(/lambdaPixel/);
-    const kl = dfsGeneratorLoss({ hazy: c, dehazed: a, clear: b, segmenter }, { ganWeight: 0, lambdaPixel: 0, lambdaPerceptual: 0, segMode: 'kl' });
+    const kl = dfsGeneratorLoss({ hazy: c, dehazed: a, clear: b, segmenter }, { lambdaGan: 0, lambdaPixel: 0, lambdaPerceptual: 0, segMode: 'kl' });
     expect(num(kl.terms.seg!)).toBeGreaterThan(0);
     disposeLoss(kl);
     tf.dispose(D.w);
@@ -149,11 +149,11 @@ describe('composite losses', () => {
     expectClose(loss.total, manual + num(loss.terms.vggA!) + num(loss.terms.vggB!), 1e-5, 'total');
     expect(Object.keys(loss.terms).length).toBe(12);
     disposeLoss(loss);
-    const noCyc = unitGeneratorLoss({ ...inputs, xABA: undefined, xBAB: undefined, extractor: undefined }, { reconXCycWeight: 0, vggWeight: 0 });
+    const noCyc = unitGeneratorLoss({ ...inputs, xABA: undefined, xBAB: undefined, extractor: undefined }, { lambdaCycle: 0, lambdaVgg: 0 });
     expect(noCyc.terms.cycA).toBeUndefined();
     expect(noCyc.terms.vggA).toBeUndefined();
     disposeLoss(noCyc);
-    expect(() => unitGeneratorLoss({ ...inputs, hA: undefined })).toThrow(/hA.*reconKlWeight/);
+    expect(() => unitGeneratorLoss({ ...inputs, hA: undefined })).toThrow(/unitGeneratorLoss: inputs\.hA: .*options\.lambdaKl > 0/);
     tf.dispose([hA, hB, hAr, hBr, disA.w, disB.w]);
   });
 

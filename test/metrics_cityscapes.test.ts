@@ -91,11 +91,12 @@ describe('CityscapesEvaluator (cityscapesScripts evalPixelLevelSemanticLabeling)
 
   it('rejects ids outside the label table and mismatched shapes', () => {
     const ev = new CityscapesEvaluator();
-    expect(() => ev.update(new Uint8Array([255]), new Uint8Array([7]))).toThrow(/pred.*labelIds in \[0, 33\].*trainIdToLabelId/);
-    expect(() => ev.update(new Uint8Array([7]), new Uint8Array([40]))).toThrow(/gt.*labelIds/);
-    expect(() => ev.update(new Uint8Array([7]), new Uint8Array([7]), new Int32Array([40001]))).toThrow(/gtInstances/);
-    expect(() => ev.update(new Uint8Array([7, 7]), new Uint8Array([7]))).toThrow(/as many labels/);
-    expect(() => ev.update(new Uint8Array([7]), new Uint8Array([7]), new Int32Array([7, 7]))).toThrow(/same number of pixels/);
+    // issue 15: (prediction, target, targetInstances), labelled `CityscapesEvaluator.update: …`
+    expect(() => ev.update(new Uint8Array([255]), new Uint8Array([7]))).toThrow(/invalid CityscapesEvaluator\.update: prediction: expected Cityscapes labelIds in \[0, 33\].*trainIdToLabelId/);
+    expect(() => ev.update(new Uint8Array([7]), new Uint8Array([40]))).toThrow(/invalid CityscapesEvaluator\.update: target: expected Cityscapes labelIds/);
+    expect(() => ev.update(new Uint8Array([7]), new Uint8Array([7]), new Int32Array([40001]))).toThrow(/invalid CityscapesEvaluator\.update: targetInstances: expected instance ids/);
+    expect(() => ev.update(new Uint8Array([7, 7]), new Uint8Array([7]))).toThrow(/invalid CityscapesEvaluator\.update: prediction\/target: expected as many labels/);
+    expect(() => ev.update(new Uint8Array([7]), new Uint8Array([7]), new Int32Array([7, 7]))).toThrow(/invalid CityscapesEvaluator\.update: targetInstances\/target: expected the same number of pixels/);
     expect(ev.compute().pixels).toBe(0);
   });
 });

@@ -57,9 +57,9 @@ describe('segaware eval', () => {
   }, 60_000);
 
   it('reports unmatched ground truth and missing options clearly', async () => {
-    expect(() => matchPairs(dir('img/pred'), dir('seg/gt'), false)).toThrow(NotFoundError);
-    expect(() => matchPairs(dir('img/pred'), dir('seg/gt'), false)).toThrow(/no prediction .* for 3 ground-truth/);
+    expect(() => matchPairs(dir('img/pred'), dir('seg/gt'), 'labels')).toThrow(NotFoundError);
+    expect(() => matchPairs(dir('img/pred'), dir('seg/gt'), 'labels')).toThrow(/no prediction .* for 3 ground-truth/);
     await expect(evalSeg({ pred: dir('seg/pred'), gt: dir('seg/gt'), ignoreIndex: 255, progress: false })).rejects.toThrow(/--classes/);
-    expect(() => matchPairs(join(tmp, 'nope'), dir('seg/gt'), false)).toThrow(/directory not found/);
+    expect(() => matchPairs(join(tmp, 'nope'), dir('seg/gt'), 'labels')).toThrow(/directory not found/);
   });
 });

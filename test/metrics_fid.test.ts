@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../src/tf.js';
 import { FeatureStatistics, frechetDistance } from '../src/metrics/index.js';
-import { symmetricEigenvalues } from '../src/metrics/linalg.js';
+import { symmetricEigenvalues } from '../src/ops/linalg64.js';
 import { expectClose, loadFixture } from './helpers/index.js';
 
 interface Case { features1: number[][]; features2: number[][]; mu1: number[]; mu2: number[]; sigma1: number[][]; sigma2: number[][]; fid: number }

@@ -9,10 +9,10 @@ import {
   NonFiniteGradientError,
   NonFiniteLossError,
   assertFiniteTerms,
-  collectNonTrainable,
   createGanStep,
   optimizerStep,
 } from '../src/train/index.js';
+import { collectNonTrainable } from '../src/train/variables.js';
 import { expectNoLeaks } from './helpers/index.js';
 
 /** A conv → batch norm → conv net on 4×4×2 inputs (its BN has moving mean/variance). */

@@ -78,7 +78,7 @@ describe('writeReport', () => {
     expect((html.match(/<img src="data:image\/jpeg;base64,\/9j\//g) ?? []).length).toBe(1);
     // self-contained: no reference to anything outside the file
     expect(html).not.toMatch(/https?:\/\//);
-    expect(html).not.toMatch(/(src|href)\s*=\s*"(?!data:)/);
+    expect(html).not.toMatch(/(src|href)\s*=\s*"(?!data:|#)/); // only data URIs and in-page anchors (the click-to-enlarge links)
     expect(html).not.toMatch(/url\(|@import|<script|<link/);
     // summary.json
     const summary = JSON.parse(readFileSync(paths.summary, 'utf8'));
@@ -90,7 +90,7 @@ describe('writeReport', () => {
     expect(md).toContain('# DFS <synthetic> & friends');
     expect(md).toContain('| method | PSNR | SSIM | mIoU |\n|---|---:|---:|---:|\n| Hazy | 14.12 | 0.70 | 0.41 |');
     expect(md).toContain('| DFS | 21.90 | 0.87 | **0.52** |');
-    expect(md).toContain('| config | {"size":64,"batch":2} |');
+    expect(md).toContain('| config | size: 64, batch: 2 |');
   });
 
   it('validates its input before writing anything', async () => {
@@ -158,11 +158,97 @@ describe('report pieces', () => {
 
   it('folds long summary values into <details> and keeps short ones inline', async () => {
     const out = join(dir, 'report-long');
-    const scores = Object.fromEntries(['Hazy', 'Dehaze', 'DFS'].map((k) => [k, { psnr: 13.930937155533524, ssim: 0.32828190680706565, meanIoU: 0.1420468549058634 }]));
+    const scores = Object.fromEntries(['Hazy', 'Dehaze', 'DFS', 'DFS + L_seg', 'clear (GT)'].map((k) => [k, { psnr: 13.930937155533524, ssim: 0.32828190680706565, meanIoU: 0.1420468549058634 }]));
     const paths = await writeReport(out, { title: 'long', summary: { seed: 3, scores } });
     const html = readFileSync(paths.html, 'utf8');
     expect(html).toContain('<th>seed</th><td>3</td>');
-    expect(html).toMatch(/<th>scores<\/th><td><details><summary>[^<]*…<\/summary><code>[^<]*13\.9309[^<]*<\/code><\/details>/);
-    expect(html).not.toContain('13.930937155533524'); // rounded to 6 significant digits
+    expect(html).toMatch(/<th>scores<\/th><td><details><summary>[^<]*…<\/summary><code>Hazy: \(psnr: 13\.93, ssim: 0\.3283, meanIoU: 0\.142\), [^<]*<\/code><\/details>/);
+    expect(html).not.toContain('13.930937155533524'); // rounded to 4 significant digits
+  });
+});
+
+describe('report polish', () => {
+  /** The plot rectangle (the framed area the curves are drawn in) of an SVG from lineChartSvg. */
+  const plotRect = (svg: string) => {
+    const m = svg.match(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="none" stroke="#999"\/>/)!;
+    const [x, y, w, h] = m.slice(1).map(Number) as [number, number, number, number];
+    return { x, y, w, h };
+  };
+
+  it('sample grids show images at natural size, each a click-to-enlarge link (no squeezing auto-fill columns)', async () => {
+    const raw = rawImage();
+    const paths = await writeReport(join(dir, 'grid'), { title: 'g', images: [{ title: 'auto', items: [{ src: raw, label: 'a' }, { src: raw }] }, { columns: 2, items: [{ src: raw }] }] });
+    const html = readFileSync(paths.html, 'utf8');
+    expect(html).not.toContain('minmax(160px');
+    expect(html).not.toMatch(/\.grid img \{[^}]*(?<!-)width: 100%/); // the old rule that stretched/squeezed every image to its column
+    expect(html).toMatch(/\.grid img \{[^}]*max-width: 100%; width: auto; height: auto/);
+    expect(html).toContain('grid-template-columns: repeat(2, max-content)');
+    // each figure is its own link target, and :target enlarges it (CSS only, no script)
+    for (const id of ['img-0-0', 'img-0-1', 'img-1-0']) {
+      expect(html).toContain(`<figure id="${id}"><a href="#${id}" title="click to enlarge"><img src="data:image/png;base64,`);
+    }
+    expect(html).toMatch(/figure:target img \{[^}]*position: fixed[^}]*object-fit: contain/);
+    expect(html).toContain('<a class="close" href="#_" aria-label="close"></a>');
+    expect(html).not.toContain('<script');
+  });
+
+  it('the Summary table formats numbers to 4 significant digits and objects as key: value, never raw JSON', async () => {
+    const paths = await writeReport(join(dir, 'summary-format'), {
+      title: 's',
+      summary: { a: { a: 0.123456 }, psnr: 21.934567, steps: 2000, tiny: 3.2e-7, sizes: [64, 128], nested: { model: { depth: 3 }, ok: true }, none: null },
+    });
+    const html = readFileSync(paths.html, 'utf8');
+    const cell = (k: string) => html.match(new RegExp(`<th>${k}</th><td>([^<]*)</td>`))?.[1];
+    expect(cell('a')).toBe('a: 0.1235');
+    expect(cell('psnr')).toBe('21.93');
+    expect(cell('steps')).toBe('2000');
+    expect(cell('tiny')).toBe('3.200e-7');
+    expect(cell('sizes')).toBe('64, 128');
+    expect(cell('nested')).toBe('model: (depth: 3), ok: yes');
+    expect(cell('none')).toBe('—');
+    expect(html).not.toMatch(/<td>[^<]*[{"][^<]*<\/td>/); // no JSON braces or quotes in any summary cell
+    const md = readFileSync(paths.markdown, 'utf8');
+    expect(md).toContain('| a | a: 0.1235 |');
+    // summary.json keeps full precision
+    expect(JSON.parse(readFileSync(paths.summary, 'utf8')).summary.a).toEqual({ a: 0.123456 });
+  });
+
+  it('a step axis gets integer tick labels', () => {
+    const tickLabels = (svg: string) => {
+      const r = plotRect(svg);
+      const below = r.y + r.h + 15; // x tick labels sit 15 px below the plot
+      return [...svg.matchAll(/<text x="[\d.]+" y="([\d.]+)" text-anchor="middle">([^<]+)<\/text>/g)].filter((m) => Number(m[1]) === below).map((m) => m[2]!);
+    };
+    const steps = Array.from({ length: 8 }, (_, i) => i); // 0..7
+    for (const x of [steps, [1, 2, 3], [5, 6]]) {
+      const labels = tickLabels(lineChartSvg({ title: 't', series: [{ name: 'loss', x, y: x.map((v) => 1 / (v + 1)) }] }));
+      expect(labels.length).toBeGreaterThan(1);
+      for (const l of labels) expect(Number.isInteger(Number(l)), `tick ${l} of [${x}]`).toBe(true);
+    }
+    expect(niceTicks(1, 3, 6, true)).toEqual([1, 2, 3]);
+    expect(niceTicks(1, 3, 6)).toEqual([1, 1.5, 2, 2.5, 3]); // a non-integer axis keeps fractional ticks
+    // and a real-valued x axis still gets fractional ticks
+    const frac = tickLabels(lineChartSvg({ title: 't', series: [{ name: 'v', x: [0.1, 0.35, 0.9], y: [1, 2, 3] }] }));
+    expect(frac.some((l) => !Number.isInteger(Number(l)))).toBe(true);
+  });
+
+  it('the legend sits outside the plot rectangle, so it never covers a curve', () => {
+    const x = Array.from({ length: 20 }, (_, i) => i + 1);
+    const svg = lineChartSvg({ title: 't', series: [{ name: 'g_total', x, y: x.map((v) => v) }, { name: 'd_total', x, y: x.map((v) => 20 - v) }] });
+    const r = plotRect(svg);
+    const legend = svg.match(/<g class="legend"><rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/)!;
+    const [lx, , lw] = legend.slice(1).map(Number) as [number, number, number, number];
+    expect(lx).toBeGreaterThanOrEqual(r.x + r.w); // right of the plot
+    expect(lx + lw).toBeLessThanOrEqual(640); // and inside the SVG
+    // every curve point lies inside the plot rectangle, left of the legend
+    for (const m of svg.matchAll(/<path class="series"[^>]* d="([^"]+)"/g)) {
+      for (const p of m[1]!.split(/[ML]/).filter(Boolean)) expect(Number(p.split(' ')[0])).toBeLessThanOrEqual(r.x + r.w + 1e-9);
+    }
+  });
+
+  it('lineChartSvg and writeReport reject misspelled option keys, naming the function and the nearest key', async () => {
+    expect(() => lineChartSvg({ title: 't', series: [] }, { widht: 300 } as never)).toThrow(/lineChartSvg: options\.widht.*did you mean "width"/s);
+    await expect(writeReport(join(dir, 'x'), { title: 't' }, { basname: 'r' } as never)).rejects.toThrow(/writeReport: options\.basname.*did you mean "basename"/s);
+    await expect(writeReport(join(dir, 'x'), { title: 't' }, { basename: 'a/b' })).rejects.toThrow(/writeReport: options\.basename/);
   });
 });

@@ -235,7 +235,7 @@ export async function runCooperative(o: CooperativeOptions): Promise<Cooperative
     lambdaStyle: extractor ? (o.lambdaStyle ?? 250) : 0,
     lambdaTv: o.lambdaTv ?? 1,
   };
-  const restorationOptions = { lambdaL1: lambdas.lambdaL1, lambdaGan: lambdas.lambdaGan, lambdaPerceptual: lambdas.lambdaPerceptual, lambdaStyle: lambdas.lambdaStyle, lambdaTv: lambdas.lambdaTv };
+  const restorationOptions = { lambdaPixel: lambdas.lambdaL1, lambdaGan: lambdas.lambdaGan, lambdaPerceptual: lambdas.lambdaPerceptual, lambdaStyle: lambdas.lambdaStyle, lambdaTv: lambdas.lambdaTv };
 
   // ── 0. base segmenter on clean images (shared by every degradation) ─────────
   const clean = await cleanSplits(dataOpts);
@@ -286,7 +286,7 @@ export async function runCooperative(o: CooperativeOptions): Promise<Cooperative
     /** D2's LSGAN loss: unconditional, I_gt vs I_r (eq. 5) */
     const d2Loss = (b: StepBatch, restored: Tensor4D): Scalar => ganDiscriminatorLoss(D2train(b.clear as Tensor4D), D2train(restored), { mode: 'lsgan' });
     const g1Loss = (b: StepBatch, logits: Tensor4D) =>
-      cooperativeRefinementLoss({ degraded: b.image as Tensor4D, refined: logits, labels: b.labels as Tensor, discriminator: D1train }, { lambda: lambdas.lambda });
+      cooperativeRefinementLoss({ degraded: b.image as Tensor4D, refined: logits, labels: b.labels as Tensor, discriminator: D1train }, { lambdaCe: lambdas.lambda });
     const g2Loss = (b: StepBatch, restored: Tensor4D) => cooperativeRestorationLoss({ restored, target: b.clear as Tensor4D, discriminator: D2train, extractor }, restorationOptions);
 
     /** a resumable GAN phase over `steps` steps (the step function is built at the first step run, when the NaN guard and start step are known) */

@@ -281,7 +281,7 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
           const xBAB = unit.decode(noisy(hBRecon, step, 5), 'b', true) as Tensor4D;
           return unitGeneratorLoss(
             { xA, xB, xARecon, xBRecon, xAB, xBA, xABA, xBAB, hA, hB, hARecon, hBRecon, discriminatorA: D(disA), discriminatorB: D(disB), extractor: withVgg ? vgg : undefined },
-            { vggWeight: withVgg ? 1 : 0, vggLayer },
+            { lambdaVgg: withVgg ? 1 : 0, vggLayer },
           );
         },
       });

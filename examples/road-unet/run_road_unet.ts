@@ -19,16 +19,16 @@ import {
   optimizerStep,
   pairedFolderDataset,
   tf,
+  trainPhase,
   unet,
   writeReport,
-  type Batch,
   type GridCell,
   type ReportTable,
+  type TrainPhaseResult,
 } from '../../src/index.js';
-import type { Tensor, Tensor4D, tfl } from '../../src/tf.js';
+import type { Tensor, tfl } from '../../src/tf.js';
 import type { CommonOptions } from '../common/cli.js';
 import { syntheticSplits, type ExampleSplits } from '../common/data.js';
-import { runPhase, type PhaseResult } from '../common/phase.js';
 import { phaseCurves, writeGrid } from '../common/report.js';
 import { secondsSince, setupRun } from '../common/setup.js';
 import { hostLabels } from '../common/host.js';
@@ -54,7 +54,7 @@ export interface RoadUnetResult {
   pixelAccuracy: number;
   table: string;
   report: { html: string; summary: string; markdown: string };
-  phase: PhaseResult;
+  phase: TrainPhaseResult;
   model: tfl.LayersModel;
   seconds: number;
 }
@@ -82,7 +82,7 @@ export async function runRoadUnet(o: RoadUnetOptions): Promise<RoadUnetResult> {
   const model = unet({ numClasses: 2, baseFilters: o.baseFilters ?? 16, depth: o.depth ?? 3, activation: 'linear', name: 'road_unet' });
   initWeights(model, { seed: o.seed, type: 'kaiming' });
   const opt = tf.train.adam(o.lr ?? 5e-4);
-  const phase = await runPhase({
+  const phase = await trainPhase({
     name: 'unet',
     out: o.out,
     steps: o.steps,
@@ -94,9 +94,9 @@ export async function runRoadUnet(o: RoadUnetOptions): Promise<RoadUnetResult> {
     stopAfter: o.stopAfter,
     step: async (s, guard) => {
       const b = await splits.train.batchAt(s - 1, { batchSize: o.batch, shuffle: true, flip: true, seed: o.seed, resize: splits.resize, fields: ['image', 'labels'] });
-      const mask = roadMask(b.labels as Tensor);
+      const mask = roadMask(b.labels);
       try {
-        return await optimizerStep(opt, [model], () => diceLoss(model.apply(b.image as Tensor4D, { training: true }) as Tensor, mask), {
+        return await optimizerStep(opt, [model], () => diceLoss(model.apply(b.image, { training: true }) as Tensor, mask), {
           prefix: 'dice_',
           beforeApply: (t) => guard.check(s, t),
         });
@@ -111,8 +111,8 @@ export async function runRoadUnet(o: RoadUnetOptions): Promise<RoadUnetResult> {
   const cm = new ConfusionMatrix(2);
   const grid: GridCell[][] = [];
   for await (const b of splits.test.batches({ batchSize: 4, resize: splits.resize, prefetch: 1, fields: ['image', 'labels'] })) {
-    const mask = roadMask(b.labels as Tensor);
-    const pred = tf.tidy(() => tf.argMax(model.predict(b.image as Tensor4D) as Tensor, -1));
+    const mask = roadMask(b.labels);
+    const pred = tf.tidy(() => tf.argMax(model.predict(b.image) as Tensor, -1));
     // read asynchronously (GPU backends have no synchronous read in Node); the same counts as from the tensors
     cm.update(await hostLabels(pred), await hostLabels(mask));
     for (let j = 0; grid.length < 4 && j < pred.shape[0]!; j++) {
@@ -120,13 +120,13 @@ export async function runRoadUnet(o: RoadUnetOptions): Promise<RoadUnetResult> {
       // road shown in the Cityscapes road colour, the rest as "unlabelled" (trainId 255 → black)
       const asTrainIds = (t: Tensor) => tf.tidy(() => tf.where(tf.equal(t, 1), tf.zerosLike(t), tf.fill(t.shape, 255, 'int32')));
       grid.push([
-        { image: pick(b.image as Tensor), caption: 'image' },
+        { image: pick(b.image), caption: 'image' },
         { image: asTrainIds(pick(pred)), caption: 'predicted road', kind: 'labels' },
         { image: asTrainIds(pick(mask)), caption: 'ground truth', kind: 'labels' },
       ]);
     }
     tf.dispose([mask, pred]);
-    disposeBatch(b as Batch);
+    disposeBatch(b);
   }
   const m = cm.compute();
   const gridPath = await writeGrid(o.out, 'predictions.png', grid);

@@ -1,29 +1,12 @@
 /**
- * What every `segaware` subcommand shares: one-line error reporting, numeric
- * flag parsers that name the flag, and the guard that keeps outputs away from
- * inputs (a run with `--out` equal to `--in` once overwrote its source images
- * and exited 0).
+ * What every `segaware` subcommand shares: numeric flag parsers that name the flag,
+ * the guard that keeps outputs away from inputs (a run with `--out` equal to `--in`
+ * once overwrote its source images and exited 0) and the one that keeps every write
+ * inside `--out` (`data gallery` once wrote into `./docs/images` of wherever it ran).
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { InvalidArgumentError as CommanderArgError } from 'commander';
-import { SegawareError } from '../errors.js';
-
-/**
- * Runs a subcommand action; a segaware or argument error is printed as one
- * line (`error: …`, no stack trace) with exit code 1. Set SEGAWARE_CLI_THROW=1 to rethrow.
- */
-export function friendly<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (e) {
-      if (process.env.SEGAWARE_CLI_THROW === '1' || !(e instanceof SegawareError || e instanceof CommanderArgError)) throw e;
-      console.error(`error: ${(e as Error).message}`);
-      process.exitCode = 1;
-    }
-  };
-}
 
 /**
  * A commander argument parser for an integer flag in `[min, max]`. Throws
@@ -86,4 +69,30 @@ export function assertOutsideInputs(outFlag: string, out: string, inputs: [flag:
       throw new CommanderArgError(`${outFlag} ${out} is ${o === i ? 'the same folder as' : 'inside'} ${flag} ${p}: the outputs would overwrite or mix with the inputs; choose an ${outFlag} outside ${flag}`);
     }
   }
+}
+
+/**
+ * The path `parts` under the output root `outDir`, refused when it would land outside it:
+ * a `..` smuggled in through another flag (`--split ../x`), or a symlink already inside
+ * `--out` (a folder or the file itself) that points elsewhere. Call it for every file a
+ * command writes, so "nothing is written outside `--out`" holds by construction.
+ *
+ * @throws commander's InvalidArgumentError naming the path and `--out`.
+ * @example writeImage(outputPath(o.out, 'fog.png'), img)
+ */
+export function outputPath(outDir: string, ...parts: string[]): string {
+  const root = resolve(outDir);
+  const p = resolve(root, ...parts);
+  const refuse = (why: string) => new CommanderArgError(`refusing to write ${p}: ${why} (--out ${outDir}); every output stays inside --out`);
+  if (!isSameOrInside(p, root)) throw refuse('it lies outside');
+  // an existing symlink at the file itself: its target decides where the bytes go (a dangling one too)
+  let link = false;
+  try {
+    link = lstatSync(p).isSymbolicLink();
+  } catch {
+    link = false;
+  }
+  if (link && !existsSync(p)) throw refuse('it is a dangling symlink');
+  if (!isSameOrInside(realPathOf(p), realPathOf(root))) throw refuse(`it resolves through a symlink to ${realPathOf(p)}, outside`);
+  return p;
 }

@@ -18,7 +18,9 @@ import type { ImageRaster, Raster } from '../data/raster.js';
 import { renderSyntheticScene } from '../data/synthetic_street_scenes.js';
 import type { SyntheticSceneWithLights } from '../data/synthetic_street_scenes.js';
 import { NotFoundError } from '../errors.js';
-import { assertOutsideInputs, friendly, intFlag, maxPixelsFlag, realPathOf } from './common.js';
+import { assertOutsideInputs, intFlag, maxPixelsFlag, outputPath, realPathOf } from './common.js';
+import { commandProgress } from './progress.js';
+import type { ProgressFlags } from './progress.js';
 
 /** Metres → 16-bit centimetres (saturating at 655.35 m). */
 function depthToCm(d: Float32Array): Uint16Array {
@@ -27,10 +29,16 @@ function depthToCm(d: Float32Array): Uint16Array {
   return out;
 }
 
-/** Writes one synthetic scene into a Cityscapes-like tree. */
+/**
+ * Writes one synthetic scene into a Cityscapes-like tree under `root`: `leftImg8bit` (photo),
+ * `gtFine` (`_labelIds`, 16-bit `_instanceIds`, `_color`), `depth` (16-bit cm), `lights`, and with
+ * `foggy` `leftImg8bit_foggy` at three β. Every path is checked to stay inside `root`.
+ *
+ * @throws commander's InvalidArgumentError when `split` (or a symlink in `root`) would lead outside `root`
+ */
 export async function writeSyntheticSample(root: string, split: string, s: SyntheticSceneWithLights, foggy: boolean): Promise<void> {
   const city = 'synth';
-  const p = (kind: string, suffix: string): string => join(root, kind, split, city, `${s.name}${suffix}`);
+  const p = (kind: string, suffix: string): string => outputPath(root, kind, split, city, `${s.name}${suffix}`);
   const { height, width } = s.image;
   const jobs: Promise<void>[] = [
     writeImage(p('leftImg8bit', '_leftImg8bit.png'), s.image),
@@ -89,7 +97,12 @@ async function companions(file: string, inRoot: string, depthDir: string | undef
   return out;
 }
 
-/** Renders the documentation gallery (scenes with labels, fog at three β, night, the four degradations). */
+/**
+ * Renders the documentation gallery (scenes with labels, fog at three β, night, the four
+ * degradations) into `outDir`: `synthetic_scenes.png`, `fog.png`, `night.png`, `degradations.png`.
+ *
+ * @throws commander's InvalidArgumentError when a file would land outside `outDir` (a symlink in it)
+ */
 export async function writeGallery(outDir: string, seed = 0): Promise<string[]> {
   const H = 256;
   const W = 512;
@@ -102,7 +115,7 @@ export async function writeGallery(outDir: string, seed = 0): Promise<string[]> 
     { image: depthVis(s.depth.data), caption: 'depth (log, near = bright)' },
   ]);
   const add = async (name: string, rows: GridCell[][], cell: [number, number]): Promise<void> => {
-    const p = join(outDir, name);
+    const p = outputPath(outDir, name);
     await imageGrid(p, rows, { cellSize: cell, palette: true });
     written.push(p);
   };
@@ -134,6 +147,12 @@ export async function writeGallery(outDir: string, seed = 0): Promise<string[]> 
   return written;
 }
 
+/** The global flags an action reads (`--quiet`). */
+const globals = (cmd: Command): { quiet?: boolean } => cmd.optsWithGlobals() as { quiet?: boolean };
+
+interface SynthFlags extends ProgressFlags { out: string; count: number; height: number; width: number; seed: number; split: string; foggy: boolean }
+interface DegradeFlags extends ProgressFlags { in: string; out: string; kind: string; level: number; seed: number; depth?: string; maxPixels?: number }
+
 /** The `data` command with its `synth`, `degrade` and `gallery` subcommands. */
 export function dataCommand(): Command {
   const data = new Command('data').description('synthetic data, degradations and the gallery');
@@ -147,14 +166,24 @@ export function dataCommand(): Command {
     .option('--seed <n>', 'seed', intFlag('--seed', 0, 2 ** 31 - 1), 0)
     .option('--split <name>', 'split folder', 'train')
     .option('--foggy', 'also write leftImg8bit_foggy at β = 0.005, 0.01, 0.02', false)
-    .action(friendly(async (o: { out: string; count: number; height: number; width: number; seed: number; split: string; foggy: boolean }) => {
+    .option('--progress', 'show progress on stderr even when it is not a terminal')
+    .option('--no-progress', 'no progress display')
+    .action(async (flags: SynthFlags, c: Command) => {
+      const o = { ...flags, ...globals(c) };
+      // before the first scene: a --split with `..` must not leave half a tree behind
+      for (const kind of ['leftImg8bit', 'gtFine', 'depth', 'lights']) outputPath(o.out, kind, o.split, 'synth');
       const t0 = performance.now();
-      for (let i = 0; i < o.count; i++) {
-        await writeSyntheticSample(o.out, o.split, renderSyntheticScene(o.seed, i, o.height, o.width), o.foggy);
-        if (!process.env.SEGAWARE_QUIET && (i + 1) % 25 === 0) console.log(`${i + 1}/${o.count} scenes`);
+      const progress = commandProgress('synth', o.count, o);
+      try {
+        for (let i = 0; i < o.count; i++) {
+          await writeSyntheticSample(o.out, o.split, renderSyntheticScene(o.seed, i, o.height, o.width), o.foggy);
+          progress.update(i + 1);
+        }
+      } finally {
+        progress.stop();
       }
       console.log(`wrote ${o.count} scenes to ${o.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    }));
+    });
   data
     .command('degrade')
     .description('degrade every image of a folder (or of a Cityscapes-like tree) with a preset level')
@@ -165,7 +194,10 @@ export function dataCommand(): Command {
     .option('--seed <n>', 'seed of the random parts', intFlag('--seed', 0, 2 ** 31 - 1), 0)
     .option('--depth <dir>', 'depth maps (16-bit centimetres, <name>_depth.png) for fog on a plain folder')
     .option('--max-pixels <n>', 'largest image decoded, in pixels (default 67108864 = 8192²)', maxPixelsFlag)
-    .action(friendly(async (o: { in: string; out: string; kind: string; level: number; seed: number; depth?: string; maxPixels?: number }) => {
+    .option('--progress', 'show progress on stderr even when it is not a terminal')
+    .option('--no-progress', 'no progress display')
+    .action(async (flags: DegradeFlags, c: Command) => {
+      const o = { ...flags, ...globals(c) };
       const kinds = Object.keys(DEGRADATION_LEVELS);
       if (!kinds.includes(o.kind)) throw new CommanderArgError(`--kind must be one of ${kinds.join(', ')}; received ${o.kind}`);
       if (o.kind !== 'fog' && o.kind !== 'night' && o.level > 4) throw new CommanderArgError(`--level must be 1-4 for ${o.kind}; received ${o.level}`);
@@ -175,29 +207,35 @@ export function dataCommand(): Command {
       const cityscapes = existsSync(join(o.in, 'leftImg8bit'));
       const files = listImagesRecursive(cityscapes ? join(o.in, 'leftImg8bit') : o.in);
       if (!files.length) throw new NotFoundError(`segaware: no images under ${o.in}`);
-      const dest = (f: string) => join(o.out, relative(o.in, f).replace(/\.(jpe?g|webp)$/i, '.png'));
+      const dest = (f: string) => outputPath(o.out, relative(o.in, f).replace(/\.(jpe?g|webp)$/i, '.png'));
       // --in inside --out passes the folder check but can still map one input onto another: refuse before writing anything
       const inputs = new Set(files.map(realPathOf));
       const clash = files.find((f) => inputs.has(realPathOf(dest(f))));
       if (clash) throw new CommanderArgError(`--out ${o.out} would overwrite the input ${clash}; choose an --out outside --in`);
+      const progress = commandProgress(`degrade ${o.kind}`, files.length, o);
       let k = 0;
-      for (const f of files) {
-        const img = await readImageRaster(f, { maxPixels: o.maxPixels });
-        const extra = o.kind === 'fog' || o.kind === 'night' ? await companions(f, o.in, o.depth, o.maxPixels) : {};
-        if (o.kind === 'fog' && !extra.depth) throw new NotFoundError(`segaware: no depth map for ${f} (fog needs depth: a segaware synth tree, or --depth DIR with <name>_depth.png)`);
-        const out = await degrade(img, o.kind as DegradationKind, o.level, { ...extra, seed: o.seed + k++ });
-        await writeImage(dest(f), out);
+      try {
+        for (const f of files) {
+          const img = await readImageRaster(f, { maxPixels: o.maxPixels });
+          const extra = o.kind === 'fog' || o.kind === 'night' ? await companions(f, o.in, o.depth, o.maxPixels) : {};
+          if (o.kind === 'fog' && !extra.depth) throw new NotFoundError(`segaware: no depth map for ${f} (fog needs depth: a segaware synth tree, or --depth DIR with <name>_depth.png)`);
+          const out = await degrade(img, o.kind as DegradationKind, o.level, { ...extra, seed: o.seed + k++ });
+          await writeImage(dest(f), out);
+          progress.update(k);
+        }
+      } finally {
+        progress.stop();
       }
       console.log(`wrote ${files.length} ${o.kind} level-${o.level} images to ${o.out}`);
-    }));
+    });
   data
     .command('gallery')
-    .description('render the documentation gallery (synthetic scenes, fog, night, degradations)')
-    .option('--out <dir>', 'output folder', 'docs/images')
+    .description('render the documentation gallery (synthetic scenes, fog, night, degradations) into --out')
+    .requiredOption('--out <dir>', 'output folder (the repository keeps its copy in docs/images)')
     .option('--seed <n>', 'seed', intFlag('--seed', 0, 2 ** 31 - 1), 0)
-    .action(friendly(async (o: { out: string; seed: number }) => {
+    .action(async (o: { out: string; seed: number }) => {
       const files = await writeGallery(o.out, o.seed);
       console.log(`wrote ${files.join(', ')}`);
-    }));
+    });
   return data;
 }

@@ -17,6 +17,7 @@ import { Dataset } from './dataset.js';
 import type { Sample } from './dataset.js';
 import { readImageRaster, readRaster } from './image_io.js';
 import { readLabelRaster } from './label_io.js';
+import { checkOptions } from '../validate.js';
 import type { Raster } from './raster.js';
 
 /** Options of {@link cityscapesDataset}. */
@@ -35,6 +36,20 @@ export interface CityscapesOptions {
   limit?: number;
 }
 
+/** The keys of {@link CityscapesOptions}. @internal */
+export const CITYSCAPES_KEYS = ['split', 'foggy', 'labels', 'instances', 'depth', 'limit'] as const;
+
+/** Validates {@link CityscapesOptions}, errors labelled `<fn>: options.…`. */
+function checkCityscapesOptions(fn: string, options: CityscapesOptions): void {
+  checkOptions(fn, options, CITYSCAPES_KEYS);
+  const split = options.split ?? 'train';
+  if (typeof split !== 'string' || !split) throw new InvalidArgumentError(`${fn}: options.split`, "a split name such as 'train' or 'val'", split);
+  const labels = options.labels ?? 'trainId';
+  if (labels !== 'trainId' && labels !== 'labelId' && labels !== false) throw new InvalidArgumentError(`${fn}: options.labels`, "'trainId', 'labelId' or false", labels);
+  if (options.foggy !== undefined && !(typeof options.foggy === 'number' && options.foggy > 0)) throw new InvalidArgumentError(`${fn}: options.foggy`, 'a positive β such as 0.005, 0.01 or 0.02', options.foggy);
+  if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 0)) throw new InvalidArgumentError(`${fn}: options.limit`, 'an integer ≥ 0', options.limit);
+}
+
 interface Entry {
   name: string;
   city: string;
@@ -51,11 +66,9 @@ export class CityscapesDataset extends Dataset<Sample> {
     readonly options: CityscapesOptions = {},
   ) {
     super();
+    checkCityscapesOptions('CityscapesDataset', options);
+    if (typeof root !== 'string' || !root) throw new InvalidArgumentError('CityscapesDataset: root', 'the Cityscapes root folder', root);
     const split = options.split ?? 'train';
-    if (typeof split !== 'string' || !split) throw new InvalidArgumentError('options.split', "a split name such as 'train' or 'val'", split);
-    const labels = options.labels ?? 'trainId';
-    if (labels !== 'trainId' && labels !== 'labelId' && labels !== false) throw new InvalidArgumentError('options.labels', "'trainId', 'labelId' or false", labels);
-    if (options.foggy !== undefined && !(typeof options.foggy === 'number' && options.foggy > 0)) throw new InvalidArgumentError('options.foggy', 'a positive β such as 0.005, 0.01 or 0.02', options.foggy);
     const dir = join(root, 'leftImg8bit', split);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new NotFoundError(`segaware: Cityscapes images not found: ${JSON.stringify(dir)} (expected root/leftImg8bit/<split>/<city>/*_leftImg8bit.png)`);
     const entries: Entry[] = [];
@@ -130,6 +143,7 @@ export class CityscapesDataset extends Dataset<Sample> {
  * @example const val = cityscapesDataset('/data/cityscapes', { split: 'val', foggy: 0.02 });
  */
 export function cityscapesDataset(root: string, options: CityscapesOptions = {}): CityscapesDataset {
-  if (typeof root !== 'string' || !root) throw new InvalidArgumentError('root', 'the Cityscapes root folder', root);
+  checkCityscapesOptions('cityscapesDataset', options);
+  if (typeof root !== 'string' || !root) throw new InvalidArgumentError('cityscapesDataset: root', 'the Cityscapes root folder', root);
   return new CityscapesDataset(root, options);
 }

@@ -5,11 +5,12 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { tf } from '../tf.js';
-import type { Tensor } from '../tf.js';
+import type { Tensor, Tensor3D, Tensor4D } from '../tf.js';
 import { augmentFields } from './augment.js';
 import type { AugmentPlan } from './augment.js';
 import type { Raster } from './raster.js';
 import { SeededRandom, assertSeed } from '../ops/rng.js';
+import { checkOptions } from '../validate.js';
 
 /**
  * One sample: a name plus raster fields. Conventional field names: `image`
@@ -23,19 +24,55 @@ export interface Sample {
   [field: string]: Raster | string;
 }
 
+/** Batch fields that hold integer label maps, int32 `[N,H,W]`; every other field is a float `[N,H,W,C]`. */
+export type LabelFieldName = 'labels' | 'instances';
+
+/**
+ * The tensor type of batch field `K`: `Tensor3D` for the label fields
+ * ({@link LabelFieldName}), `Tensor4D` for everything else (images, `depth`).
+ */
+export type BatchTensor<K extends string> = K extends LabelFieldName ? Tensor3D : Tensor4D;
+
+/** Keys of `T` that are written out (not an index signature) and do not hold strings. */
+type DeclaredTensorKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : T[K] extends string ? never : K]: 0 };
+
+/**
+ * The batch field names of a sample type: its declared non-string fields
+ * (`SampleFields<SyntheticScene>` = `'image' | 'labels' | 'instances' | 'depth'`),
+ * or `string` for a sample type that declares nothing beyond {@link Sample}
+ * (whose fields are only known at run time).
+ */
+export type SampleFields<S> = [Exclude<DeclaredTensorKeys<S>, DeclaredTensorKeys<Sample>>] extends [never]
+  ? string
+  : Exclude<DeclaredTensorKeys<S>, 'name'> & string;
+
 /**
  * A batch: `names` plus one tensor per field — float image fields
  * `[N,H,W,C]` in the requested `range`, integer fields (labels, instances)
  * int32 `[N,H,W]`, `depth` float32 `[N,H,W,1]` in metres. Dispose with
  * {@link disposeBatch}.
+ *
+ * Generic over its field names `F`, so a batch with known fields needs no
+ * casts: `Batch<'image' | 'labels'>` has `image: Tensor4D`, `labels: Tensor3D`
+ * and `names: string[]`. {@link Dataset.batches} and {@link Dataset.batchAt}
+ * infer `F` from `options.fields` or from the dataset's sample type. With the
+ * default `F = string` (fields unknown) every field is `Tensor | string[]`.
+ *
+ * Typing follows the naming convention: a field called `labels` or
+ * `instances` is typed int32 `Tensor3D` (what integer rasters of one channel
+ * become); give integer data other names only if it is an image-like tensor.
+ *
+ * @example
+ * const b = await scenes.batchAt(step, { batchSize: 4, fields: ['image', 'labels'] });
+ * const logits = model.apply(b.image) as tf.Tensor4D;   // b.image: Tensor4D
+ * const loss = crossEntropyLoss(logits, b.labels);       // b.labels: Tensor3D
  */
-export interface Batch {
-  names: string[];
-  [field: string]: Tensor | string[];
-}
+export type Batch<F extends string = string> = string extends F
+  ? { names: string[]; [field: string]: Tensor | string[] }
+  : { names: string[] } & { [K in Exclude<F, 'names'>]: BatchTensor<K> };
 
-/** Options of {@link Dataset.batches}. */
-export interface BatchOptions {
+/** Options of {@link Dataset.batches}; `F` is the list of `fields` (inferred from it). */
+export interface BatchOptions<F extends string = string> {
   /** samples per batch (default 1) */
   batchSize?: number;
   /** shuffle the order each pass (default false) */
@@ -54,15 +91,15 @@ export interface BatchOptions {
   range?: [number, number];
   /** drop a last incomplete batch (default false) */
   dropLast?: boolean;
-  /** only these fields (default: every field of the samples) */
-  fields?: string[];
+  /** only these fields (default: every field of the samples); the batch is typed with exactly these */
+  fields?: readonly F[];
 }
 
 /** Disposes every tensor of a batch.
  *
  * @example for await (const b of ds.batches()) { step(b); disposeBatch(b); }
  */
-export function disposeBatch(batch: Batch): void {
+export function disposeBatch<F extends string>(batch: Batch<F>): void {
   for (const [k, v] of Object.entries(batch)) if (k !== 'names' && v instanceof tf.Tensor) v.dispose();
 }
 
@@ -71,25 +108,33 @@ interface HostBatch {
   fields: Record<string, { data: Float32Array | Int32Array; shape: number[]; dtype: 'float32' | 'int32' }>;
 }
 
-function checkBatchOptions(options: BatchOptions): { batchSize: number; prefetch: number; range: [number, number]; crop?: [number, number] } {
+/** The keys of {@link BatchOptions}. @internal */
+export const BATCH_KEYS = ['batchSize', 'shuffle', 'seed', 'resize', 'crop', 'flip', 'prefetch', 'range', 'dropLast', 'fields'] as const;
+
+/** Validates {@link BatchOptions} (keys and values), errors labelled `<fn>: options.…`. */
+function checkBatchOptions(fn: string, options: BatchOptions<string>): { batchSize: number; prefetch: number; range: [number, number]; crop?: [number, number] } {
+  checkOptions(fn, options, BATCH_KEYS);
   const batchSize = options.batchSize ?? 1;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError('options.batchSize', 'a positive integer', batchSize);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError(`${fn}: options.batchSize`, 'a positive integer', batchSize);
   const prefetch = options.prefetch ?? 2;
-  if (!Number.isInteger(prefetch) || prefetch < 0) throw new InvalidArgumentError('options.prefetch', 'an integer ≥ 0', prefetch);
-  if (options.seed !== undefined) assertSeed('options.seed', options.seed);
+  if (!Number.isInteger(prefetch) || prefetch < 0) throw new InvalidArgumentError(`${fn}: options.prefetch`, 'an integer ≥ 0', prefetch);
+  if (options.seed !== undefined) assertSeed(`${fn}: options.seed`, options.seed);
   const range = options.range ?? [-1, 1];
-  if (!Array.isArray(range) || range.length !== 2 || !(range[0] < range[1])) throw new InvalidArgumentError('options.range', '[lo, hi] with lo < hi', range);
+  if (!Array.isArray(range) || range.length !== 2 || !(range[0] < range[1])) throw new InvalidArgumentError(`${fn}: options.range`, '[lo, hi] with lo < hi', range);
   const crop = typeof options.crop === 'number' ? ([options.crop, options.crop] as [number, number]) : options.crop;
-  for (const [nm, v] of [['options.crop', crop], ['options.resize', options.resize]] as const) {
+  for (const [nm, v] of [['crop', crop], ['resize', options.resize]] as const) {
     if (v !== undefined && !(Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x > 0))) {
-      throw new InvalidArgumentError(nm, '[height, width] with positive integers', v);
+      throw new InvalidArgumentError(`${fn}: options.${nm}`, '[height, width] with positive integers', v);
     }
+  }
+  if (options.fields !== undefined && !(Array.isArray(options.fields) && options.fields.every((f) => typeof f === 'string'))) {
+    throw new InvalidArgumentError(`${fn}: options.fields`, 'an array of field names', options.fields);
   }
   return { batchSize, prefetch, range, crop };
 }
 
 /** The order and augmentation draws of one pass over `n` samples. */
-function epochPlan(n: number, seed: number, shuffle: boolean, crop: [number, number] | undefined, options: BatchOptions): { order: number[]; plans: AugmentPlan[] } {
+function epochPlan(n: number, seed: number, shuffle: boolean, crop: [number, number] | undefined, options: BatchOptions<string>): { order: number[]; plans: AugmentPlan[] } {
   const rng = SeededRandom.hashed(seed);
   const order = Array.from({ length: n }, (_, i) => i);
   if (shuffle) rng.shuffle(order);
@@ -126,7 +171,7 @@ export abstract class Dataset<S extends Sample = Sample> implements AsyncIterabl
 
   /** Sample `i`, validated. */
   async get(i: number): Promise<S> {
-    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new InvalidArgumentError('index', `an integer in [0, ${this.length - 1}]`, i);
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new InvalidArgumentError('Dataset.get: index', `an integer in [0, ${this.length - 1}]`, i);
     return this.load(i);
   }
 
@@ -144,9 +189,12 @@ export abstract class Dataset<S extends Sample = Sample> implements AsyncIterabl
     return new MappedDataset<S, T>(this, fn);
   }
 
-  /** Batches of tensors (see {@link BatchOptions}); prefetching overlaps decoding with the consumer. */
-  async *batches(options: BatchOptions = {}): AsyncGenerator<Batch> {
-    const { batchSize, prefetch, range, crop } = checkBatchOptions(options);
+  /**
+   * Batches of tensors (see {@link BatchOptions}); prefetching overlaps decoding with the consumer.
+   * The batch type lists `options.fields`, or the sample type's fields (see {@link Batch}).
+   */
+  async *batches<F extends string = SampleFields<S>>(options: BatchOptions<F> = {}): AsyncGenerator<Batch<F>> {
+    const { batchSize, prefetch, range, crop } = checkBatchOptions('Dataset.batches', options);
     const n = this.length;
     if (n === 0) return;
     const { order, plans } = epochPlan(n, options.seed ?? 0, options.shuffle ?? false, crop, options);
@@ -156,7 +204,7 @@ export abstract class Dataset<S extends Sample = Sample> implements AsyncIterabl
     const launch = (): void => {
       if (next >= nb) return;
       const b = next++;
-      const p = this.loadHostBatch(order.slice(b * batchSize, (b + 1) * batchSize), plans.slice(b * batchSize, (b + 1) * batchSize), range, options.fields);
+      const p = this.loadHostBatch('Dataset.batches', order.slice(b * batchSize, (b + 1) * batchSize), plans.slice(b * batchSize, (b + 1) * batchSize), range, options.fields);
       p.catch(() => undefined); // surfaced when awaited
       queue.push(p);
     };
@@ -165,7 +213,7 @@ export abstract class Dataset<S extends Sample = Sample> implements AsyncIterabl
       while (queue.length) {
         const host = await queue.shift()!;
         launch();
-        yield toTensors(host);
+        yield toTensors(host) as Batch<F>;
       }
     } finally {
       queue.length = 0;
@@ -183,26 +231,26 @@ export abstract class Dataset<S extends Sample = Sample> implements AsyncIterabl
    * @example
    * for (let s = startStep; s < steps; s++) { const b = await ds.batchAt(s, { batchSize: 4, shuffle: true, flip: true, seed }); … disposeBatch(b); }
    */
-  async batchAt(step: number, options: BatchOptions = {}): Promise<Batch> {
-    if (!Number.isInteger(step) || step < 0) throw new InvalidArgumentError('step', 'an integer ≥ 0', step);
-    const { batchSize, range, crop } = checkBatchOptions(options);
+  async batchAt<F extends string = SampleFields<S>>(step: number, options: BatchOptions<F> = {}): Promise<Batch<F>> {
+    if (!Number.isInteger(step) || step < 0) throw new InvalidArgumentError('Dataset.batchAt: step', 'an integer ≥ 0', step);
+    const { batchSize, range, crop } = checkBatchOptions('Dataset.batchAt', options);
     const n = this.length;
-    if (n < batchSize) throw new InvalidArgumentError('options.batchSize', `at most the dataset length (${n})`, batchSize);
+    if (n < batchSize) throw new InvalidArgumentError('Dataset.batchAt: options.batchSize', `at most the dataset length (${n})`, batchSize);
     const nb = Math.floor(n / batchSize);
     const epoch = Math.floor(step / nb);
     const b = step % nb;
     const seed = options.seed ?? 0;
     const { order, plans } = epochPlan(n, seed * 1_000_003 + epoch, options.shuffle ?? false, crop, options);
-    const host = await this.loadHostBatch(order.slice(b * batchSize, (b + 1) * batchSize), plans.slice(b * batchSize, (b + 1) * batchSize), range, options.fields);
-    return toTensors(host);
+    const host = await this.loadHostBatch('Dataset.batchAt', order.slice(b * batchSize, (b + 1) * batchSize), plans.slice(b * batchSize, (b + 1) * batchSize), range, options.fields);
+    return toTensors(host) as Batch<F>;
   }
 
-  private async loadHostBatch(indices: number[], plans: AugmentPlan[], range: [number, number], only?: string[]): Promise<HostBatch> {
+  private async loadHostBatch(fn: string, indices: number[], plans: AugmentPlan[], range: [number, number], only?: readonly string[]): Promise<HostBatch> {
     const samples = await Promise.all(indices.map((i) => this.load(i)));
     const augmented = samples.map((s, j) => {
       const fields: Record<string, Raster> = {};
       for (const [k, v] of Object.entries(s)) if (k !== 'name' && typeof v !== 'string' && (!only || only.includes(k))) fields[k] = v;
-      if (only) for (const k of only) if (!(k in fields)) throw new InvalidArgumentError('options.fields', `fields present in every sample (${Object.keys(s).filter((x) => x !== 'name').join(', ')})`, k, `sample ${s.name}`);
+      if (only) for (const k of only) if (!(k in fields)) throw new InvalidArgumentError(`${fn}: options.fields`, `fields present in every sample (${Object.keys(s).filter((x) => x !== 'name').join(', ')})`, k, `sample ${s.name}`);
       return augmentFields(s.name, fields, plans[j]!);
     });
     const names = samples.map((s) => s.name);
@@ -245,6 +293,7 @@ export abstract class Dataset<S extends Sample = Sample> implements AsyncIterabl
 export class ArrayDataset<S extends Sample = Sample> extends Dataset<S> {
   constructor(private readonly samples: S[]) {
     super();
+    if (!Array.isArray(samples)) throw new InvalidArgumentError('ArrayDataset: samples', 'an array of samples { name, …fields }', samples);
   }
   get length(): number {
     return this.samples.length;

@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { InvalidArgumentError } from '../errors.js';
 import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
+import { assertNumber, checkOptions } from '../validate.js';
 import { resizeRaster } from './augment.js';
 import { colorize } from './cityscapes_labels.js';
 import { assertRange, isRaster, tensorToRaster } from './raster.js';
@@ -31,6 +32,9 @@ export interface ImageGridOptions {
   /** write a palette (256-colour, quantised) PNG: much smaller, slightly lossy (default false) */
   palette?: boolean;
 }
+
+/** The keys of {@link ImageGridOptions}. @internal */
+export const IMAGE_GRID_KEYS = ['cellSize', 'range', 'gap', 'captionHeight', 'palette'] as const;
 
 function cellToRgb(cell: GridCell, range: [number, number], where: string): { rgb: Raster<Uint8Array>; caption?: string; labels: boolean } {
   let img: Tensor | Raster;
@@ -75,14 +79,22 @@ const escapeXml = (s: string): string => s.replace(/[<>&"']/g, (ch) => ({ '<': '
  * @example await imageGrid('grid.png', [[{ image: s.image, caption: 'input' }, { image: s.labels, caption: 'labels' }]]);
  */
 export async function imageGrid(path: string | null, rows: GridCell[][], options: ImageGridOptions = {}): Promise<Buffer> {
+  checkOptions('imageGrid', options, IMAGE_GRID_KEYS);
+  if (path !== null && typeof path !== 'string') throw new InvalidArgumentError('imageGrid: path', 'a file path string, or null for the bytes only', path);
   if (!Array.isArray(rows) || rows.length === 0 || rows.some((r) => !Array.isArray(r) || r.length === 0)) {
-    throw new InvalidArgumentError('rows', 'a non-empty array of non-empty rows of cells', rows);
+    throw new InvalidArgumentError('imageGrid: rows', 'a non-empty array of non-empty rows of cells', rows);
   }
   const range = options.range ?? [0, 1];
-  assertRange('options.range', range);
+  assertRange('imageGrid: options.range', range);
   const gap = options.gap ?? 4;
-  const cells = rows.map((row, i) => row.map((c, j) => cellToRgb(c, range, `rows[${i}][${j}]`)));
-  const [ch, cw] = options.cellSize ?? [cells[0]![0]!.rgb.height, cells[0]![0]!.rgb.width];
+  assertNumber('imageGrid: options.gap', gap, { integer: true, min: 0 });
+  if (options.captionHeight !== undefined) assertNumber('imageGrid: options.captionHeight', options.captionHeight, { integer: true, min: 1 });
+  const size = options.cellSize;
+  if (size !== undefined && !(Array.isArray(size) && size.length === 2 && size.every((v) => Number.isInteger(v) && v > 0))) {
+    throw new InvalidArgumentError('imageGrid: options.cellSize', '[height, width] with positive integers', size);
+  }
+  const cells = rows.map((row, i) => row.map((c, j) => cellToRgb(c, range, `imageGrid: rows[${i}][${j}]`)));
+  const [ch, cw] = size ?? [cells[0]![0]!.rgb.height, cells[0]![0]!.rgb.width];
   const anyCaption = cells.some((r) => r.some((c) => c.caption));
   const capH = anyCaption ? (options.captionHeight ?? 16) : 0;
   const cols = Math.max(...cells.map((r) => r.length));

@@ -11,6 +11,7 @@ import type { Metadata } from 'sharp';
 import { InvalidArgumentError, NotFoundError, SegawareError } from '../errors.js';
 import { tf } from '../tf.js';
 import type { Tensor, Tensor3D } from '../tf.js';
+import { assertOneOf, checkOptions } from '../validate.js';
 import { assertRange, assertRaster, isRaster, tensorToRaster } from './raster.js';
 import type { ImageRaster, Raster } from './raster.js';
 
@@ -29,8 +30,8 @@ export class ImageDecodeError extends SegawareError {
 /** A decoded file: 8-bit (`Uint8Array`) or 16-bit (`Uint16Array`) samples. */
 export type FileRaster = Raster<Uint8Array> | Raster<Uint16Array>;
 
-function assertFile(path: unknown): asserts path is string {
-  if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('path', 'a file path string', path);
+function assertFile(fn: string, path: unknown): asserts path is string {
+  if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError(`${fn}: path`, 'a file path string', path);
   if (!existsSync(path)) throw new NotFoundError(`segaware: image file not found: ${JSON.stringify(path)}`);
   if (!statSync(path).isFile()) throw new NotFoundError(`segaware: not a file: ${JSON.stringify(path)}`);
 }
@@ -69,22 +70,31 @@ export interface ReadRasterOptions {
   maxPixels?: number;
 }
 
+/** The keys of {@link ReadRasterOptions} (for the unknown-key check). @internal */
+export const READ_RASTER_KEYS = ['maxPixels'] as const;
+
 /** The file format sharp detected (from the bytes, not the extension). */
 export type DecodedFormat = string;
 
-/** Validates `options.maxPixels`. @internal */
-export function maxPixelsOption(options: ReadRasterOptions | undefined): number {
+/**
+ * Validates `options.maxPixels`; errors are labelled `<fn>: options.maxPixels`
+ * (plain `options.maxPixels` without `fn`, for callers such as the CLI). @internal
+ */
+export function maxPixelsOption(options: ReadRasterOptions | undefined, fn?: string): number {
   const max = options?.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (typeof max !== 'number' || !(max >= 1) || !(Number.isInteger(max) || max === Infinity)) {
-    throw new InvalidArgumentError('options.maxPixels', 'a positive integer (or Infinity)', max);
+    throw new InvalidArgumentError(fn ? `${fn}: options.maxPixels` : 'options.maxPixels', 'a positive integer (or Infinity)', max);
   }
   return max;
 }
 
-/** {@link readRaster} plus the detected format. @internal */
-export async function readRasterWithFormat(path: string, options: ReadRasterOptions = {}): Promise<{ raster: FileRaster; format: DecodedFormat }> {
-  assertFile(path);
-  const maxPixels = maxPixelsOption(options);
+/**
+ * {@link readRaster} plus the detected format, without the unknown-key check
+ * (callers pass their own, larger options); errors are labelled with `fn`. @internal
+ */
+export async function readRasterWithFormat(path: string, options: ReadRasterOptions = {}, fn = 'readRaster'): Promise<{ raster: FileRaster; format: DecodedFormat }> {
+  assertFile(fn, path);
+  const maxPixels = maxPixelsOption(options, fn);
   let meta: Metadata;
   const img = sharp(path, { failOn: 'error', limitInputPixels: false });
   try {
@@ -122,7 +132,8 @@ export async function readRasterWithFormat(path: string, options: ReadRasterOpti
  * @example const { data, height, width, channels } = await readRaster('gtFine/x_instanceIds.png'); // Uint16Array
  */
 export async function readRaster(path: string, options: ReadRasterOptions = {}): Promise<FileRaster> {
-  return (await readRasterWithFormat(path, options)).raster;
+  checkOptions('readRaster', options, READ_RASTER_KEYS);
+  return (await readRasterWithFormat(path, options, 'readRaster')).raster;
 }
 
 /** Options of {@link readImage} / {@link readImageRaster}. */
@@ -131,18 +142,14 @@ export interface ReadImageOptions extends ReadRasterOptions {
   range?: [number, number];
 }
 
-/**
- * Reads an image file as a float RGB raster in `range` (default `[0,1]`):
- * 8-bit samples are divided by 255, 16-bit by 65535; grey files are expanded
- * to three channels and alpha is dropped. Images above `options.maxPixels`
- * (default 8192²) throw {@link ImageTooLargeError} before decoding.
- *
- * @example const img = await readImageRaster('a/0001.png'); // { data: Float32Array, height, width, channels: 3 }
- */
-export async function readImageRaster(path: string, options: ReadImageOptions = {}): Promise<ImageRaster> {
+/** The keys of {@link ReadImageOptions}. @internal */
+export const READ_IMAGE_KEYS = [...READ_RASTER_KEYS, 'range'] as const;
+
+/** {@link readImageRaster} after the key check; errors are labelled with `fn`. */
+async function decodeImageRaster(fn: string, path: string, options: ReadImageOptions): Promise<ImageRaster> {
   const range = options.range ?? [0, 1];
-  assertRange('options.range', range);
-  const r = await readRaster(path, options);
+  assertRange(`${fn}: options.range`, range);
+  const { raster: r } = await readRasterWithFormat(path, options, fn);
   const scale = r.data instanceof Uint16Array ? 1 / 65535 : 1 / 255;
   const n = r.height * r.width;
   const out = new Float32Array(n * 3);
@@ -168,13 +175,25 @@ export async function readImageRaster(path: string, options: ReadImageOptions = 
 }
 
 /**
+ * Reads an image file as a float RGB raster in `range` (default `[0,1]`):
+ * 8-bit samples are divided by 255, 16-bit by 65535; grey files are expanded
+ * to three channels and alpha is dropped. Images above `options.maxPixels`
+ * (default 8192²) throw {@link ImageTooLargeError} before decoding.
+ *
+ * @example const img = await readImageRaster('a/0001.png'); // { data: Float32Array, height, width, channels: 3 }
+ */
+export async function readImageRaster(path: string, options: ReadImageOptions = {}): Promise<ImageRaster> {
+  return decodeImageRaster('readImageRaster', path, checkOptions('readImageRaster', options, READ_IMAGE_KEYS));
+}
+
+/**
  * Reads an image file as a float32 tensor `[H,W,3]` with values in `range`
  * (default `[0,1]`; `[-1,1]` for generator inputs). PNG (8/16-bit), JPEG, WebP.
  *
  * @example const x = await readImage('leftImg8bit/val/x.png', { range: [-1, 1] }); // Tensor3D [H,W,3]
  */
 export async function readImage(path: string, options: ReadImageOptions = {}): Promise<Tensor3D> {
-  const r = await readImageRaster(path, options);
+  const r = await decodeImageRaster('readImage', path, checkOptions('readImage', options, READ_IMAGE_KEYS));
   return tf.tensor3d(r.data, [r.height, r.width, 3], 'float32');
 }
 
@@ -194,13 +213,17 @@ export interface WriteImageOptions {
   quality?: number;
 }
 
+/** The keys of {@link WriteImageOptions}. @internal */
+export const WRITE_IMAGE_KEYS = ['range', 'clip', 'bitDepth', 'quality'] as const;
+
 type Format = 'png' | 'jpeg' | 'webp';
-function formatOf(path: string): Format {
+const FORMATS: readonly Format[] = ['png', 'jpeg', 'webp'];
+function formatOf(fn: string, path: string): Format {
   const ext = extname(path).toLowerCase();
   if (ext === '.png') return 'png';
   if (ext === '.jpg' || ext === '.jpeg') return 'jpeg';
   if (ext === '.webp') return 'webp';
-  throw new InvalidArgumentError('path', 'a file name ending in .png, .jpg, .jpeg or .webp', path);
+  throw new InvalidArgumentError(`${fn}: path`, 'a file name ending in .png, .jpg, .jpeg or .webp', path);
 }
 
 /**
@@ -217,29 +240,38 @@ export async function encodeRaster(
   format: Format,
   options: WriteImageOptions = {},
 ): Promise<Buffer> {
-  assertRaster('image', image, [1, 2, 3, 4]);
+  return encodeRasterAs('encodeRaster', image, format, checkOptions('encodeRaster', options, WRITE_IMAGE_KEYS));
+}
+
+/**
+ * {@link encodeRaster} without the unknown-key check, its errors labelled
+ * `<fn>: …` (writeImage, writeLabelMap and jpegCompress encode through it). @internal
+ */
+export async function encodeRasterAs(fn: string, image: Raster, format: Format, options: WriteImageOptions): Promise<Buffer> {
+  assertRaster(`${fn}: image`, image, [1, 2, 3, 4]);
+  assertOneOf(`${fn}: format`, format, FORMATS);
   const bitDepth = options.bitDepth ?? (image.data instanceof Uint16Array ? 16 : 8);
-  if (bitDepth !== 8 && bitDepth !== 16) throw new InvalidArgumentError('options.bitDepth', '8 or 16', bitDepth);
-  if (bitDepth === 16 && format !== 'png') throw new InvalidArgumentError('options.bitDepth', `8 for ${format} files (16-bit needs PNG)`, bitDepth);
+  if (bitDepth !== 8 && bitDepth !== 16) throw new InvalidArgumentError(`${fn}: options.bitDepth`, '8 or 16', bitDepth);
+  if (bitDepth === 16 && format !== 'png') throw new InvalidArgumentError(`${fn}: options.bitDepth`, `8 for ${format} files (16-bit needs PNG)`, bitDepth);
   const quality = options.quality ?? 95;
-  if (!(Number.isInteger(quality) && quality >= 1 && quality <= 100)) throw new InvalidArgumentError('options.quality', 'an integer in [1, 100]', quality);
+  if (!(Number.isInteger(quality) && quality >= 1 && quality <= 100)) throw new InvalidArgumentError(`${fn}: options.quality`, 'an integer in [1, 100]', quality);
   const { height, width, channels } = image;
   let samples: Uint8Array | Uint16Array;
   if (image.data instanceof Float32Array) {
     const range = options.range ?? [0, 1];
-    assertRange('options.range', range);
+    assertRange(`${fn}: options.range`, range);
     const max = bitDepth === 16 ? 65535 : 255;
     const [lo, hi] = range;
     const s = max / (hi - lo);
     samples = bitDepth === 16 ? new Uint16Array(image.data.length) : new Uint8Array(image.data.length);
     const src = image.data;
     const clip = options.clip ?? false;
-    if (typeof clip !== 'boolean') throw new InvalidArgumentError('options.clip', 'a boolean', clip);
+    if (typeof clip !== 'boolean') throw new InvalidArgumentError(`${fn}: options.clip`, 'a boolean', clip);
     let min = Infinity;
     let maxV = -Infinity;
     for (let i = 0; i < src.length; i++) {
       const v = src[i]!;
-      if (v - v !== 0) throw new InvalidArgumentError('image', 'finite pixel values', v, `at index ${i}`);
+      if (v - v !== 0) throw new InvalidArgumentError(`${fn}: image`, 'finite pixel values', v, `at index ${i}`);
       if (v < min) min = v;
       if (v > maxV) maxV = v;
     }
@@ -247,7 +279,7 @@ export async function encodeRaster(
     const tol = (hi - lo) * 1e-6;
     if (!clip && (min < lo - tol || maxV > hi + tol)) {
       throw new InvalidArgumentError(
-        'image',
+        `${fn}: image`,
         `values in options.range [${lo}, ${hi}]`,
         `values in [${min}, ${maxV}]`,
         min >= -1 - tol && maxV <= 1 + tol && lo === 0 ? 'pass range: [-1, 1] for tanh outputs' : 'pass the range the values are in, or clip: true to clamp them',
@@ -265,7 +297,7 @@ export async function encodeRaster(
     const src = image.data;
     for (let i = 0; i < src.length; i++) {
       const v = src[i]!;
-      if (v < 0 || v > max) throw new InvalidArgumentError('image', `integer samples in [0, ${max}] for a ${bitDepth}-bit file`, v, `at index ${i}`);
+      if (v < 0 || v > max) throw new InvalidArgumentError(`${fn}: image`, `integer samples in [0, ${max}] for a ${bitDepth}-bit file`, v, `at index ${i}`);
       samples[i] = v;
     }
   }
@@ -282,10 +314,10 @@ export async function encodeRaster(
 function toRaster(image: Tensor | Raster): Raster {
   if (isRaster(image)) return image;
   if (image instanceof tf.Tensor) {
-    if (image.dtype !== 'float32' && image.dtype !== 'int32') throw new InvalidArgumentError('image', 'a float32 or int32 tensor', `dtype ${image.dtype}`);
-    return tensorToRaster(image, 'image'); // int32 samples are range-checked when encoded
+    if (image.dtype !== 'float32' && image.dtype !== 'int32') throw new InvalidArgumentError('writeImage: image', 'a float32 or int32 tensor', `dtype ${image.dtype}`);
+    return tensorToRaster(image, 'writeImage: image'); // int32 samples are range-checked when encoded
   }
-  throw new InvalidArgumentError('image', 'a tf.Tensor [H,W,C] / [1,H,W,C] or a raster { data, height, width, channels }', image);
+  throw new InvalidArgumentError('writeImage: image', 'a tf.Tensor [H,W,C] / [1,H,W,C] or a raster { data, height, width, channels }', image);
 }
 
 /**
@@ -299,10 +331,11 @@ function toRaster(image: Tensor | Raster): Raster {
  * @example await writeImage('out/restored.png', restored, { range: [-1, 1] });
  */
 export async function writeImage(path: string, image: Tensor | Raster, options: WriteImageOptions = {}): Promise<void> {
-  if (typeof path !== 'string' || !path) throw new InvalidArgumentError('path', 'a file path string', path);
-  const format = formatOf(path);
+  checkOptions('writeImage', options, WRITE_IMAGE_KEYS);
+  if (typeof path !== 'string' || !path) throw new InvalidArgumentError('writeImage: path', 'a file path string', path);
+  const format = formatOf('writeImage', path);
   const raster = toRaster(image);
-  const buf = await encodeRaster(raster, format, options);
+  const buf = await encodeRasterAs('writeImage', raster, format, options);
   mkdirSync(dirname(path), { recursive: true });
   await writeFile(path, buf);
 }

@@ -11,7 +11,8 @@ import { InvalidArgumentError } from '../errors.js';
 import { tf } from '../tf.js';
 import type { Tensor, Tensor2D } from '../tf.js';
 import { CITYSCAPES_CLASSES, CITYSCAPES_TRAIN_CLASSES, LABEL_ID_TO_TRAIN_ID, labelIdHint } from './cityscapes_labels.js';
-import { encodeRaster, readRasterWithFormat } from './image_io.js';
+import { assertNumber, assertOneOf, checkOptions } from '../validate.js';
+import { READ_RASTER_KEYS, encodeRasterAs, readRasterWithFormat } from './image_io.js';
 import type { ReadRasterOptions } from './image_io.js';
 import { isRaster } from './raster.js';
 import type { Raster } from './raster.js';
@@ -34,6 +35,9 @@ export interface ReadLabelOptions extends ReadRasterOptions {
   /** Throws if a value is not a trainId (0..18 or 255) after conversion. Default false. */
   validateTrainIds?: boolean;
 }
+
+/** The keys of {@link ReadLabelOptions}. @internal */
+export const READ_LABEL_KEYS = [...READ_RASTER_KEYS, 'convert', 'palette', 'validateTrainIds'] as const;
 
 function paletteLookup(kind: 'trainId' | 'labelId'): Map<number, number> {
   const m = new Map<number, number>();
@@ -59,8 +63,15 @@ export function decodeColorLabels(
   width: number,
   channels = 3,
   palette: 'trainId' | 'labelId' = 'trainId',
-  source = 'labels',
+  source = 'decodeColorLabels: rgb',
 ): Int32Array {
+  for (const [k, v, min] of [['height', height, 0], ['width', width, 0], ['channels', channels, 3]] as const) {
+    assertNumber(`decodeColorLabels: ${k}`, v, { integer: true, min });
+  }
+  assertOneOf('decodeColorLabels: palette', palette, ['trainId', 'labelId'] as const);
+  if (rgb == null || typeof rgb.length !== 'number' || rgb.length < height * width * channels) {
+    throw new InvalidArgumentError('decodeColorLabels: rgb', `at least height·width·channels = ${height * width * channels} samples`, rgb?.length ?? rgb);
+  }
   const lut = paletteLookup(palette);
   const n = height * width;
   const out = new Int32Array(n);
@@ -114,14 +125,19 @@ export function assertTrainIds(name: string, data: ArrayLike<number>, width = 0)
  * @example const inst = await readLabelRaster('x_gtFine_instanceIds.png'); // 26001, 26002, 7, …
  */
 export async function readLabelRaster(path: string, options: ReadLabelOptions = {}): Promise<LabelRaster> {
+  return decodeLabelRaster('readLabelRaster', path, checkOptions('readLabelRaster', options, READ_LABEL_KEYS));
+}
+
+/** {@link readLabelRaster} after the key check, its errors labelled `<fn>: …`. */
+async function decodeLabelRaster(fn: string, path: string, options: ReadLabelOptions): Promise<LabelRaster> {
   const convert = options.convert ?? 'raw';
-  if (convert !== 'raw' && convert !== 'labelIdToTrainId') throw new InvalidArgumentError('options.convert', "'raw' or 'labelIdToTrainId'", convert);
+  if (convert !== 'raw' && convert !== 'labelIdToTrainId') throw new InvalidArgumentError(`${fn}: options.convert`, "'raw' or 'labelIdToTrainId'", convert);
   const palette = options.palette ?? 'trainId';
-  if (palette !== 'trainId' && palette !== 'labelId') throw new InvalidArgumentError('options.palette', "'trainId' or 'labelId'", palette);
-  const { raster: r, format } = await readRasterWithFormat(path, options);
+  if (palette !== 'trainId' && palette !== 'labelId') throw new InvalidArgumentError(`${fn}: options.palette`, "'trainId' or 'labelId'", palette);
+  const { raster: r, format } = await readRasterWithFormat(path, options, fn);
   // JPEG is lossy: ids come back as neighbouring values (7 → 6 or 8) at every edge
   if (format === 'jpeg') {
-    throw new InvalidArgumentError('path', 'a lossless label map (PNG); JPEG changes ids at every edge', `a JPEG file ${JSON.stringify(path)}`, 're-export the labels as PNG');
+    throw new InvalidArgumentError(`${fn}: path`, 'a lossless label map (PNG); JPEG changes ids at every edge', `a JPEG file ${JSON.stringify(path)}`, 're-export the labels as PNG');
   }
   const n = r.height * r.width;
   const c = r.channels;
@@ -136,19 +152,19 @@ export async function readLabelRaster(path: string, options: ReadLabelOptions = 
       ids = new Int32Array(n);
       for (let i = 0; i < n; i++) ids[i] = r.data[i * c]!;
     } else {
-      if (r.data instanceof Uint16Array) throw new InvalidArgumentError('path', 'an 8-bit colour-coded label map', '16-bit RGB', path);
-      ids = decodeColorLabels(r.data, r.height, r.width, c, palette, `label map ${path}`);
+      if (r.data instanceof Uint16Array) throw new InvalidArgumentError(`${fn}: path`, 'an 8-bit colour-coded label map', '16-bit RGB', path);
+      ids = decodeColorLabels(r.data, r.height, r.width, c, palette, `${fn}: label map ${path}`);
     }
   }
   if (convert === 'labelIdToTrainId') {
     for (let i = 0; i < n; i++) {
       const v = ids[i]!;
       // a value above 255 is no labelId: mapping it to 255 silently discarded whole objects
-      if (v > 255) throw new InvalidArgumentError(`label map ${path}`, 'Cityscapes labelIds 0..255 for convert: labelIdToTrainId', v, labelIdHint(v, r.width > 0 ? `at pixel (x ${i % r.width}, y ${Math.floor(i / r.width)})` : ''));
+      if (v > 255) throw new InvalidArgumentError(`${fn}: label map ${path}`, 'Cityscapes labelIds 0..255 for convert: labelIdToTrainId', v, labelIdHint(v, r.width > 0 ? `at pixel (x ${i % r.width}, y ${Math.floor(i / r.width)})` : ''));
       ids[i] = LABEL_ID_TO_TRAIN_ID[v]!;
     }
   }
-  if (options.validateTrainIds) assertTrainIds(`label map ${path}`, ids, r.width);
+  if (options.validateTrainIds) assertTrainIds(`${fn}: label map ${path}`, ids, r.width);
   return { data: ids, height: r.height, width: r.width, channels: 1 };
 }
 
@@ -159,7 +175,7 @@ export async function readLabelRaster(path: string, options: ReadLabelOptions = 
  * @example const labels = await readLabelMap('gtFine/val/x_gtFine_labelIds.png', { convert: 'labelIdToTrainId' });
  */
 export async function readLabelMap(path: string, options: ReadLabelOptions = {}): Promise<Tensor2D> {
-  const r = await readLabelRaster(path, options);
+  const r = await decodeLabelRaster('readLabelMap', path, checkOptions('readLabelMap', options, READ_LABEL_KEYS));
   return tf.tensor2d(r.data, [r.height, r.width], 'int32');
 }
 
@@ -169,29 +185,33 @@ export interface WriteLabelOptions {
   bitDepth?: 8 | 16;
 }
 
-/** Accepts an int tensor `[H,W]`, `[1,H,W]`, `[H,W,1]`, or `{ data, height, width }`. */
+/** The keys of {@link WriteLabelOptions}. @internal */
+export const WRITE_LABEL_KEYS = ['bitDepth'] as const;
+
+/** Accepts an int tensor `[H,W]`, `[1,H,W]`, `[H,W,1]`, or `{ data, height, width }` (errors name `writeLabelMap: labels`). */
 function labelsToArray(labels: unknown): { data: ArrayLike<number>; height: number; width: number } {
+  const name = 'writeLabelMap: labels';
   if (labels instanceof tf.Tensor) {
     const t = labels as Tensor;
     let shape = t.shape;
     if (shape.length === 3 && shape[0] === 1) shape = shape.slice(1);
     else if (shape.length === 3 && shape[2] === 1) shape = shape.slice(0, 2);
-    if (shape.length !== 2) throw new InvalidArgumentError('labels', 'a label tensor [H,W], [1,H,W] or [H,W,1]', `shape [${t.shape.join(',')}]`);
+    if (shape.length !== 2) throw new InvalidArgumentError(name, 'a label tensor [H,W], [1,H,W] or [H,W,1]', `shape [${t.shape.join(',')}]`);
     if (t.dtype === 'float32') {
       const v = t.dataSync();
-      for (let i = 0; i < v.length; i++) if (!Number.isInteger(v[i])) throw new InvalidArgumentError('labels', 'integer label values', v[i], `at index ${i}`);
+      for (let i = 0; i < v.length; i++) if (!Number.isInteger(v[i])) throw new InvalidArgumentError(name, 'integer label values', v[i], `at index ${i}`);
     }
     return { data: t.dataSync() as ArrayLike<number>, height: shape[0]!, width: shape[1]! };
   }
   if (isRaster(labels)) {
-    if (labels.channels !== 1) throw new InvalidArgumentError('labels.channels', '1 (a single-channel label raster)', labels.channels);
+    if (labels.channels !== 1) throw new InvalidArgumentError(`${name}.channels`, '1 (a single-channel label raster)', labels.channels);
     return labels;
   }
   const l = labels as { data?: unknown; height?: unknown; width?: unknown } | undefined;
   if (l && ArrayBuffer.isView(l.data) && Number.isInteger(l.height) && Number.isInteger(l.width)) {
     return l as { data: ArrayLike<number>; height: number; width: number };
   }
-  throw new InvalidArgumentError('labels', 'an int tensor [H,W] or { data, height, width }', labels);
+  throw new InvalidArgumentError(name, 'an int tensor [H,W] or { data, height, width }', labels);
 }
 
 /**
@@ -202,20 +222,21 @@ function labelsToArray(labels: unknown): { data: ArrayLike<number>; height: numb
  * @example await writeLabelMap('out/x_gtFine_instanceIds.png', instances, { bitDepth: 16 });
  */
 export async function writeLabelMap(path: string, labels: Tensor | Raster | { data: ArrayLike<number>; height: number; width: number }, options: WriteLabelOptions = {}): Promise<void> {
-  if (typeof path !== 'string' || extname(path).toLowerCase() !== '.png') throw new InvalidArgumentError('path', 'a .png file path (label maps must be lossless)', path);
+  checkOptions('writeLabelMap', options, WRITE_LABEL_KEYS);
+  if (typeof path !== 'string' || extname(path).toLowerCase() !== '.png') throw new InvalidArgumentError('writeLabelMap: path', 'a .png file path (label maps must be lossless)', path);
   const { data, height, width } = labelsToArray(labels);
-  if (data.length !== height * width) throw new InvalidArgumentError('labels.data', `length height·width = ${height * width}`, data.length);
+  if (data.length !== height * width) throw new InvalidArgumentError('writeLabelMap: labels.data', `length height·width = ${height * width}`, data.length);
   let max = 0;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (!Number.isInteger(v) || v < 0 || v > 65535) throw new InvalidArgumentError('labels', 'integer values in [0, 65535]', v, `at pixel (x ${i % width}, y ${Math.floor(i / width)})`);
+    if (!Number.isInteger(v) || v < 0 || v > 65535) throw new InvalidArgumentError('writeLabelMap: labels', 'integer values in [0, 65535]', v, `at pixel (x ${i % width}, y ${Math.floor(i / width)})`);
     if (v > max) max = v;
   }
   const bitDepth = options.bitDepth ?? (max > 255 ? 16 : 8);
-  if (bitDepth !== 8 && bitDepth !== 16) throw new InvalidArgumentError('options.bitDepth', '8 or 16', bitDepth);
-  if (bitDepth === 8 && max > 255) throw new InvalidArgumentError('labels', 'values ≤ 255 for an 8-bit label map (use bitDepth: 16 for instance ids)', max);
+  if (bitDepth !== 8 && bitDepth !== 16) throw new InvalidArgumentError('writeLabelMap: options.bitDepth', '8 or 16', bitDepth);
+  if (bitDepth === 8 && max > 255) throw new InvalidArgumentError('writeLabelMap: labels', 'values ≤ 255 for an 8-bit label map (use bitDepth: 16 for instance ids)', max);
   const samples = bitDepth === 16 ? Uint16Array.from(data) : Uint8Array.from(data);
-  const buf = await encodeRaster({ data: samples, height, width, channels: 1 }, 'png', { bitDepth });
+  const buf = await encodeRasterAs('writeLabelMap', { data: samples, height, width, channels: 1 }, 'png', { bitDepth });
   mkdirSync(dirname(path), { recursive: true });
   await writeFile(path, buf);
 }

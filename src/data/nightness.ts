@@ -7,8 +7,9 @@
 import { InvalidArgumentError } from '../errors.js';
 import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
+import { assertNumber, checkOptions } from '../validate.js';
 import { readImageRaster } from './image_io.js';
-import { isRaster, tensorToRaster } from './raster.js';
+import { assertRange, isRaster, tensorToRaster } from './raster.js';
 import type { ImageRaster } from './raster.js';
 
 /** Options of {@link nightnessScore} / {@link nightnessHistogram}. */
@@ -26,12 +27,18 @@ export interface NightnessOptions {
   normalize?: boolean;
 }
 
-function pixelScores(image: Tensor | ImageRaster, options: NightnessOptions): Float64Array {
+/** The keys of {@link NightnessOptions}. @internal */
+export const NIGHTNESS_KEYS = ['alpha', 'range', 'normalize'] as const;
+
+/** Per-pixel scores; errors are labelled `<fn>: …`. */
+function pixelScores(fn: string, image: Tensor | ImageRaster, options: NightnessOptions): Float64Array {
   const alpha = options.alpha ?? 0.5;
-  if (!(typeof alpha === 'number' && alpha >= 0)) throw new InvalidArgumentError('options.alpha', 'a number ≥ 0', alpha);
-  const [lo, hi] = options.range ?? [0, 1];
-  const r = image instanceof tf.Tensor ? tensorToRaster(image, 'image') : image;
-  if (!isRaster(r) || r.channels < 3) throw new InvalidArgumentError('image', 'an RGB image (tensor [H,W,3] or raster)', image);
+  if (!(typeof alpha === 'number' && alpha >= 0)) throw new InvalidArgumentError(`${fn}: options.alpha`, 'a number ≥ 0', alpha);
+  const range = options.range ?? [0, 1];
+  assertRange(`${fn}: options.range`, range);
+  const [lo, hi] = range;
+  const r = image instanceof tf.Tensor ? tensorToRaster(image, `${fn}: image`) : image;
+  if (!isRaster(r) || r.channels < 3) throw new InvalidArgumentError(`${fn}: image`, 'an RGB image (tensor [H,W,3] or raster)', image);
   const k = 255 / (hi - lo);
   const norm = options.normalize === false ? 1 : 1 / (alpha + 2);
   const n = r.height * r.width;
@@ -53,7 +60,10 @@ function pixelScores(image: Tensor | ImageRaster, options: NightnessOptions): Fl
  * @example nightnessScore(image) // ≈ 17 for a typical night street image
  */
 export function nightnessScore(image: Tensor | ImageRaster, options: NightnessOptions = {}): number {
-  const s = pixelScores(image, options);
+  return meanOf(pixelScores('nightnessScore', image, checkOptions('nightnessScore', options, NIGHTNESS_KEYS)));
+}
+
+function meanOf(s: Float64Array): number {
   let sum = 0;
   for (let i = 0; i < s.length; i++) sum += s[i]!;
   return sum / s.length;
@@ -64,9 +74,10 @@ export function nightnessScore(image: Tensor | ImageRaster, options: NightnessOp
  * @example const h = nightnessHistogram(image, { bins: 64 });
  */
 export function nightnessHistogram(image: Tensor | ImageRaster, options: NightnessOptions & { bins?: number } = {}): Float64Array {
+  checkOptions('nightnessHistogram', options, [...NIGHTNESS_KEYS, 'bins']);
   const bins = options.bins ?? 256;
-  if (!Number.isInteger(bins) || bins < 1) throw new InvalidArgumentError('options.bins', 'a positive integer', bins);
-  const s = pixelScores(image, options);
+  if (!Number.isInteger(bins) || bins < 1) throw new InvalidArgumentError('nightnessHistogram: options.bins', 'a positive integer', bins);
+  const s = pixelScores('nightnessHistogram', image, options);
   const max = options.normalize === false ? 255 * ((options.alpha ?? 0.5) + 2) : 255;
   const h = new Float64Array(bins);
   for (let i = 0; i < s.length; i++) h[Math.min(bins - 1, Math.max(0, Math.floor((s[i]! / max) * bins)))]! += 1 / s.length;
@@ -91,17 +102,22 @@ export async function selectByHistogram(
   paths: string[],
   options: NightnessOptions & { low?: number; high?: number; concurrency?: number } = {},
 ): Promise<HistogramSelection> {
-  if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string')) throw new InvalidArgumentError('paths', 'an array of image paths', paths);
+  const FN = 'selectByHistogram';
+  checkOptions(FN, options, [...NIGHTNESS_KEYS, 'low', 'high', 'concurrency']);
+  if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string')) throw new InvalidArgumentError(`${FN}: paths`, 'an array of image paths', paths);
   const low = options.low ?? 15;
   const high = options.high ?? 20;
-  if (!(typeof low === 'number' && typeof high === 'number' && low < high)) throw new InvalidArgumentError('options.low/high', 'numbers with low < high', [low, high]);
+  if (!(typeof low === 'number' && typeof high === 'number' && low < high)) throw new InvalidArgumentError(`${FN}: options.low/high`, 'numbers with low < high', [low, high]);
   const conc = options.concurrency ?? 4;
+  assertNumber(`${FN}: options.concurrency`, conc, { integer: true, min: 1 });
+  // the files are decoded to [0,1]: options.range describes tensors, not files
+  const scoring = { alpha: options.alpha, normalize: options.normalize, range: [0, 1] as [number, number] };
   const scores = new Array<number>(paths.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < paths.length) {
       const i = next++;
-      scores[i] = nightnessScore(await readImageRaster(paths[i]!), { ...options, range: [0, 1] });
+      scores[i] = meanOf(pixelScores(FN, await readImageRaster(paths[i]!), scoring));
     }
   };
   await Promise.all(Array.from({ length: Math.min(conc, paths.length) }, worker));

@@ -9,7 +9,8 @@ import { InvalidArgumentError, MismatchError, NotFoundError } from '../errors.js
 import { Dataset } from './dataset.js';
 import type { Sample } from './dataset.js';
 import { readImageRaster } from './image_io.js';
-import { readLabelRaster } from './label_io.js';
+import { checkOptions } from '../validate.js';
+import { READ_LABEL_KEYS, readLabelRaster } from './label_io.js';
 import type { ReadLabelOptions } from './label_io.js';
 import type { Raster } from './raster.js';
 
@@ -46,6 +47,17 @@ export interface PairedFolderOptions {
   pairing?: 'strict' | 'intersection';
 }
 
+/** The keys of {@link PairedFolderOptions}. @internal */
+export const PAIRED_FOLDER_KEYS = ['labels', 'pairing'] as const;
+
+/** Validates {@link PairedFolderOptions} (keys, `labels` keys, `pairing`), errors labelled `<fn>: options.…`. */
+function checkPairedOptions(fn: string, options: PairedFolderOptions): void {
+  checkOptions(fn, options, PAIRED_FOLDER_KEYS);
+  checkOptions(fn, options.labels, READ_LABEL_KEYS, 'options.labels');
+  const pairing = options.pairing ?? 'strict';
+  if (pairing !== 'strict' && pairing !== 'intersection') throw new InvalidArgumentError(`${fn}: options.pairing`, "'strict' or 'intersection'", pairing);
+}
+
 /** A dataset of same-named files in several folders, one folder per field.
  *
  * @example const ds = new PairedFolderDataset({ image: 'a', clear: 'b' });
@@ -58,11 +70,11 @@ export class PairedFolderDataset extends Dataset<Sample> {
     private readonly options: PairedFolderOptions = {},
   ) {
     super();
+    checkPairedOptions('PairedFolderDataset', options);
     const fields = Object.keys(folders ?? {});
-    if (!fields.length) throw new InvalidArgumentError('folders', 'an object { field: folder } with at least one field (e.g. { image: "a", clear: "b" })', folders);
-    if (!fields.includes('image')) throw new InvalidArgumentError('folders', "a field named 'image' (the model input)", fields);
+    if (!fields.length) throw new InvalidArgumentError('PairedFolderDataset: folders', 'an object { field: folder } with at least one field (e.g. { image: "a", clear: "b" })', folders);
+    if (!fields.includes('image')) throw new InvalidArgumentError('PairedFolderDataset: folders', "a field named 'image' (the model input)", fields);
     const pairing = options.pairing ?? 'strict';
-    if (pairing !== 'strict' && pairing !== 'intersection') throw new InvalidArgumentError('options.pairing', "'strict' or 'intersection'", pairing);
     this.files = {};
     for (const f of fields) this.files[f] = listImages(folders[f]!, `folders.${f}`);
     const all = new Set<string>();
@@ -109,6 +121,7 @@ export class PairedFolderDataset extends Dataset<Sample> {
  * @example const ds = pairedFolderDataset({ image: 'data/noisy', clear: 'data/clean', labels: 'data/seg' });
  */
 export function pairedFolderDataset(folders: Record<string, string>, options: PairedFolderOptions = {}): PairedFolderDataset {
+  checkPairedOptions('pairedFolderDataset', options);
   return new PairedFolderDataset(folders, options);
 }
 
@@ -120,6 +133,7 @@ export function pairedFolderDataset(folders: Record<string, string>, options: Pa
  * @example const ds = dfsFolderDataset('data/dfs/train'); // samples { name, image, clear, labels }
  */
 export function dfsFolderDataset(root: string, options: PairedFolderOptions = {}): PairedFolderDataset {
+  checkPairedOptions('dfsFolderDataset', options);
   if (typeof root !== 'string' || !existsSync(root)) throw new NotFoundError(`segaware: DFS dataset root not found: ${JSON.stringify(root)} (expected folders a/ hazy, b/ clear, c/ segmentation)`);
   const folders: Record<string, string> = { image: join(root, 'a'), clear: join(root, 'b') };
   if (existsSync(join(root, 'c'))) folders.labels = join(root, 'c');

@@ -5,12 +5,13 @@
  * costs no memory until a sample is asked for.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { assertNumber, checkOptions } from '../validate.js';
 import { Dataset } from './dataset.js';
 import type { Sample } from './dataset.js';
 import type { ImageRaster, Raster } from './raster.js';
 import { SeededRandom, hashInts } from '../ops/rng.js';
 import { addFog } from './degrade/fog.js';
-import { toNight } from './degrade/night.js';
+import { NIGHT_KEYS, NIGHT_NOISE_KEYS, toNight } from './degrade/night.js';
 import type { NightOptions } from './degrade/night.js';
 import { DEGRADATION_LEVELS, degrade } from './degrade/presets.js';
 import { renderStreetScene } from './synthetic/scene.js';
@@ -57,12 +58,58 @@ export interface SyntheticStreetScenesOptions {
   degradation?: { kind: 'blur' | 'noise' | 'jpeg' | 'ca'; level: number };
 }
 
+/** The keys of {@link SyntheticStreetScenesOptions}. @internal */
+export const SYNTHETIC_STREET_SCENES_KEYS = ['count', 'height', 'width', 'seed', 'fog', 'night', 'degradation'] as const;
+
+/** The night options a synthetic dataset takes (the scene supplies emission, labels and seed). */
+const SYNTHETIC_NIGHT_KEYS: readonly string[] = [...NIGHT_KEYS.filter((k) => k !== 'emission' && k !== 'labels'), 'range'];
+
+/**
+ * Validates {@link SyntheticStreetScenesOptions} (keys, nested keys and
+ * values), errors labelled `<fn>: options.…`; returns the sizes with defaults.
+ */
+function resolveSyntheticOptions(fn: string, options: SyntheticStreetScenesOptions): { count: number; height: number; width: number; seed: number } {
+  checkOptions(fn, options, SYNTHETIC_STREET_SCENES_KEYS);
+  const { count = 100, height = 256, width = 512, seed = 0 } = options;
+  if (!Number.isInteger(count) || count < 0) throw new InvalidArgumentError(`${fn}: options.count`, 'an integer ≥ 0', count);
+  if (!Number.isInteger(height) || height < 16) throw new InvalidArgumentError(`${fn}: options.height`, 'an integer ≥ 16', height);
+  if (!Number.isInteger(width) || width < 16) throw new InvalidArgumentError(`${fn}: options.width`, 'an integer ≥ 16', width);
+  if (!Number.isFinite(seed)) throw new InvalidArgumentError(`${fn}: options.seed`, 'a finite number', seed);
+  const modes = (['fog', 'night', 'degradation'] as const).filter((k) => options[k] !== undefined && options[k] !== false);
+  if (modes.length > 1) throw new InvalidArgumentError(`${fn}: options`, 'at most one of fog, night, degradation', modes);
+  const range = (name: string, v: unknown, lo: number, hi: number): void => {
+    const ok = (x: unknown) => typeof x === 'number' && x >= lo && x <= hi;
+    if (v !== undefined && !(ok(v) || (Array.isArray(v) && v.length === 2 && ok(v[0]) && ok(v[1]) && v[0] <= v[1]))) {
+      throw new InvalidArgumentError(name, `a number or [lo, hi] within [${lo}, ${hi}]`, v);
+    }
+  };
+  checkOptions(fn, options.fog, ['beta', 'airlight'], 'options.fog');
+  range(`${fn}: options.fog.beta`, options.fog?.beta, 0, 1);
+  range(`${fn}: options.fog.airlight`, options.fog?.airlight, 0, 1);
+  if (options.night !== undefined && typeof options.night !== 'boolean') {
+    checkOptions(fn, options.night, SYNTHETIC_NIGHT_KEYS, 'options.night');
+    checkOptions(fn, options.night.noise, NIGHT_NOISE_KEYS, 'options.night.noise');
+  }
+  if (options.degradation) {
+    checkOptions(fn, options.degradation, ['kind', 'level'], 'options.degradation');
+    const { kind, level } = options.degradation;
+    if (!['blur', 'noise', 'jpeg', 'ca'].includes(kind)) throw new InvalidArgumentError(`${fn}: options.degradation.kind`, 'blur, noise, jpeg or ca', kind);
+    if (!Number.isInteger(level) || level < 1 || level > DEGRADATION_LEVELS[kind].length) throw new InvalidArgumentError(`${fn}: options.degradation.level`, 'an integer in [1, 4]', level);
+  }
+  return { count, height, width, seed };
+}
+
 /**
  * Renders scene `index` of the stream `seed` (pure function of its arguments).
  *
+ * @throws InvalidArgumentError for a non-finite `seed`, a negative or fractional `index`, or a size below 16 pixels.
  * @example const s = renderSyntheticScene(0, 3, 256, 512); s.labels.data // trainIds
  */
 export function renderSyntheticScene(seed: number, index: number, height = 256, width = 512): SyntheticSceneWithLights {
+  assertNumber('renderSyntheticScene: seed', seed);
+  assertNumber('renderSyntheticScene: index', index, { integer: true, min: 0 });
+  assertNumber('renderSyntheticScene: height', height, { integer: true, min: 16 });
+  assertNumber('renderSyntheticScene: width', width, { integer: true, min: 16 });
   const rng = SeededRandom.hashed(hashInts(seed | 0, index | 0, 0x5eed));
   const cv = renderStreetScene(rng, height, width);
   return {
@@ -87,26 +134,7 @@ export class SyntheticStreetDataset extends Dataset<SyntheticScene> {
   private readonly options: SyntheticStreetScenesOptions;
   constructor(options: SyntheticStreetScenesOptions = {}) {
     super();
-    const { count = 100, height = 256, width = 512, seed = 0 } = options;
-    if (!Number.isInteger(count) || count < 0) throw new InvalidArgumentError('options.count', 'an integer ≥ 0', count);
-    if (!Number.isInteger(height) || height < 16) throw new InvalidArgumentError('options.height', 'an integer ≥ 16', height);
-    if (!Number.isInteger(width) || width < 16) throw new InvalidArgumentError('options.width', 'an integer ≥ 16', width);
-    if (!Number.isFinite(seed)) throw new InvalidArgumentError('options.seed', 'a finite number', seed);
-    const modes = (['fog', 'night', 'degradation'] as const).filter((k) => options[k] !== undefined && options[k] !== false);
-    if (modes.length > 1) throw new InvalidArgumentError('options', 'at most one of fog, night, degradation', modes);
-    const range = (name: string, v: unknown, lo: number, hi: number): void => {
-      const ok = (x: unknown) => typeof x === 'number' && x >= lo && x <= hi;
-      if (v !== undefined && !(ok(v) || (Array.isArray(v) && v.length === 2 && ok(v[0]) && ok(v[1]) && v[0] <= v[1]))) {
-        throw new InvalidArgumentError(name, `a number or [lo, hi] within [${lo}, ${hi}]`, v);
-      }
-    };
-    range('options.fog.beta', options.fog?.beta, 0, 1);
-    range('options.fog.airlight', options.fog?.airlight, 0, 1);
-    if (options.degradation) {
-      const { kind, level } = options.degradation;
-      if (!['blur', 'noise', 'jpeg', 'ca'].includes(kind)) throw new InvalidArgumentError('options.degradation.kind', 'blur, noise, jpeg or ca', kind);
-      if (!Number.isInteger(level) || level < 1 || level > DEGRADATION_LEVELS[kind].length) throw new InvalidArgumentError('options.degradation.level', 'an integer in [1, 4]', level);
-    }
+    const { count, height, width, seed } = resolveSyntheticOptions('SyntheticStreetDataset', options);
     this.options = options;
     this.count = count;
     this.height = height;
@@ -118,7 +146,7 @@ export class SyntheticStreetDataset extends Dataset<SyntheticScene> {
   }
   /** Scene `i` with its emission map (synchronous). */
   scene(i: number): SyntheticSceneWithLights {
-    if (!Number.isInteger(i) || i < 0 || i >= this.count) throw new InvalidArgumentError('index', `an integer in [0, ${this.count - 1}]`, i);
+    if (!Number.isInteger(i) || i < 0 || i >= this.count) throw new InvalidArgumentError('SyntheticStreetDataset.scene: index', `an integer in [0, ${this.count - 1}]`, i);
     return renderSyntheticScene(this.seed, i, this.height, this.width);
   }
   protected async load(i: number): Promise<SyntheticScene> {
@@ -167,5 +195,7 @@ export class SyntheticStreetDataset extends Dataset<SyntheticScene> {
  * for await (const b of scenes.batches({ batchSize: 4, flip: true })) { … }
  */
 export function syntheticStreetScenes(options: SyntheticStreetScenesOptions = {}): SyntheticStreetDataset {
+  // validated here first so errors name the function the user called
+  resolveSyntheticOptions('syntheticStreetScenes', options);
   return new SyntheticStreetDataset(options);
 }

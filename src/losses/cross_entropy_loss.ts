@@ -1,7 +1,10 @@
 import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
-import { assertNumber } from '../validate.js';
-import { checkClassVector, checkLogitsLabels, checkReduction, labelTensors, safeDivide, safeSum, targetLogProb, type Reduction } from './_util.js';
+import { assertNumber, checkOptions } from '../validate.js';
+import { crossEntropyTerms } from './cross_entropy_terms.js';
+import { checkClassVector, checkLogitsLabels } from './label_checks.js';
+import { optionKeys } from './option_keys.js';
+import { checkReduction, reduceLoss, type Reduction } from './reduction.js';
 
 /** Options of {@link crossEntropyLoss}. */
 export interface CrossEntropyLossOptions {
@@ -9,7 +12,7 @@ export interface CrossEntropyLossOptions {
   ignoreIndex?: number;
   /** per-class weights `[K]` (PyTorch `weight`): the mean becomes a weighted mean */
   classWeights?: number[] | Float32Array;
-  /** label smoothing ε in [0, 1) (PyTorch `label_smoothing`); default 0 */
+  /** label smoothing ε in [0, 1] (PyTorch `label_smoothing`); default 0 */
   labelSmoothing?: number;
   /** `'mean'` (default) over non-ignored pixels, `'sum'`, or `'none'` (per pixel, 0 at ignored pixels) */
   reduction?: Reduction;
@@ -17,20 +20,8 @@ export interface CrossEntropyLossOptions {
   validateLabels?: boolean;
 }
 
-/** Per-pixel weighted NLL terms shared by CE, focal and their combination (internal). */
-export function crossEntropyTerms(logits: Tensor, labels: Tensor, K: number, ignoreIndex: number, classWeights?: number[], labelSmoothing = 0) {
-  const { oneHot, mask, safe } = labelTensors(labels, K, ignoreIndex, false);
-  const logp = labelSmoothing > 0 ? tf.logSoftmax(logits) : null;
-  const logpt = logp ? tf.sum(tf.mul(oneHot, logp), -1) : targetLogProb(logits, oneHot);
-  const w = classWeights ? tf.mul(tf.gather(tf.tensor1d(classWeights), safe), mask) : mask;
-  let perPixel = tf.neg(tf.mul(w, logpt));
-  if (labelSmoothing > 0) {
-    const cw = classWeights ? tf.mul(logp!, tf.tensor1d(classWeights)) : logp!;
-    const smooth = tf.mul(tf.neg(tf.sum(cw, -1)), mask);
-    perPixel = tf.add(tf.mul(perPixel, 1 - labelSmoothing), tf.mul(smooth, labelSmoothing / K));
-  }
-  return { logpt, w, mask, perPixel };
-}
+/** The keys of {@link CrossEntropyLossOptions} (internal). */
+export const CROSS_ENTROPY_LOSS_KEYS = optionKeys<CrossEntropyLossOptions>()(['ignoreIndex', 'classWeights', 'labelSmoothing', 'reduction', 'validateLabels']);
 
 /**
  * Softmax cross-entropy over the last axis with ignored pixels,
@@ -40,22 +31,25 @@ export function crossEntropyTerms(logits: Tensor, labels: Tensor, K: number, ign
  * batch, and an empty one (N, H or W = 0), gives exactly 0 on every backend (PyTorch gives NaN);
  * NaN/±Inf logits — even at ignored pixels — give a NaN loss (never a finite one).
  *
- * @param logits float32 `[N, H, W, K]` (any rank ≥ 2, classes last)
- * @param labels int32 `[N, H, W]`
+ * @param prediction logits, float32 `[N, H, W, K]` (any rank ≥ 2, classes last)
+ * @param target labels, int32 `[N, H, W]`, `ignoreIndex` (255) excluded
+ * @param options `ignoreIndex` (255), `classWeights`, `labelSmoothing` (0), `reduction` (`'mean'`), `validateLabels` (true)
+ * @returns a scalar (`'mean'`, `'sum'`) or the per-pixel losses `[N, H, W]` (`'none'`)
+ * @throws InvalidArgumentError on a bad shape or dtype, a label outside `[0, K)` ∪ {ignoreIndex}, or an invalid or unknown option
  * @example
  * const loss = crossEntropyLoss(logits, labels, { ignoreIndex: 255 });
  */
-export function crossEntropyLoss(logits: Tensor, labels: Tensor, options: CrossEntropyLossOptions = {}): Tensor {
-  const ignoreIndex = options.ignoreIndex ?? 255;
-  const K = checkLogitsLabels('crossEntropyLoss', logits, labels, ignoreIndex, options.validateLabels ?? true);
-  const reduction = checkReduction(options.reduction);
-  const weights = options.classWeights === undefined ? undefined : checkClassVector('crossEntropyLoss: classWeights', options.classWeights, K);
-  const eps = options.labelSmoothing ?? 0;
-  assertNumber('crossEntropyLoss: labelSmoothing', eps, { min: 0, max: 1 });
+export function crossEntropyLoss(prediction: Tensor, target: Tensor, options?: CrossEntropyLossOptions): Tensor {
+  const o = checkOptions('crossEntropyLoss', options, CROSS_ENTROPY_LOSS_KEYS);
+  const ignoreIndex = o.ignoreIndex ?? 255;
+  const K = checkLogitsLabels('crossEntropyLoss', prediction, target, ignoreIndex, o.validateLabels ?? true);
+  const reduction = checkReduction('crossEntropyLoss', o.reduction);
+  const weights = o.classWeights === undefined ? undefined : checkClassVector('crossEntropyLoss: options.classWeights', o.classWeights, K);
+  const eps = o.labelSmoothing ?? 0;
+  assertNumber('crossEntropyLoss: options.labelSmoothing', eps, { min: 0, max: 1 });
   return tf.tidy(() => {
-    const { perPixel, w } = crossEntropyTerms(logits, labels, K, ignoreIndex, weights, eps);
-    if (reduction === 'none') return perPixel;
-    if (reduction === 'sum') return safeSum(perPixel);
-    return safeDivide(safeSum(perPixel), safeSum(w));
+    const { perPixel, w } = crossEntropyTerms(prediction, target, K, ignoreIndex, weights, eps);
+    // perPixel already carries w (0 at ignored pixels): the weighted mean is Σ perPixel / Σ w
+    return reduceLoss(perPixel, reduction, { weights: w });
   });
 }

@@ -1,8 +1,13 @@
 import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
-import { assertNumber } from '../validate.js';
-import { checkLogitsLabels, checkReduction, labelTensors, safeSum, withNonFiniteTrap, type Reduction } from './_util.js';
+import { assertNumber, checkOptions } from '../validate.js';
+import { safeSum } from './empty_safe.js';
+import { checkLogitsLabels } from './label_checks.js';
+import { labelTensors } from './label_tensors.js';
+import { withNonFiniteTrap } from './non_finite_trap.js';
+import { optionKeys } from './option_keys.js';
+import { checkReduction, reduceLoss, type Reduction } from './reduction.js';
 
 /** Options of {@link diceLoss}. */
 export interface DiceLossOptions {
@@ -22,6 +27,9 @@ export interface DiceLossOptions {
   validateLabels?: boolean;
 }
 
+/** The keys of {@link DiceLossOptions} (internal). */
+export const DICE_LOSS_KEYS = optionKeys<DiceLossOptions>()(['smooth', 'eps', 'logLoss', 'classes', 'ignoreIndex', 'reduction', 'validateLabels']);
+
 /**
  * Multi-class soft Dice loss (segmentation_models_pytorch `DiceLoss(mode='multiclass',
  * from_logits=True)`): `P = softmax(logits)` and one-hot targets `G`, both zeroed at ignored
@@ -30,37 +38,40 @@ export interface DiceLossOptions {
  * ground-truth pixel; mean over classes. An empty batch gives exactly 0 (`'none'`: zeros `[K]`) on
  * every backend; NaN/±Inf logits give a NaN loss.
  *
- * @param logits float32 `[N, H, W, K]`
- * @param labels int32 `[N, H, W]`
+ * @param prediction logits, float32 `[N, H, W, K]`
+ * @param target labels, int32 `[N, H, W]`, `ignoreIndex` (255) excluded
+ * @param options `smooth` (0), `eps` (1e-7), `logLoss` (false), `classes` (all), `ignoreIndex` (255), `reduction` (`'mean'`), `validateLabels` (true)
+ * @returns a scalar (`'mean'`, `'sum'`) or the per-class losses `[K]` (`'none'`; `[classes.length]` with `classes`)
+ * @throws InvalidArgumentError on a bad shape, dtype or label, or an invalid or unknown option
  * @example
  * const loss = diceLoss(logits, labels, { smooth: 0 });
  */
-export function diceLoss(logits: Tensor, labels: Tensor, options: DiceLossOptions = {}): Tensor {
-  const ignoreIndex = options.ignoreIndex ?? 255;
-  const K = checkLogitsLabels('diceLoss', logits, labels, ignoreIndex, options.validateLabels ?? true);
-  const reduction = checkReduction(options.reduction);
-  const smooth = options.smooth ?? 0;
-  assertNumber('diceLoss: smooth', smooth, { min: 0 });
-  const eps = options.eps ?? 1e-7;
-  assertNumber('diceLoss: eps', eps, { min: 0 });
-  const classes = options.classes;
+export function diceLoss(prediction: Tensor, target: Tensor, options?: DiceLossOptions): Tensor {
+  const o = checkOptions('diceLoss', options, DICE_LOSS_KEYS);
+  const ignoreIndex = o.ignoreIndex ?? 255;
+  const K = checkLogitsLabels('diceLoss', prediction, target, ignoreIndex, o.validateLabels ?? true);
+  const reduction = checkReduction('diceLoss', o.reduction);
+  const smooth = o.smooth ?? 0;
+  assertNumber('diceLoss: options.smooth', smooth, { min: 0 });
+  const eps = o.eps ?? 1e-7;
+  assertNumber('diceLoss: options.eps', eps, { min: 0 });
+  const classes = o.classes;
   if (classes !== undefined && (!Array.isArray(classes) || classes.some((c) => !Number.isInteger(c) || c < 0 || c >= K))) {
-    throw new InvalidArgumentError('diceLoss: classes', `an array of class indices in [0, ${K})`, classes);
+    throw new InvalidArgumentError('diceLoss: options.classes', `an array of class indices in [0, ${K})`, classes);
   }
   return tf.tidy(() => {
-    const { oneHot, mask } = labelTensors(labels, K, ignoreIndex);
-    const probs = tf.mul(tf.softmax(logits), tf.expandDims(mask, -1));
-    const axes = Array.from({ length: logits.rank - 1 }, (_, i) => i);
+    const { oneHot, mask } = labelTensors(target, K, ignoreIndex);
+    const probs = tf.mul(tf.softmax(prediction), tf.expandDims(mask, -1));
+    const axes = Array.from({ length: prediction.rank - 1 }, (_, i) => i);
     const inter = safeSum(tf.mul(probs, oneHot), axes);
     const gtSum = safeSum(oneHot, axes);
     const card = tf.add(safeSum(probs, axes), gtSum);
     const score = tf.div(tf.add(tf.mul(inter, 2), smooth), tf.maximum(tf.add(card, smooth), eps));
-    const perClass = options.logLoss ? tf.neg(tf.log(tf.maximum(score, eps))) : tf.sub(1, score);
+    const perClass = o.logLoss ? tf.neg(tf.log(tf.maximum(score, eps))) : tf.sub(1, score);
     let loss = tf.mul(perClass, tf.cast(tf.greater(gtSum, 0), 'float32'));
     if (classes) loss = tf.gather(loss, tf.tensor1d(classes, 'int32'));
     // softmax maps a −∞ logit to a probability of 0: without the trap, −∞ logits give a finite loss
-    loss = withNonFiniteTrap(loss, logits);
-    if (reduction === 'none') return loss;
-    return reduction === 'sum' ? tf.sum(loss) : tf.mean(loss);
+    loss = withNonFiniteTrap(loss, prediction);
+    return reduceLoss(loss, reduction);
   });
 }

@@ -1,8 +1,12 @@
 import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
-import { InvalidArgumentError } from '../errors.js';
-import { assertNumber } from '../validate.js';
-import { checkClassVector, checkLogitsLabels, checkReduction, labelTensors, safeDivide, safeSum, targetLogProb, type Reduction } from './_util.js';
+import { assertNumber, checkOptions } from '../validate.js';
+import { targetLogProb } from './cross_entropy_terms.js';
+import { checkFocalAlpha, focalTerms } from './focal_terms.js';
+import { checkLogitsLabels } from './label_checks.js';
+import { labelTensors } from './label_tensors.js';
+import { optionKeys } from './option_keys.js';
+import { checkReduction, reduceLoss, type Reduction } from './reduction.js';
 
 /** Options of {@link focalLoss}. */
 export interface FocalLossOptions {
@@ -18,28 +22,8 @@ export interface FocalLossOptions {
   validateLabels?: boolean;
 }
 
-/** Validates focal α (number or per-class array). */
-export function checkFocalAlpha(fn: string, alpha: unknown, K: number): number | number[] | undefined {
-  if (alpha === undefined) return undefined;
-  if (typeof alpha === 'number') {
-    if (!Number.isFinite(alpha) || alpha < 0) throw new InvalidArgumentError(`${fn}: alpha`, 'a finite number ≥ 0 or an array of K numbers', alpha);
-    return alpha;
-  }
-  return checkClassVector(`${fn}: alpha`, alpha, K);
-}
-
-/** Per-pixel focal terms (internal; masked, not reduced). */
-export function focalTerms(logpt: Tensor, safe: Tensor, mask: Tensor, gamma: number, alpha: number | number[] | undefined): Tensor {
-  // 1 − p_t computed as −expm1(log p_t): exact when p_t → 1 (logits of ±80)
-  let term = tf.neg(logpt);
-  if (gamma !== 0) {
-    const oneMinus = tf.maximum(tf.neg(tf.expm1(logpt)), 1e-30);
-    term = tf.mul(tf.pow(oneMinus, gamma), term);
-  }
-  if (typeof alpha === 'number') term = tf.mul(term, alpha);
-  else if (alpha) term = tf.mul(term, tf.gather(tf.tensor1d(alpha), safe));
-  return tf.mul(term, mask);
-}
+/** The keys of {@link FocalLossOptions} (internal). */
+export const FOCAL_LOSS_KEYS = optionKeys<FocalLossOptions>()(['gamma', 'alpha', 'ignoreIndex', 'reduction', 'validateLabels']);
 
 /**
  * Multi-class softmax focal loss (Lin et al. 2017, the form of the day→night thesis):
@@ -49,24 +33,26 @@ export function focalTerms(logpt: Tensor, safe: Tensor, mask: Tensor, gamma: num
  * Matches `kornia.losses.focal_loss` (scalar α) restricted to non-ignored pixels.
  * An all-ignored or empty batch gives exactly 0 on every backend; NaN/±Inf logits give a NaN loss.
  *
- * @param logits float32 `[N, H, W, K]` (any rank ≥ 2, classes last)
- * @param labels int32 `[N, H, W]`, `ignoreIndex` (255) excluded
+ * @param prediction logits, float32 `[N, H, W, K]` (any rank ≥ 2, classes last)
+ * @param target labels, int32 `[N, H, W]`, `ignoreIndex` (255) excluded
+ * @param options `gamma` (2), `alpha` (none), `ignoreIndex` (255), `reduction` (`'mean'`), `validateLabels` (true)
+ * @returns a scalar (`'mean'`, `'sum'`) or the per-pixel losses `[N, H, W]` (`'none'`)
+ * @throws InvalidArgumentError on a bad shape, dtype or label, or an invalid or unknown option
  * @example
  * const loss = focalLoss(logits, labels, { gamma: 2, alpha: 0.25 });
  */
-export function focalLoss(logits: Tensor, labels: Tensor, options: FocalLossOptions = {}): Tensor {
-  const ignoreIndex = options.ignoreIndex ?? 255;
-  const K = checkLogitsLabels('focalLoss', logits, labels, ignoreIndex, options.validateLabels ?? true);
-  const reduction = checkReduction(options.reduction);
-  const gamma = options.gamma ?? 2;
-  assertNumber('focalLoss: gamma', gamma, { min: 0 });
-  const alpha = checkFocalAlpha('focalLoss', options.alpha, K);
+export function focalLoss(prediction: Tensor, target: Tensor, options?: FocalLossOptions): Tensor {
+  const o = checkOptions('focalLoss', options, FOCAL_LOSS_KEYS);
+  const ignoreIndex = o.ignoreIndex ?? 255;
+  const K = checkLogitsLabels('focalLoss', prediction, target, ignoreIndex, o.validateLabels ?? true);
+  const reduction = checkReduction('focalLoss', o.reduction);
+  const gamma = o.gamma ?? 2;
+  assertNumber('focalLoss: options.gamma', gamma, { min: 0 });
+  const alpha = checkFocalAlpha('focalLoss: options.alpha', o.alpha, K);
   return tf.tidy(() => {
-    const { oneHot, mask, safe } = labelTensors(labels, K, ignoreIndex, false);
-    const logpt = targetLogProb(logits, oneHot);
-    const perPixel = focalTerms(logpt, safe, mask, gamma, alpha);
-    if (reduction === 'none') return perPixel;
-    if (reduction === 'sum') return safeSum(perPixel);
-    return safeDivide(safeSum(perPixel), safeSum(mask));
+    const { oneHot, mask, safe } = labelTensors(target, K, ignoreIndex, false);
+    const perPixel = focalTerms(targetLogProb(prediction, oneHot), safe, mask, gamma, alpha);
+    // perPixel is already masked: the mean is Σ perPixel / Σ mask
+    return reduceLoss(perPixel, reduction, { weights: mask });
   });
 }

@@ -1,8 +1,11 @@
 import { tf } from '../tf.js';
 import type { Scalar, Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
-import { assertNumber, assertOneOf } from '../validate.js';
-import { assertFloat, safeMean, withNonFiniteTrap } from './_util.js';
+import { assertNumber, assertOneOf, checkOptions } from '../validate.js';
+import { assertFloat } from './assert_float.js';
+import { safeMean } from './empty_safe.js';
+import { withNonFiniteTrap } from './non_finite_trap.js';
+import { optionKeys } from './option_keys.js';
 
 /** Adversarial objective: `'vanilla'` (BCE), `'lsgan'`, `'hinge'` or `'wgan'`. */
 export type GanMode = 'vanilla' | 'lsgan' | 'hinge' | 'wgan';
@@ -24,6 +27,11 @@ export interface GanDiscriminatorLossOptions extends GanGeneratorLossOptions {
   scale?: number;
 }
 
+/** The keys of {@link GanGeneratorLossOptions} (internal). */
+export const GAN_GENERATOR_LOSS_KEYS = optionKeys<GanGeneratorLossOptions>()(['mode']);
+/** The keys of {@link GanDiscriminatorLossOptions} (internal). */
+export const GAN_DISCRIMINATOR_LOSS_KEYS = optionKeys<GanDiscriminatorLossOptions>()(['mode', 'scale']);
+
 function asList(name: string, x: GanLogits): Tensor[] {
   const list = Array.isArray(x) ? x : [x];
   if (list.length === 0) throw new InvalidArgumentError(name, 'a tensor or a non-empty array of tensors', x);
@@ -31,9 +39,9 @@ function asList(name: string, x: GanLogits): Tensor[] {
   return list;
 }
 
-function checkMode(mode: unknown): GanMode {
+function checkMode(fn: string, mode: unknown): GanMode {
   const m = mode ?? 'lsgan';
-  assertOneOf('mode', m, GAN_MODES);
+  assertOneOf(`${fn}: options.mode`, m, GAN_MODES);
   return m;
 }
 
@@ -67,13 +75,16 @@ function targetTerm(x: Tensor, real: boolean, mode: GanMode): Tensor {
  * Empty logits (an empty batch) give exactly 0 on every backend; NaN/±Inf logits give a
  * NaN/±Inf loss in every mode (never a finite one).
  *
- * @param fakeLogits logits of any shape (or one per scale)
+ * @param fakeLogits the discriminator's logits on generated samples, any shape (or one tensor per scale)
+ * @param options `mode` (`'lsgan'`)
  * @returns a scalar
+ * @throws InvalidArgumentError if the logits are not float32 tensors, or an option is invalid or unknown
  * @example
  * const lossG = ganGeneratorLoss(discriminator.apply(tf.concat([hazy, fake], -1)), { mode: 'lsgan' });
  */
-export function ganGeneratorLoss(fakeLogits: GanLogits, options: GanGeneratorLossOptions = {}): Scalar {
-  const mode = checkMode(options.mode);
+export function ganGeneratorLoss(fakeLogits: GanLogits, options?: GanGeneratorLossOptions): Scalar {
+  const o = checkOptions('ganGeneratorLoss', options, GAN_GENERATOR_LOSS_KEYS);
+  const mode = checkMode('ganGeneratorLoss', o.mode);
   const list = asList('ganGeneratorLoss: fakeLogits', fakeLogits);
   return tf.tidy(() => {
     const terms = list.map((x) => (mode === 'hinge' || mode === 'wgan' ? tf.neg(safeMean(x)) : targetTerm(x, true, mode)));
@@ -94,13 +105,19 @@ export function ganGeneratorLoss(fakeLogits: GanLogits, options: GanGeneratorLos
  * `varList` to the discriminator). Empty logits give exactly 0 on every backend; NaN/±Inf
  * logits give a NaN/±Inf loss in every mode.
  *
+ * @param realLogits the discriminator's logits on real samples, any shape (or one tensor per scale)
+ * @param fakeLogits its logits on generated samples (as many scales)
+ * @param options `mode` (`'lsgan'`), `scale` (0.5)
+ * @returns a scalar
+ * @throws InvalidArgumentError if the logits are not float32 tensors, the scale counts differ, or an option is invalid or unknown
  * @example
  * const lossD = ganDiscriminatorLoss(D(realPair), D(fakePair), { mode: 'lsgan' });
  */
-export function ganDiscriminatorLoss(realLogits: GanLogits, fakeLogits: GanLogits, options: GanDiscriminatorLossOptions = {}): Scalar {
-  const mode = checkMode(options.mode);
-  const scale = options.scale ?? 0.5;
-  assertNumber('ganDiscriminatorLoss: scale', scale, { min: 0 });
+export function ganDiscriminatorLoss(realLogits: GanLogits, fakeLogits: GanLogits, options?: GanDiscriminatorLossOptions): Scalar {
+  const o = checkOptions('ganDiscriminatorLoss', options, GAN_DISCRIMINATOR_LOSS_KEYS);
+  const mode = checkMode('ganDiscriminatorLoss', o.mode);
+  const scale = o.scale ?? 0.5;
+  assertNumber('ganDiscriminatorLoss: options.scale', scale, { min: 0 });
   const real = asList('ganDiscriminatorLoss: realLogits', realLogits);
   const fake = asList('ganDiscriminatorLoss: fakeLogits', fakeLogits);
   if (real.length !== fake.length) {

@@ -1,8 +1,11 @@
 import { tf } from '../tf.js';
 import type { Scalar, Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
-import { assertNumber, assertSameShape } from '../validate.js';
-import { assertFloat, callNetwork, safeMean, safeSum, zerosFrom, type Network } from './_util.js';
+import { assertNumber, assertSameShape, checkOptions } from '../validate.js';
+import { assertFloat } from './assert_float.js';
+import { safeMean, safeSum, zerosFrom } from './empty_safe.js';
+import { callNetwork, type LossNetwork } from './network.js';
+import { optionKeys } from './option_keys.js';
 import { assertFiniteArray, assertFiniteTensor, deferCheck, isHostBackend, nonFiniteError } from '../finite_check.js';
 import { tfSeed } from '../ops/rng.js';
 
@@ -19,6 +22,9 @@ export interface GradientPenaltyOptions {
   /** seed of the random interpolation weights */
   seed?: number;
 }
+
+/** The keys of {@link GradientPenaltyOptions} (internal). */
+export const GRADIENT_PENALTY_KEYS = optionKeys<GradientPenaltyOptions>()(['lambda', 'alpha', 'seed']);
 
 /**
  * WGAN-GP gradient penalty (Gulrajani et al. 2017):
@@ -39,27 +45,30 @@ export interface GradientPenaltyOptions {
  * @param critic the discriminator / critic (a LayersModel or `(x) => logits`)
  * @param real `[N, ...]` real samples (data: must be finite)
  * @param fake `[N, ...]` generated samples (same shape)
- * @throws InvalidArgumentError if `real` holds NaN/±Inf, or `options.alpha` is not N values in [0, 1]
+ * @param options `lambda` (10), `alpha` (uniform random), `seed`
+ * @returns a scalar
+ * @throws InvalidArgumentError if `real` holds NaN/±Inf, `options.alpha` is not N values in [0, 1], or an option key is unknown
  * @example
  * const gp = gradientPenalty(critic, realImages, fakeImages, { lambda: 10 });
  */
-export function gradientPenalty(critic: Network, real: Tensor, fake: Tensor, options: GradientPenaltyOptions = {}): Scalar {
+export function gradientPenalty(critic: LossNetwork, real: Tensor, fake: Tensor, options?: GradientPenaltyOptions): Scalar {
+  const o = checkOptions('gradientPenalty', options, GRADIENT_PENALTY_KEYS);
   assertFloat('gradientPenalty: real', real);
   assertFloat('gradientPenalty: fake', fake);
   assertSameShape('gradientPenalty: real', real, 'fake', fake);
   if (real.rank < 2) throw new InvalidArgumentError('gradientPenalty: real', 'a batch [N, ...] of rank ≥ 2', `shape [${real.shape}]`);
-  const lambda = options.lambda ?? 10;
-  assertNumber('gradientPenalty: lambda', lambda, { min: 0 });
-  if (options.seed !== undefined) assertNumber('gradientPenalty: seed', options.seed);
+  const lambda = o.lambda ?? 10;
+  assertNumber('gradientPenalty: options.lambda', lambda, { min: 0 });
+  if (o.seed !== undefined) assertNumber('gradientPenalty: options.seed', o.seed);
   const n = real.shape[0]!;
-  checkAlpha(options.alpha, n);
+  checkAlpha(o.alpha, n);
   assertFiniteTensor('gradientPenalty: real', real);
   // a penalty over nothing is 0; the critic is not called (wasm reductions of an empty tensor read garbage, and batched MatMul throws "divide by zero")
   if (real.size === 0) return zerosFrom(fake, []) as Scalar;
   return tf.tidy(() => {
     let alpha: Tensor;
-    if (options.alpha === undefined) alpha = tf.randomUniform([n], 0, 1, 'float32', tfSeed(options.seed));
-    else alpha = Array.isArray(options.alpha) ? tf.tensor1d(options.alpha) : options.alpha;
+    if (o.alpha === undefined) alpha = tf.randomUniform([n], 0, 1, 'float32', tfSeed(o.seed));
+    else alpha = Array.isArray(o.alpha) ? tf.tensor1d(o.alpha) : o.alpha;
     const a = tf.reshape(alpha, [n, ...real.shape.slice(1).map(() => 1)]);
     const xHat = tf.add(tf.mul(a, real), tf.mul(tf.sub(1, a), fake));
     const g = tf.grad((x: Tensor) => {
@@ -72,6 +81,9 @@ export function gradientPenalty(critic: Network, real: Tensor, fake: Tensor, opt
     return tf.mul(safeMean(tf.square(tf.sub(norm, 1))), lambda) as Scalar;
   });
 }
+
+/** The label of `options.alpha` errors. */
+const ALPHA = 'gradientPenalty: options.alpha';
 
 /**
  * The alpha check of a GPU backend, without a read-back: `[number of values outside [0, 1]
@@ -90,8 +102,8 @@ function deferAlphaCheck(alpha: Tensor): void {
     if (!(v[0]! > 0)) return undefined;
     const value = v[1]!;
     const detail = `${String(value)} at index ${v[2]!}`;
-    if (!Number.isFinite(value)) return nonFiniteError('gradientPenalty: alpha', detail);
-    return new InvalidArgumentError('gradientPenalty: alpha', 'interpolation weights in [0, 1]', detail);
+    if (!Number.isFinite(value)) return nonFiniteError(ALPHA, detail);
+    return new InvalidArgumentError(ALPHA, 'interpolation weights in [0, 1]', detail);
   });
 }
 
@@ -99,19 +111,19 @@ function deferAlphaCheck(alpha: Tensor): void {
 function checkAlpha(alpha: unknown, n: number): void {
   if (alpha === undefined) return;
   const isTensor = alpha instanceof tf.Tensor;
-  if (!isTensor && !Array.isArray(alpha)) throw new InvalidArgumentError('gradientPenalty: alpha', `an array or tensor of ${n} values in [0, 1]`, alpha);
+  if (!isTensor && !Array.isArray(alpha)) throw new InvalidArgumentError(ALPHA, `an array or tensor of ${n} values in [0, 1]`, alpha);
   const size = isTensor ? alpha.size : alpha.length;
-  if (size !== n) throw new InvalidArgumentError('gradientPenalty: alpha', `${n} values (one per sample)`, alpha);
-  if (isTensor && alpha.dtype !== 'float32') throw new InvalidArgumentError('gradientPenalty: alpha', 'a float32 tensor', `dtype ${alpha.dtype}`);
+  if (size !== n) throw new InvalidArgumentError(ALPHA, `${n} values (one per sample)`, alpha);
+  if (isTensor && alpha.dtype !== 'float32') throw new InvalidArgumentError(ALPHA, 'a float32 tensor', `dtype ${alpha.dtype}`);
   if (isTensor && !isHostBackend()) {
     deferAlphaCheck(alpha);
     return;
   }
   const values = isTensor ? alpha.dataSync() : (alpha as unknown[]);
-  if (!isTensor && values.some((v) => typeof v !== 'number')) throw new InvalidArgumentError('gradientPenalty: alpha', `${n} numbers in [0, 1]`, alpha);
-  assertFiniteArray('gradientPenalty: alpha', values as ArrayLike<number>);
+  if (!isTensor && values.some((v) => typeof v !== 'number')) throw new InvalidArgumentError(ALPHA, `${n} numbers in [0, 1]`, alpha);
+  assertFiniteArray(ALPHA, values as ArrayLike<number>);
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
-    if (v < 0 || v > 1) throw new InvalidArgumentError('gradientPenalty: alpha', 'interpolation weights in [0, 1]', `${v} at index ${i}`);
+    if (v < 0 || v > 1) throw new InvalidArgumentError(ALPHA, 'interpolation weights in [0, 1]', `${v} at index ${i}`);
   }
 }

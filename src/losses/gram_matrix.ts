@@ -2,7 +2,7 @@ import { tf } from '../tf.js';
 import type { Tensor, Tensor3D } from '../tf.js';
 import { assertRank } from '../validate.js';
 import { InvalidArgumentError } from '../errors.js';
-import { zerosFrom } from './_util.js';
+import { zerosFrom } from './empty_safe.js';
 
 /**
  * Gram matrix per image, `G = Fᵀ·F / (C·H·W)` with `F` the `[H·W, C]` feature matrix

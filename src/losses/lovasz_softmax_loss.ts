@@ -1,8 +1,14 @@
 import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
+import { checkOptions } from '../validate.js';
 import { isHostBackend } from '../finite_check.js';
-import { checkLogitsLabels, checkReduction, labelTensors, safeMean, safeSum, withNonFiniteTrap, type Reduction } from './_util.js';
+import { safeSum } from './empty_safe.js';
+import { checkLogitsLabels } from './label_checks.js';
+import { labelTensors } from './label_tensors.js';
+import { withNonFiniteTrap } from './non_finite_trap.js';
+import { optionKeys } from './option_keys.js';
+import { checkReduction, reduceLoss, type Reduction } from './reduction.js';
 
 /** Options of {@link lovaszSoftmaxLoss}. */
 export interface LovaszSoftmaxLossOptions {
@@ -18,9 +24,23 @@ export interface LovaszSoftmaxLossOptions {
   validateLabels?: boolean;
 }
 
-/** @internal Test hook: `'device'` forces the GPU path (sort with `tf.topk`) on a host backend. */
+/** The keys of {@link LovaszSoftmaxLossOptions} (internal). */
+export const LOVASZ_SOFTMAX_LOSS_KEYS = optionKeys<LovaszSoftmaxLossOptions>()(['classes', 'perImage', 'ignoreIndex', 'reduction', 'validateLabels']);
+
+/**
+ * Test hook (internal, not exported from the folder's face): `sortOn: 'device'` forces the GPU
+ * path (sort with `tf.topk`) on a host backend. Taken out of the options before they are checked,
+ * so it never appears in the list of valid keys.
+ */
 export interface LovaszInternalOptions {
   sortOn?: 'host' | 'device';
+}
+
+/** The options without the test hook. */
+function withoutSortOn(options: LovaszSoftmaxLossOptions & LovaszInternalOptions): LovaszSoftmaxLossOptions {
+  const { sortOn, ...rest } = options;
+  void sortOn;
+  return rest;
 }
 
 /** Sorts indices of `errors[0..n)` by decreasing value (ties in index order). */
@@ -161,30 +181,35 @@ const constantDeviceWeights = (probs: Tensor, oneHot: Tensor, mask: Tensor, grou
  * Images (or batches) with no valid pixel contribute 0; an empty batch gives exactly 0 on every
  * backend; NaN/±Inf logits give a NaN loss.
  *
- * @param logits float32 `[N, H, W, K]`
- * @param labels int32 `[N, H, W]`
+ * @param prediction logits, float32 `[N, H, W, K]`
+ * @param target labels, int32 `[N, H, W]`, `ignoreIndex` (255) excluded
+ * @param options `classes` (`'present'`), `perImage` (false), `ignoreIndex` (255), `reduction` (`'mean'`, with `perImage`), `validateLabels` (true)
+ * @returns a scalar, or the per-image losses `[N]` (`perImage` with `reduction: 'none'`)
+ * @throws InvalidArgumentError on a bad shape, dtype or label, or an invalid or unknown option
  * @example
  * const loss = lovaszSoftmaxLoss(logits, labels, { classes: 'present', perImage: false });
  */
-export function lovaszSoftmaxLoss(logits: Tensor, labels: Tensor, options: LovaszSoftmaxLossOptions = {}): Tensor {
-  const onDevice = ((options as LovaszInternalOptions).sortOn ?? (isHostBackend() ? 'host' : 'device')) === 'device';
-  const ignoreIndex = options.ignoreIndex ?? 255;
-  const K = checkLogitsLabels('lovaszSoftmaxLoss', logits, labels, ignoreIndex, options.validateLabels ?? true);
-  const reduction = checkReduction(options.reduction);
-  const classes = options.classes ?? 'present';
+export function lovaszSoftmaxLoss(prediction: Tensor, target: Tensor, options?: LovaszSoftmaxLossOptions): Tensor {
+  const sortOn = (options as LovaszInternalOptions | undefined)?.sortOn;
+  const o = checkOptions('lovaszSoftmaxLoss', sortOn === undefined ? options : withoutSortOn(options as LovaszSoftmaxLossOptions & LovaszInternalOptions), LOVASZ_SOFTMAX_LOSS_KEYS);
+  const onDevice = (sortOn ?? (isHostBackend() ? 'host' : 'device')) === 'device';
+  const ignoreIndex = o.ignoreIndex ?? 255;
+  const K = checkLogitsLabels('lovaszSoftmaxLoss', prediction, target, ignoreIndex, o.validateLabels ?? true);
+  const reduction = checkReduction('lovaszSoftmaxLoss', o.reduction);
+  const classes = o.classes ?? 'present';
   if (!(classes === 'present' || classes === 'all' || (Array.isArray(classes) && classes.every((c) => Number.isInteger(c) && c >= 0 && c < K)))) {
-    throw new InvalidArgumentError('lovaszSoftmaxLoss: classes', `'present', 'all' or an array of class indices in [0, ${K})`, classes);
+    throw new InvalidArgumentError('lovaszSoftmaxLoss: options.classes', `'present', 'all' or an array of class indices in [0, ${K})`, classes);
   }
-  const perImage = options.perImage ?? false;
-  const n = perImage ? logits.shape[0]! : 1;
+  const perImage = o.perImage ?? false;
+  const n = perImage ? prediction.shape[0]! : 1;
   return tf.tidy(() => {
-    const probs = tf.softmax(logits);
-    const { oneHot, mask } = labelTensors(labels, K, ignoreIndex);
+    const probs = tf.softmax(prediction);
+    const { oneHot, mask } = labelTensors(target, K, ignoreIndex);
     let weights: Tensor;
     if (onDevice) weights = probs.size === 0 ? tf.zerosLike(probs) : constantDeviceWeights(probs, oneHot, mask, n, classes);
     else {
       const pData = probs.dataSync() as Float32Array;
-      const lData = labels.dataSync() as Int32Array;
+      const lData = target.dataSync() as Int32Array;
       const total = lData.length;
       const per = total / n;
       const w = new Float32Array(total * K);
@@ -197,9 +222,8 @@ export function lovaszSoftmaxLoss(logits: Tensor, labels: Tensor, options: Lovas
     }
     const weighted = tf.mul(tf.abs(tf.sub(oneHot, probs)), weights);
     // softmax maps a −∞ logit to a probability of 0: without the trap, −∞ logits give a finite loss
-    if (!perImage) return withNonFiniteTrap(safeSum(weighted), logits);
-    const perImg = withNonFiniteTrap(safeSum(weighted, Array.from({ length: logits.rank - 1 }, (_, i) => i + 1)), logits);
-    if (reduction === 'none') return perImg;
-    return reduction === 'sum' ? safeSum(perImg) : safeMean(perImg);
+    if (!perImage) return withNonFiniteTrap(safeSum(weighted), prediction);
+    const perImg = withNonFiniteTrap(safeSum(weighted, Array.from({ length: prediction.rank - 1 }, (_, i) => i + 1)), prediction);
+    return reduceLoss(perImg, reduction);
   });
 }

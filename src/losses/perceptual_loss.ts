@@ -1,9 +1,12 @@
 import { tf } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { Scalar, Tensor4D } from '../tf.js';
-import { assertOneOf } from '../validate.js';
+import { assertOneOf, checkOptions } from '../validate.js';
 import type { Vgg19Extractor } from '../models/vgg19.js';
-import { safeMean, stopGradient, withNonFiniteTrap, zerosFrom } from './_util.js';
+import { safeMean, zerosFrom } from './empty_safe.js';
+import { withNonFiniteTrap } from './non_finite_trap.js';
+import { optionKeys } from './option_keys.js';
+import { stopGradient } from './stop_gradient.js';
 import { checkImages, resolveLayerWeights, type LayerWeights } from './vgg_loss_common.js';
 
 /** Options of {@link perceptualLoss}. */
@@ -18,6 +21,9 @@ export interface PerceptualLossOptions {
   inputRange?: readonly [number, number];
 }
 
+/** The keys of {@link PerceptualLossOptions} (internal). */
+export const PERCEPTUAL_LOSS_KEYS = optionKeys<PerceptualLossOptions>()(['extractor', 'layers', 'criterion', 'inputRange']);
+
 /**
  * Perceptual loss on VGG-19 features (Johnson et al. 2016; pre-activation taps as in
  * ESRGAN and the cooperative restoration paper, eq. 7):
@@ -30,18 +36,21 @@ export interface PerceptualLossOptions {
  *
  * @param prediction float32 `[N, H, W, 3]`
  * @param target float32 `[N, H, W, 3]` (data: must be finite)
- * @throws InvalidArgumentError if `target` holds NaN/±Inf
+ * @param options `extractor` (required), `layers` (`{ conv5_4: 1 }`), `criterion` (`'l1'`), `inputRange` (`[-1, 1]`)
+ * @returns a scalar
+ * @throws InvalidArgumentError if `target` holds NaN/±Inf, the extractor lacks a layer, or an option is invalid or unknown
  * @example
  * const vgg = vgg19Features({ weights, layers: ['conv5_4'] });
  * const loss = perceptualLoss(restored, clean, { extractor: vgg });
  */
 export function perceptualLoss(prediction: Tensor4D, target: Tensor4D, options: PerceptualLossOptions): Scalar {
-  checkImages('perceptualLoss', prediction, target);
   if (options == null) throw new InvalidArgumentError('perceptualLoss: options', '{ extractor: vgg19Features(...) }', options);
-  const layers = resolveLayerWeights('perceptualLoss', options.extractor, options.layers ?? { conv5_4: 1 });
-  const criterion = options.criterion ?? 'l1';
-  assertOneOf('perceptualLoss: criterion', criterion, ['l1', 'l2'] as const);
-  return perceptualTerm(prediction, target, options.extractor, layers, criterion, options.inputRange);
+  const o = checkOptions('perceptualLoss', options, PERCEPTUAL_LOSS_KEYS);
+  checkImages('perceptualLoss', prediction, target);
+  const layers = resolveLayerWeights({ extractor: 'perceptualLoss: options.extractor', layers: 'perceptualLoss: options.layers' }, o.extractor, o.layers ?? { conv5_4: 1 });
+  const criterion = o.criterion ?? 'l1';
+  assertOneOf('perceptualLoss: options.criterion', criterion, ['l1', 'l2'] as const);
+  return perceptualTerm(prediction, target, o.extractor, layers, criterion, o.inputRange);
 }
 
 /** {@link perceptualLoss} on already validated inputs (internal: composites that checked `target` once). */

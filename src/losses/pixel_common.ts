@@ -1,23 +1,15 @@
 /** Shared input checks of the pixel losses (internal). */
 import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
-import { assertSameShape } from '../validate.js';
-import { assertFiniteTensor } from '../finite_check.js';
-import { assertFloat, reduce, type Reduction } from './_util.js';
+import { reduceLoss, type Reduction } from './reduction.js';
 
 /**
- * Checks `prediction` and `target` are float32 tensors of one shape, and that `target` (data)
- * is finite. The prediction is not checked (that would cost a read-back per step): a NaN/±Inf
- * prediction makes the loss NaN/±Inf, which the training loop's NaN guard reports.
+ * The pair check of the pixel losses: `checkPair(fn, prediction, target)` from the shared
+ * layer (float32 tensors of one shape, finite target; see `src/ops/check_pair.ts`).
  */
-export function checkPair(fn: string, prediction: unknown, target: unknown): asserts prediction is Tensor {
-  assertFloat(`${fn}: prediction`, prediction);
-  assertFloat(`${fn}: target`, target);
-  assertSameShape(`${fn}: prediction`, prediction, 'target', target as Tensor);
-  assertFiniteTensor(`${fn}: target`, target as Tensor);
-}
+export { checkPair } from '../ops/check_pair.js';
 
-/** `reduce(|prediction − target|)` without the input checks, for composites that checked their inputs once. */
+/** `reduceLoss(|prediction − target|)` without the input checks, for composites that checked their inputs once. */
 export function l1Core(prediction: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
-  return tf.tidy(() => reduce(tf.abs(tf.sub(prediction, target)), reduction));
+  return tf.tidy(() => reduceLoss(tf.abs(tf.sub(prediction, target)), reduction));
 }

@@ -111,7 +111,7 @@ function readCityscapesState(x: unknown, name: string): CityscapesEvaluatorState
  *
  * @example
  * const ev = new CityscapesEvaluator();
- * ev.update(predLabelIds, gtLabelIds, gtInstanceIds);   // [H,W] or [N,H,W]
+ * ev.update(predictionLabelIds, targetLabelIds, targetInstanceIds);   // [H,W] or [N,H,W]
  * const { iouClass, iiouClass, iouCategory, iiouCategory } = ev.compute();
  */
 export class CityscapesEvaluator {
@@ -127,25 +127,30 @@ export class CityscapesEvaluator {
   }
 
   /**
-   * Adds image(s): `pred` and `gt` labelIds, `gtInstances` instanceIds, all of one shape
-   * (`[H,W]` one image, `[N,H,W]` a batch; typed arrays, `{data, shape}` or int32 tensors).
-   * Without `gtInstances` only the IoU scores are accumulated. An empty batch adds nothing.
+   * Adds image(s): `prediction` and `target` labelIds, `targetInstances` instanceIds, all of
+   * one shape (`[H,W]` one image, `[N,H,W]` a batch; typed arrays, `{data, shape}` or int32
+   * tensors). Without `targetInstances` only the IoU scores are accumulated. An empty batch
+   * adds nothing.
    *
-   * @throws InvalidArgumentError naming `pred` for logits with other than 34 channels (one per
-   *   labelId: arg-maxing 19 trainId channels would read trainIds as labelIds), NaN/±Inf logits
-   *   or ids outside [0, 33]; `gt` / `gtInstances` for invalid ids
+   * @param prediction predicted labelIds (or logits with 34 channels, one per labelId)
+   * @param target ground-truth labelIds (`*_gtFine_labelIds.png`)
+   * @param targetInstances ground-truth instanceIds (`*_gtFine_instanceIds.png`), for iIoU
+   * @throws InvalidArgumentError labelled `CityscapesEvaluator.update: prediction` for logits with
+   *   other than 34 channels (arg-maxing 19 trainId channels would read trainIds as labelIds),
+   *   NaN/±Inf logits or ids outside [0, 33]; `…: target` / `…: targetInstances` for invalid ids
    */
-  update(pred: LabelInput, gt: LabelInput, gtInstances?: LabelInput): void {
-    const g = readTargetLabels('gt', gt);
-    const p = readPredLabels('pred', pred, g.shape, NL);
+  update(prediction: LabelInput, target: LabelInput, targetInstances?: LabelInput): void {
+    const fn = 'CityscapesEvaluator.update';
+    const g = readTargetLabels(`${fn}: target`, target);
+    const p = readPredLabels(`${fn}: prediction`, prediction, g.shape, NL);
     let inst: IntTypedArray | undefined;
-    if (gtInstances !== undefined) {
-      const i = readTargetLabels('gtInstances', gtInstances);
-      if (i.data.length !== g.data.length) throw new InvalidArgumentError('gtInstances/gt', 'the same number of pixels', `${i.data.length} and ${g.data.length}`);
+    if (targetInstances !== undefined) {
+      const i = readTargetLabels(`${fn}: targetInstances`, targetInstances);
+      if (i.data.length !== g.data.length) throw new InvalidArgumentError(`${fn}: targetInstances/target`, 'the same number of pixels', `${i.data.length} and ${g.data.length}`);
       inst = i.data;
       for (let j = 0; j < inst.length; j++) {
         const id = inst[j]!;
-        if (!(id < NL * 1000)) throw new InvalidArgumentError('gtInstances', 'instance ids labelId·1000 + k with labelId ≤ 33', id, `at index ${j}`);
+        if (!(id < NL * 1000)) throw new InvalidArgumentError(`${fn}: targetInstances`, 'instance ids labelId·1000 + k with labelId ≤ 33', id, `at index ${j}`);
       }
     }
     const n = g.shape.length === 3 ? g.shape[0]! : 1;
@@ -156,8 +161,8 @@ export class CityscapesEvaluator {
     for (let i = 0; i < gd.length; i++) {
       const gv = gd[i]!;
       const pv = pd[i]!;
-      if (!(gv >= 0 && gv < NL)) throw new InvalidArgumentError('gt', 'Cityscapes labelIds in [0, 33]', gv, `at index ${i}`);
-      if (!(pv >= 0 && pv < NL)) throw new InvalidArgumentError('pred', 'Cityscapes labelIds in [0, 33]', pv, `at index ${i}; convert trainIds with trainIdToLabelId`);
+      if (!(gv >= 0 && gv < NL)) throw new InvalidArgumentError(`${fn}: target`, 'Cityscapes labelIds in [0, 33]', gv, `at index ${i}`);
+      if (!(pv >= 0 && pv < NL)) throw new InvalidArgumentError(`${fn}: prediction`, 'Cityscapes labelIds in [0, 33]', pv, `at index ${i}; convert trainIds with trainIdToLabelId`);
       local[gv * NL + pv]!++;
     }
     if (inst) for (let b = 0; b < n; b++) this.addInstances(pd, inst, b * per, (b + 1) * per);
@@ -165,7 +170,7 @@ export class CityscapesEvaluator {
   }
 
   /** Instance statistics of one image (pixels [start, end)). */
-  private addInstances(pred: IntTypedArray, inst: IntTypedArray, start: number, end: number): void {
+  private addInstances(prediction: IntTypedArray, inst: IntTypedArray, start: number, end: number): void {
     const touched: number[] = [];
     const { instSize, instTp, instCatTp } = this;
     for (let i = start; i < end; i++) {
@@ -174,7 +179,7 @@ export class CityscapesEvaluator {
       const label = (id / 1000) | 0;
       if (instSize[id] === 0) touched.push(id);
       instSize[id]!++;
-      const pv = pred[i]!;
+      const pv = prediction[i]!;
       if (pv === label) instTp[id]!++;
       const cat = instCatOf[label]!;
       if (cat !== 0 && instCatOf[pv] === cat) instCatTp[id]!++;
@@ -275,12 +280,12 @@ export class CityscapesEvaluator {
    * structured clone of either (a worker's `postMessage`). The state is validated before
    * anything is added.
    *
-   * @throws InvalidArgumentError naming `other.<field>`: 34·34 non-negative integer counts;
-   *   instance statistics only for the 8 instance classes / 2 categories, each
-   *   `[tpWeighted, fnWeighted, tp, fn]` finite and ≥ 0 with integer tp, fn
+   * @throws InvalidArgumentError labelled `CityscapesEvaluator.merge: other.<field>`: 34·34
+   *   non-negative integer counts; instance statistics only for the 8 instance classes / 2
+   *   categories, each `[tpWeighted, fnWeighted, tp, fn]` finite and ≥ 0 with integer tp, fn
    */
   merge(other: CityscapesEvaluator | CityscapesEvaluatorState): this {
-    const o = other instanceof CityscapesEvaluator ? other.toJSON() : readCityscapesState(other, 'other');
+    const o = other instanceof CityscapesEvaluator ? other.toJSON() : readCityscapesState(other, 'CityscapesEvaluator.merge: other');
     for (let i = 0; i < o.counts.length; i++) this.counts[i]! += o.counts[i]!;
     for (const [name, v] of Object.entries(o.classes)) {
       const t = this.classes[name]!;
@@ -303,9 +308,10 @@ export class CityscapesEvaluator {
   /**
    * Rebuilds an evaluator from {@link CityscapesEvaluator.toJSON} output (or a structured clone).
    *
-   * @throws InvalidArgumentError naming `state.<field>` for an invalid state (see {@link CityscapesEvaluator.merge})
+   * @throws InvalidArgumentError labelled `CityscapesEvaluator.fromJSON: state.<field>` for an
+   *   invalid state (see {@link CityscapesEvaluator.merge})
    */
   static fromJSON(state: CityscapesEvaluatorState): CityscapesEvaluator {
-    return new CityscapesEvaluator().merge(readCityscapesState(state, 'state'));
+    return new CityscapesEvaluator().merge(readCityscapesState(state, 'CityscapesEvaluator.fromJSON: state'));
   }
 }

@@ -3,11 +3,13 @@
  * (the FCN "Evaluator" convention).
  */
 import { InvalidArgumentError } from '../errors.js';
-import { assertNumber } from '../validate.js';
+import { assertNumber, checkOptions } from '../validate.js';
 import { readPredLabels, readTargetLabels } from './label_input.js';
 import type { IntTypedArray, LabelInput } from './label_input.js';
 import { countConfusionU8 } from './confusion_count.js';
-import { defaultMetricWorkers, runMetricJobs, toShared } from './worker_pool.js';
+import { resolveWorkers } from './parallel_options.js';
+import type { ParallelOptions } from './parallel_options.js';
+import { runMetricJobs, toShared } from './worker_pool.js';
 
 /** Options of {@link ConfusionMatrix}. */
 export interface ConfusionMatrixOptions {
@@ -16,6 +18,9 @@ export interface ConfusionMatrixOptions {
   /** silently drop targets outside `[0,K)` that are not `ignoreIndex` (the FCN code's behaviour); default false = error */
   dropInvalidTargets?: boolean;
 }
+
+/** The option keys of {@link ConfusionMatrix} (unknown keys are rejected). */
+export const CONFUSION_MATRIX_KEYS = ['ignoreIndex', 'dropInvalidTargets'] as const;
 
 /** Result of {@link ConfusionMatrix.compute}. NaN marks a class absent from both GT and prediction. */
 export interface ConfusionMetrics {
@@ -88,8 +93,8 @@ function readConfusionState(x: unknown, name: string): ConfusionMatrixState {
 /**
  * Streaming K×K confusion matrix with exact counts (float64 totals, exact to 2^53).
  *
- * `update(pred, target)`: `target` int labels `[N,H,W]` (tensor, `{data, shape}` or integer
- * typed array); `pred` int labels of the same shape or logits `[N,H,W,K]` (arg-max taken).
+ * `update(prediction, target)`: `target` int labels `[N,H,W]` (tensor, `{data, shape}` or integer
+ * typed array); `prediction` int labels of the same shape or logits `[N,H,W,K]` (arg-max taken).
  * Targets equal to `ignoreIndex` are dropped; other targets outside `[0,K)` are an error
  * unless `dropInvalidTargets`; predictions outside `[0,K)` count as misses of the GT class.
  *
@@ -110,14 +115,24 @@ export class ConfusionMatrix {
   /** K×(K+1) counts; column K holds predictions outside [0,K) */
   private readonly counts: Float64Array;
 
-  constructor(numClasses: number, options: ConfusionMatrixOptions = {}) {
-    assertNumber('numClasses', numClasses, { min: 1, integer: true });
-    const ignoreIndex = options.ignoreIndex ?? 255;
-    assertNumber('options.ignoreIndex', ignoreIndex, { integer: true });
-    if (ignoreIndex >= 0 && ignoreIndex < numClasses) throw new InvalidArgumentError('options.ignoreIndex', `a value outside [0, ${numClasses})`, ignoreIndex);
+  /**
+   * @param numClasses K, a positive integer
+   * @param options `ignoreIndex` (255; must lie outside [0, K)), `dropInvalidTargets` (false)
+   * @throws InvalidArgumentError labelled `ConfusionMatrix: numClasses`, or
+   *   `ConfusionMatrix: options.key` for an unknown key (with the valid keys and the nearest
+   *   match) or a bad value
+   */
+  constructor(numClasses: number, options?: ConfusionMatrixOptions) {
+    const o = checkOptions('ConfusionMatrix', options, CONFUSION_MATRIX_KEYS);
+    assertNumber('ConfusionMatrix: numClasses', numClasses, { min: 1, integer: true });
+    const ignoreIndex = o.ignoreIndex ?? 255;
+    assertNumber('ConfusionMatrix: options.ignoreIndex', ignoreIndex, { integer: true });
+    if (ignoreIndex >= 0 && ignoreIndex < numClasses) throw new InvalidArgumentError('ConfusionMatrix: options.ignoreIndex', `a value outside [0, ${numClasses})`, ignoreIndex);
+    const drop = o.dropInvalidTargets ?? false;
+    if (typeof drop !== 'boolean') throw new InvalidArgumentError('ConfusionMatrix: options.dropInvalidTargets', 'a boolean', drop);
     this.numClasses = numClasses;
     this.ignoreIndex = ignoreIndex;
-    this.dropInvalidTargets = options.dropInvalidTargets ?? false;
+    this.dropInvalidTargets = drop;
     this.counts = new Float64Array(numClasses * (numClasses + 1));
   }
 
@@ -125,14 +140,18 @@ export class ConfusionMatrix {
    * Adds a batch; returns the number of pixels counted. Nothing is added if the batch is
    * rejected; an empty batch (N = 0) adds nothing and returns 0.
    *
-   * @throws InvalidArgumentError naming `pred` for logits whose channel count is not
-   *   `numClasses` or that hold NaN/±Inf, `target` for non-integer labels or labels outside
-   *   [0, K) other than ignoreIndex (unless `dropInvalidTargets`)
+   * @param prediction int labels of the target's shape, or logits `[…, K]` (arg-max taken)
+   * @param target int labels `[N,H,W]` (or any shape)
+   * @throws InvalidArgumentError labelled `ConfusionMatrix.update: prediction` for logits whose
+   *   channel count is not `numClasses` or that hold NaN/±Inf, `ConfusionMatrix.update: target`
+   *   for non-integer labels or labels outside [0, K) other than ignoreIndex (unless
+   *   `dropInvalidTargets`), `ConfusionMatrix.update: prediction/target` for a shape mismatch
    */
-  update(pred: LabelInput, target: LabelInput): number {
-    const t = readTargetLabels('target', target);
-    const p = readPredLabels('pred', pred, t.shape, this.numClasses);
-    return this.updateArrays(p.data, t.data);
+  update(prediction: LabelInput, target: LabelInput): number {
+    const fn = 'ConfusionMatrix.update';
+    const t = readTargetLabels(`${fn}: target`, target);
+    const p = readPredLabels(`${fn}: prediction`, prediction, t.shape, this.numClasses);
+    return this.count(fn, p.data, t.data);
   }
 
   /**
@@ -140,15 +159,21 @@ export class ConfusionMatrix {
    * on `workers` threads (default: one per core) over shared memory; smaller or non-uint8
    * inputs are counted in the calling thread. Resolves with the number of pixels counted.
    *
-   * @example await cm.updateParallel(predU8, targetU8);
+   * @param parallel `workers` (default one per core)
+   * @throws InvalidArgumentError (the promise rejects) as {@link ConfusionMatrix.update}, labelled
+   *   `ConfusionMatrix.updateParallel: …`, and `ConfusionMatrix.updateParallel: options.key` for
+   *   an unknown key or a bad `workers`
+   * @example await cm.updateParallel(predictionU8, targetU8);
    */
-  async updateParallel(pred: LabelInput, target: LabelInput, { workers = defaultMetricWorkers() } = {}): Promise<number> {
-    const t = readTargetLabels('target', target);
-    const p = readPredLabels('pred', pred, t.shape, this.numClasses);
+  async updateParallel(prediction: LabelInput, target: LabelInput, parallel?: ParallelOptions): Promise<number> {
+    const fn = 'ConfusionMatrix.updateParallel';
+    const workers = resolveWorkers(fn, parallel);
+    const t = readTargetLabels(`${fn}: target`, target);
+    const p = readPredLabels(`${fn}: prediction`, prediction, t.shape, this.numClasses);
     const u8 = (x: IntTypedArray) => x instanceof Uint8Array || x instanceof Uint8ClampedArray;
     const n = t.data.length;
     const bands = Math.max(1, Math.min(workers, Math.floor(n / (1 << 18))));
-    if (!u8(t.data) || !u8(p.data) || n < 1 << 20 || bands < 2) return this.updateArrays(p.data, t.data);
+    if (!u8(t.data) || !u8(p.data) || n < 1 << 20 || bands < 2) return this.count(fn, p.data, t.data);
     const sp = toShared(p.data, 'u8');
     const st = toShared(t.data, 'u8');
     const k = this.numClasses;
@@ -166,7 +191,7 @@ export class ConfusionMatrix {
     const bad = replies.map((r) => r.bad!).filter((b) => b >= 0);
     if (bad.length) {
       const i = Math.min(...bad);
-      throw new InvalidArgumentError('target', `labels in [0, ${k}) or ignoreIndex ${this.ignoreIndex}`, t.data[i], `at index ${i}; pass dropInvalidTargets: true to drop such pixels`);
+      throw new InvalidArgumentError(`${fn}: target`, `labels in [0, ${k}) or ignoreIndex ${this.ignoreIndex}`, t.data[i], `at index ${i}; pass dropInvalidTargets: true to drop such pixels`);
     }
     let counted = 0;
     for (const r of replies) {
@@ -179,9 +204,21 @@ export class ConfusionMatrix {
     return counted;
   }
 
-  /** Adds host label arrays of equal length (fast path, no shape handling). */
-  updateArrays(pred: IntTypedArray, target: IntTypedArray): number {
-    if (pred.length !== target.length) throw new InvalidArgumentError('pred/target', 'arrays of equal length', `${pred.length} and ${target.length}`);
+  /**
+   * Adds host label arrays of equal length (fast path, no shape handling); returns the number
+   * of pixels counted.
+   *
+   * @throws InvalidArgumentError labelled `ConfusionMatrix.updateArrays: prediction/target` for
+   *   arrays of different lengths, `…: target` for labels outside [0, K) other than ignoreIndex
+   * @example cm.updateArrays(new Uint8Array([0, 1]), new Uint8Array([0, 2]))
+   */
+  updateArrays(prediction: IntTypedArray, target: IntTypedArray): number {
+    return this.count('ConfusionMatrix.updateArrays', prediction, target);
+  }
+
+  /** {@link ConfusionMatrix.updateArrays} reporting errors as `fn`. */
+  private count(fn: string, prediction: IntTypedArray, target: IntTypedArray): number {
+    if (prediction.length !== target.length) throw new InvalidArgumentError(`${fn}: prediction/target`, 'arrays of equal length', `${prediction.length} and ${target.length}`);
     const k = this.numClasses;
     const w = k + 1;
     const local = new Uint32Array(k * w);
@@ -189,12 +226,12 @@ export class ConfusionMatrix {
     let counted = 0;
     for (let start = 0; start < target.length; start += CHUNK) {
       const end = Math.min(target.length, start + CHUNK);
-      const u8 = (target instanceof Uint8Array || target instanceof Uint8ClampedArray) && (pred instanceof Uint8Array || pred instanceof Uint8ClampedArray);
+      const u8 = (target instanceof Uint8Array || target instanceof Uint8ClampedArray) && (prediction instanceof Uint8Array || prediction instanceof Uint8ClampedArray);
       const bad = u8
-        ? countConfusionU8(local, pred as Uint8Array, target as Uint8Array, start, end, k, this.ignoreIndex, this.dropInvalidTargets)
-        : this.countGeneric(local, pred, target, start, end);
+        ? countConfusionU8(local, prediction as Uint8Array, target as Uint8Array, start, end, k, this.ignoreIndex, this.dropInvalidTargets)
+        : this.countGeneric(local, prediction, target, start, end);
       if (bad >= 0) {
-        throw new InvalidArgumentError('target', `labels in [0, ${k}) or ignoreIndex ${this.ignoreIndex}`, target[bad], `at index ${bad}; pass dropInvalidTargets: true to drop such pixels`);
+        throw new InvalidArgumentError(`${fn}: target`, `labels in [0, ${k}) or ignoreIndex ${this.ignoreIndex}`, target[bad], `at index ${bad}; pass dropInvalidTargets: true to drop such pixels`);
       }
       for (let i = 0; i < local.length; i++) {
         pending[i]! += local[i]!;
@@ -280,12 +317,14 @@ export class ConfusionMatrix {
    * result): a `ConfusionMatrix`, its `toJSON()` state, or a structured clone of either. The
    * state is validated (non-negative integer counts) before anything is added.
    *
-   * @throws InvalidArgumentError naming `other.<field>` for a different K / ignoreIndex or an invalid state
+   * @throws InvalidArgumentError labelled `ConfusionMatrix.merge: other.<field>` for a different
+   *   K / ignoreIndex or an invalid state
    */
   merge(other: ConfusionMatrix | ConfusionMatrixState): this {
-    const o = other instanceof ConfusionMatrix ? other.toJSON() : readConfusionState(other, 'other');
-    if (o.numClasses !== this.numClasses) throw new InvalidArgumentError('other.numClasses', `${this.numClasses}`, o.numClasses);
-    if (o.ignoreIndex !== this.ignoreIndex) throw new InvalidArgumentError('other.ignoreIndex', `${this.ignoreIndex}`, o.ignoreIndex);
+    const name = 'ConfusionMatrix.merge: other';
+    const o = other instanceof ConfusionMatrix ? other.toJSON() : readConfusionState(other, name);
+    if (o.numClasses !== this.numClasses) throw new InvalidArgumentError(`${name}.numClasses`, `${this.numClasses}`, o.numClasses);
+    if (o.ignoreIndex !== this.ignoreIndex) throw new InvalidArgumentError(`${name}.ignoreIndex`, `${this.ignoreIndex}`, o.ignoreIndex);
     for (let i = 0; i < this.counts.length; i++) this.counts[i]! += o.counts[i]!;
     return this;
   }
@@ -298,11 +337,11 @@ export class ConfusionMatrix {
   /**
    * Rebuilds a matrix from {@link ConfusionMatrix.toJSON} output (or a structured clone).
    *
-   * @throws InvalidArgumentError naming `state.<field>`: numClasses a positive integer,
-   *   ignoreIndex an integer outside [0, K), K·(K+1) non-negative integer counts
+   * @throws InvalidArgumentError labelled `ConfusionMatrix.fromJSON: state.<field>`: numClasses a
+   *   positive integer, ignoreIndex an integer outside [0, K), K·(K+1) non-negative integer counts
    */
   static fromJSON(state: ConfusionMatrixState): ConfusionMatrix {
-    const s = readConfusionState(state, 'state');
+    const s = readConfusionState(state, 'ConfusionMatrix.fromJSON: state');
     const cm = new ConfusionMatrix(s.numClasses, { ignoreIndex: s.ignoreIndex, dropInvalidTargets: s.dropInvalidTargets });
     return cm.merge(s);
   }

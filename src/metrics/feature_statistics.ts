@@ -73,10 +73,13 @@ export class FeatureStatistics {
   private mu = new Float64Array(0);
   private m2 = new Float64Array(0);
 
-  /** @param dim feature dimension (optional: taken from the first batch) */
+  /**
+   * @param dim feature dimension (optional: taken from the first batch)
+   * @throws InvalidArgumentError labelled `FeatureStatistics: dim` unless a positive integer
+   */
   constructor(dim?: number) {
     if (dim !== undefined) {
-      if (!Number.isInteger(dim) || dim < 1) throw new InvalidArgumentError('dim', 'a positive integer', dim);
+      if (!Number.isInteger(dim) || dim < 1) throw new InvalidArgumentError('FeatureStatistics: dim', 'a positive integer', dim);
       this.init(dim);
     }
   }
@@ -92,18 +95,24 @@ export class FeatureStatistics {
     return this.n;
   }
 
-  /** Adds a batch of feature rows `[N, D]`. */
+  /**
+   * Adds a batch of feature rows `[N, D]`.
+   *
+   * @throws InvalidArgumentError labelled `FeatureStatistics.update: features` for a malformed
+   *   batch, rows of another dimension or NaN/±Inf
+   */
   update(features: FeatureInput): void {
+    const label = 'FeatureStatistics.update: features';
     let data: ArrayLike<number>;
     let rows: number;
     let dim: number;
     if (features instanceof tf.Tensor) {
-      if (features.rank !== 2) throw new InvalidArgumentError('features', 'a [N, D] tensor', `shape [${features.shape.join(',')}]`);
+      if (features.rank !== 2) throw new InvalidArgumentError(label, 'a [N, D] tensor', `shape [${features.shape.join(',')}]`);
       [rows, dim] = features.shape as [number, number];
       data = features.dataSync() as Float32Array;
     } else if (features != null && typeof features === 'object' && 'shape' in features && 'data' in features) {
       const f = features as { data: ArrayLike<number>; shape: number[] };
-      if (f.shape.length !== 2 || f.shape[0]! * f.shape[1]! !== f.data.length) throw new InvalidArgumentError('features.shape', `[N, D] with N·D = ${f.data.length}`, f.shape);
+      if (f.shape.length !== 2 || f.shape[0]! * f.shape[1]! !== f.data.length) throw new InvalidArgumentError(`${label}.shape`, `[N, D] with N·D = ${f.data.length}`, f.shape);
       [rows, dim] = f.shape as [number, number];
       data = f.data;
     } else if (features != null && typeof (features as ArrayLike<unknown>).length === 'number') {
@@ -112,16 +121,16 @@ export class FeatureStatistics {
       dim = rows > 0 ? r[0]!.length : this.dim;
       const flat = new Float64Array(rows * dim);
       for (let i = 0; i < rows; i++) {
-        if (r[i]?.length !== dim) throw new InvalidArgumentError('features', `rows of length ${dim}`, `row ${i} of length ${r[i]?.length}`);
+        if (r[i]?.length !== dim) throw new InvalidArgumentError(label, `rows of length ${dim}`, `row ${i} of length ${r[i]?.length}`);
         for (let j = 0; j < dim; j++) flat[i * dim + j] = r[i]![j]!;
       }
       data = flat;
     } else {
-      throw new InvalidArgumentError('features', 'a [N, D] tensor, { data, shape } or rows', features);
+      throw new InvalidArgumentError(label, 'a [N, D] tensor, { data, shape } or rows', features);
     }
     if (rows === 0) return;
     if (this.dim === 0) this.init(dim);
-    if (dim !== this.dim) throw new InvalidArgumentError('features', `rows of dimension ${this.dim}`, `dimension ${dim}`);
+    if (dim !== this.dim) throw new InvalidArgumentError(label, `rows of dimension ${this.dim}`, `dimension ${dim}`);
     const d = dim;
     const mb = new Float64Array(d);
     for (let i = 0; i < rows; i++) {
@@ -130,7 +139,7 @@ export class FeatureStatistics {
     }
     for (let j = 0; j < d; j++) {
       mb[j]! /= rows;
-      if (!Number.isFinite(mb[j]!)) throw new InvalidArgumentError('features', 'finite values', mb[j], `in column ${j}`);
+      if (!Number.isFinite(mb[j]!)) throw new InvalidArgumentError(label, 'finite values', mb[j], `in column ${j}`);
     }
     // centred scatter of the batch (upper triangle, mirrored)
     const m2b = new Float64Array(d * d);
@@ -181,9 +190,16 @@ export class FeatureStatistics {
     return { count: this.n, mean: this.mean, covariance: this.covariance };
   }
 
-  /** Fréchet distance between this set and `other` (both need ≥ 2 samples). */
+  /**
+   * Fréchet distance between this set and `other` ({@link frechetDistance} of the two means and
+   * covariances); both need ≥ 2 samples.
+   *
+   * @throws InvalidArgumentError labelled `FeatureStatistics.frechetDistance: other` for a set
+   *   with fewer than 2 samples
+   * @example const fid = real.frechetDistance(fake);
+   */
   frechetDistance(other: FeatureStatistics): number {
-    if (this.n < 2 || other.n < 2) throw new InvalidArgumentError('features', 'at least 2 feature vectors in each set', `${this.n} and ${other.n}`);
+    if (this.n < 2 || other.n < 2) throw new InvalidArgumentError('FeatureStatistics.frechetDistance: other', 'at least 2 feature vectors in each set', `${this.n} and ${other.n}`);
     return frechetDistance(this.mu, this.covariance, other.mu, other.covariance);
   }
 
@@ -192,11 +208,13 @@ export class FeatureStatistics {
    * state, or a structured clone of either (a worker's `postMessage`). The state is validated
    * before anything is added.
    *
-   * @throws InvalidArgumentError naming `other.<field>` for another dimension or an invalid state
+   * @throws InvalidArgumentError labelled `FeatureStatistics.merge: other.<field>` for another
+   *   dimension or an invalid state
    */
   merge(other: FeatureStatistics | FeatureStatisticsState): this {
-    const o = other instanceof FeatureStatistics ? other.toJSON() : readFeatureState(other, 'other');
-    if (this.dim !== 0 && o.dim !== 0 && o.dim !== this.dim) throw new InvalidArgumentError('other.dim', `${this.dim}`, o.dim);
+    const name = 'FeatureStatistics.merge: other';
+    const o = other instanceof FeatureStatistics ? other.toJSON() : readFeatureState(other, name);
+    if (this.dim !== 0 && o.dim !== 0 && o.dim !== this.dim) throw new InvalidArgumentError(`${name}.dim`, `${this.dim}`, o.dim);
     if (this.dim === 0 && o.dim !== 0) this.init(o.dim);
     if (o.count === 0) return this;
     this.combine(o.count, Float64Array.from(o.mean), Float64Array.from(o.m2));
@@ -212,11 +230,12 @@ export class FeatureStatistics {
    * Rebuilds from {@link FeatureStatistics.toJSON} (or a structured clone); keeps the dimension
    * of an empty state.
    *
-   * @throws InvalidArgumentError naming `state.<field>`: dim a non-negative integer, count a
-   *   non-negative integer, mean `dim` finite values, m2 `dim²` finite values, symmetric
+   * @throws InvalidArgumentError labelled `FeatureStatistics.fromJSON: state.<field>`: dim a
+   *   non-negative integer, count a non-negative integer, mean `dim` finite values, m2 `dim²`
+   *   finite values, symmetric
    */
   static fromJSON(state: FeatureStatisticsState): FeatureStatistics {
-    return new FeatureStatistics().merge(readFeatureState(state, 'state'));
+    return new FeatureStatistics().merge(readFeatureState(state, 'FeatureStatistics.fromJSON: state'));
   }
 
   /** Forgets everything (keeps the dimension). */

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { countConfusionU8 } from './confusion_count.js';
-import { ssimHostSums } from './ssim_host_kernel.js';
+import { ssimHostSums } from './ssim/host_kernel.js';
 import type { WorkerJob } from './worker_pool.js';
 
 if (parentPort) {

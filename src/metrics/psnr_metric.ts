@@ -2,9 +2,13 @@
  * Streaming PSNR over a dataset.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { checkDataRange } from './image_data.js';
-import type { ImageInput } from './image_input.js';
-import { readHostPair } from './ssim_host.js';
+import type { ImageInput } from '../ops/image_input.js';
+import { checkOptions } from '../validate.js';
+import { checkDataRange } from './data_range.js';
+import { readHostPair } from './host_pair.js';
+import { pairLabels } from './pair_labels.js';
+import { PSNR_KEYS } from './psnr.js';
+import type { PsnrOptions } from './psnr.js';
 
 /** Result of {@link PsnrMetric.compute}. */
 export interface PsnrResult {
@@ -42,7 +46,7 @@ const isObject = (x: unknown): x is Record<string, unknown> => x != null && type
  *
  * @example
  * const m = new PsnrMetric({ dataRange: 255 });
- * for (const [pred, gt] of pairs) m.update(pred, gt);
+ * for (const [prediction, target] of pairs) m.update(prediction, target);
  * const { mean, pooled } = m.compute();
  */
 export class PsnrMetric {
@@ -51,20 +55,28 @@ export class PsnrMetric {
   private sqErr = 0;
   private pixels = 0;
 
-  constructor(options: { dataRange: number }) {
-    this.dataRange = checkDataRange(options?.dataRange);
+  /**
+   * @param options `dataRange` (required), as {@link psnr}
+   * @throws InvalidArgumentError labelled `PsnrMetric: options.key` for an unknown key (with the
+   *   valid keys and the nearest match) or a missing / non-positive `dataRange`
+   */
+  constructor(options: PsnrOptions) {
+    this.dataRange = checkDataRange('PsnrMetric', checkOptions('PsnrMetric', options, PSNR_KEYS).dataRange);
   }
 
   /**
    * Adds a batch of image pairs; returns this batch's per-image PSNRs. An empty batch
    * (N = 0) adds nothing and returns `[]`. A rejected batch adds nothing.
    *
-   * @throws InvalidArgumentError naming `pred`/`target` for NaN/±Inf (with the index), a shape
-   *   mismatch or zero-size images; naming `options.dataRange` when the values contradict it
-   *   (|target| > R·1.001 or |pred| > 2R) — one pass over host data, on every backend
+   * @param prediction images `[N,H,W,C]` / `[H,W,C]` (tensor or `{ data, shape }`)
+   * @param target reference images of the same shape
+   * @throws InvalidArgumentError labelled `PsnrMetric.update: prediction` / `…: target` for
+   *   NaN/±Inf (with the index), `PsnrMetric.update: prediction/target` for a shape mismatch,
+   *   `…: prediction` for zero-size images; `PsnrMetric: options.dataRange` when the values
+   *   contradict it (|target| > R·1.001 or |prediction| > 2R) — one pass over host data, on every backend
    */
-  update(pred: ImageInput, target: ImageInput): number[] {
-    const [a, b] = readHostPair(pred, target, 'pred', 'target', this.dataRange, true);
+  update(prediction: ImageInput, target: ImageInput): number[] {
+    const [a, b] = readHostPair(pairLabels('PsnrMetric.update', 'PsnrMetric'), prediction, target, this.dataRange, true);
     const [n] = a.shape;
     if (n === 0) return [];
     const per = a.data.length / n;
@@ -105,11 +117,12 @@ export class PsnrMetric {
    * or a structured clone of either (e.g. posted by a worker thread). The state is validated
    * before anything is added.
    *
-   * @throws InvalidArgumentError naming `other.<field>` for a different dataRange or an invalid state
+   * @throws InvalidArgumentError labelled `PsnrMetric.merge: other.<field>` for a different
+   *   dataRange or an invalid state
    */
   merge(other: PsnrMetric | PsnrMetricState): this {
-    const o = PsnrMetric.readState(other, 'other');
-    if (o.dataRange !== this.dataRange) throw new InvalidArgumentError('other.dataRange', `${this.dataRange}`, o.dataRange);
+    const o = PsnrMetric.readState(other, 'PsnrMetric.merge: other');
+    if (o.dataRange !== this.dataRange) throw new InvalidArgumentError('PsnrMetric.merge: other.dataRange', `${this.dataRange}`, o.dataRange);
     this.mse.push(...o.mse);
     this.sqErr += o.sqErr;
     this.pixels += o.pixels;
@@ -125,10 +138,10 @@ export class PsnrMetric {
    * Rebuilds an accumulator from {@link PsnrMetric.toJSON} output (or a structured clone of a
    * `PsnrMetric`).
    *
-   * @throws InvalidArgumentError naming `state.<field>` for an invalid state
+   * @throws InvalidArgumentError labelled `PsnrMetric.fromJSON: state.<field>` for an invalid state
    */
   static fromJSON(state: PsnrMetricState): PsnrMetric {
-    const s = PsnrMetric.readState(state, 'state');
+    const s = PsnrMetric.readState(state, 'PsnrMetric.fromJSON: state');
     return new PsnrMetric({ dataRange: s.dataRange }).merge(s);
   }
 

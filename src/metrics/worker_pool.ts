@@ -3,8 +3,9 @@
  * the parallel host metrics. Workers are `unref`'d: they never keep a process alive.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import type { SsimCoreOptions } from './ssim_core.js';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../ops/spawn_worker.js';
+import type { SsimCoreOptions } from './ssim/options.js';
 
 /** A job for a metrics worker; buffers are SharedArrayBuffers. */
 export type WorkerJob =
@@ -22,15 +23,7 @@ const inflight = new Map<Worker, number>();
 const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
 
 function spawn(): Worker {
-  const here = import.meta.url;
-  let worker: Worker;
-  if (here.endsWith('.ts')) {
-    // running from TypeScript sources (tsx, vitest): load the worker through tsx's loader
-    const src = new URL('./metrics_worker.ts', here).href;
-    worker = new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(src)}); })`, { eval: true });
-  } else {
-    worker = new Worker(new URL('./metrics-worker.js', here));
-  }
+  const worker = spawnWorker(import.meta.url, { source: './metrics_worker.ts', built: './metrics-worker.js' });
   worker.on('message', (r: Reply) => {
     const p = pending.get(r.id);
     if (!p) return;

@@ -29,6 +29,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { tf, tfl } from '../tf.js';
 import { InvalidArgumentError, MismatchError, NotFoundError, describeValue } from '../errors.js';
 import { CheckpointCorruptError, NonFiniteWeightsError, type SkippedCheckpoint } from './checkpoint_errors.js';
+import { checkOptions } from '../validate.js';
+import { checkKeys } from './check_keys.js';
 import { encodeModelFiles, expectedWeightBytes, fsError, fsyncDirectory, weightDataToBuffer, writeFileAtomic, writeFileDurable } from './file_system_io.js';
 import { isRandomState, type RandomState, type SeededRandom } from '../ops/rng.js';
 
@@ -76,6 +78,12 @@ export interface LoadCheckpointOptions {
   /** do not `console.warn` the steps skipped by the fallback (they are still returned in `skipped`) */
   quiet?: boolean;
 }
+
+/** Keys checked by {@link saveCheckpoint} and {@link loadCheckpoint}: a misspelled `optimisers` would save or restore nothing. */
+const SAVE_CHECKPOINT_KEYS = ['keep', 'allowNonFinite'] as const;
+const LOAD_CHECKPOINT_KEYS = ['quiet'] as const;
+const CHECKPOINT_STATE_KEYS = ['models', 'optimizers', 'step', 'rng', 'extra'] as const;
+const LOAD_TARGET_KEYS = ['models', 'optimizers', 'rng'] as const;
 
 /** What {@link loadCheckpoint} returns. */
 export interface LoadedCheckpoint {
@@ -269,25 +277,28 @@ async function exists(p: string): Promise<boolean> {
  * @example
  * await saveCheckpoint('runs/dfs/ckpt', { models: { G, D }, optimizers: { gOpt, dOpt }, step, rng: { data: rng } });
  */
-export async function saveCheckpoint(dir: string, state: CheckpointState, options: SaveCheckpointOptions = {}): Promise<string> {
-  if (typeof dir !== 'string' || !dir) throw new InvalidArgumentError('dir', 'a directory path', dir);
-  if (!Number.isInteger(state?.step) || state.step < 0) throw new InvalidArgumentError('state.step', 'a non-negative integer', state?.step);
-  const keep = options.keep ?? 2;
-  if (!Number.isInteger(keep) || keep < 0) throw new InvalidArgumentError('options.keep', 'a non-negative integer', keep);
-  const allowNonFinite = options.allowNonFinite ?? false;
-  if (typeof allowNonFinite !== 'boolean') throw new InvalidArgumentError('options.allowNonFinite', 'a boolean', allowNonFinite);
+export async function saveCheckpoint(dir: string, state: CheckpointState, options?: SaveCheckpointOptions): Promise<string> {
+  const o = checkOptions('saveCheckpoint', options, SAVE_CHECKPOINT_KEYS);
+  if (typeof dir !== 'string' || !dir) throw new InvalidArgumentError('saveCheckpoint: dir', 'a directory path', dir);
+  if (state === null || typeof state !== 'object') throw new InvalidArgumentError('saveCheckpoint: state', 'an object { models?, optimizers?, step, rng?, extra? }', state);
+  checkKeys('saveCheckpoint: state', state, CHECKPOINT_STATE_KEYS);
+  if (!Number.isInteger(state.step) || state.step < 0) throw new InvalidArgumentError('saveCheckpoint: state.step', 'a non-negative integer', state.step);
+  const keep = o.keep ?? 2;
+  if (!Number.isInteger(keep) || keep < 0) throw new InvalidArgumentError('saveCheckpoint: options.keep', 'a non-negative integer', keep);
+  const allowNonFinite = o.allowNonFinite ?? false;
+  if (typeof allowNonFinite !== 'boolean') throw new InvalidArgumentError('saveCheckpoint: options.allowNonFinite', 'a boolean', allowNonFinite);
   for (const [name, model] of Object.entries(state.models ?? {})) {
-    assertSafeName('state.models', name);
-    if (!(model instanceof tfl.LayersModel)) throw new InvalidArgumentError(`state.models.${name}`, 'a tf.LayersModel', model);
+    assertSafeName('saveCheckpoint: state.models', name);
+    if (!(model instanceof tfl.LayersModel)) throw new InvalidArgumentError(`saveCheckpoint: state.models.${name}`, 'a tf.LayersModel', model);
   }
   for (const [name, opt] of Object.entries(state.optimizers ?? {})) {
-    assertSafeName('state.optimizers', name);
-    if (!(opt instanceof tf.Optimizer)) throw new InvalidArgumentError(`state.optimizers.${name}`, 'a tf.Optimizer', opt);
+    assertSafeName('saveCheckpoint: state.optimizers', name);
+    if (!(opt instanceof tf.Optimizer)) throw new InvalidArgumentError(`saveCheckpoint: state.optimizers.${name}`, 'a tf.Optimizer', opt);
   }
   for (const [name, rng] of Object.entries(state.rng ?? {})) {
-    if (typeof (rng as SeededRandom | undefined)?.getState !== 'function') throw new InvalidArgumentError(`state.rng.${name}`, 'a SeededRandom', rng);
+    if (typeof (rng as SeededRandom | undefined)?.getState !== 'function') throw new InvalidArgumentError(`saveCheckpoint: state.rng.${name}`, 'a SeededRandom', rng);
   }
-  assertJsonSafe('state.extra', state.extra);
+  assertJsonSafe('saveCheckpoint: state.extra', state.extra);
 
   // 1. encode everything on the host (and check it) before touching the disk
   const json: CheckpointJSON = {
@@ -327,11 +338,11 @@ export async function saveCheckpoint(dir: string, state: CheckpointState, option
   const root = resolve(dir);
   try {
     if ((await exists(root)) && !(await isDirectory(root))) {
-      throw new InvalidArgumentError('dir', 'a checkpoint directory', root, `${root} is a file, not a directory`);
+      throw new InvalidArgumentError('saveCheckpoint: dir', 'a checkpoint directory', root, `${root} is a file, not a directory`);
     }
     await mkdir(root, { recursive: true });
   } catch (err) {
-    throw fsError(err, 'dir', root, 'a checkpoint directory (or a path where one can be created)');
+    throw fsError(err, 'saveCheckpoint: dir', root, 'a checkpoint directory (or a path where one can be created)');
   }
   const name = stepDirName(state.step);
   const tmp = join(root, `.tmp-${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
@@ -370,7 +381,7 @@ export async function saveCheckpoint(dir: string, state: CheckpointState, option
     return final;
   } catch (err) {
     await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    throw fsError(err, 'dir', root, 'a writable checkpoint directory');
+    throw fsError(err, 'saveCheckpoint: dir', root, 'a writable checkpoint directory');
   } finally {
     inFlight.delete(tmp);
     inFlight.delete(old);
@@ -664,7 +675,7 @@ async function listCandidates(root: string): Promise<{ candidates: string[]; ski
   try {
     entries = await readdir(root);
   } catch (err) {
-    throw fsError(err, 'dir', root, 'a readable checkpoint directory');
+    throw fsError(err, 'loadCheckpoint: dir', root, 'a readable checkpoint directory');
   }
   const skipped: SkippedCheckpoint[] = [];
   const found: { step: number; path: string; old: boolean; mtime: number }[] = [];
@@ -714,7 +725,7 @@ async function listCandidates(root: string): Promise<{ candidates: string[]; ski
  * the step it returns.
  */
 export async function latestCheckpoint(dir: string): Promise<string | null> {
-  if (typeof dir !== 'string' || !dir) throw new InvalidArgumentError('dir', 'a directory path', dir);
+  if (typeof dir !== 'string' || !dir) throw new InvalidArgumentError('latestCheckpoint: dir', 'a directory path', dir);
   const root = resolve(dir);
   if (!(await isDirectory(root))) return null;
   const { candidates } = await listCandidates(root).catch(() => ({ candidates: [] as string[] }));
@@ -762,17 +773,19 @@ export async function latestCheckpoint(dir: string): Promise<string | null> {
  * @example
  * const { step, skipped } = await loadCheckpoint('runs/dfs/ckpt', { models: { G, D }, optimizers: { gOpt, dOpt }, rng: { data: rng } });
  */
-export async function loadCheckpoint(dir: string, target: LoadTarget = {}, options: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
-  if (typeof dir !== 'string' || !dir) throw new InvalidArgumentError('dir', 'a directory path', dir);
-  if (!isObject(target)) throw new InvalidArgumentError('target', 'an object { models?, optimizers?, rng? }', target);
+export async function loadCheckpoint(dir: string, target: LoadTarget = {}, options?: LoadCheckpointOptions): Promise<LoadedCheckpoint> {
+  const o = checkOptions('loadCheckpoint', options, LOAD_CHECKPOINT_KEYS);
+  if (typeof dir !== 'string' || !dir) throw new InvalidArgumentError('loadCheckpoint: dir', 'a directory path', dir);
+  if (!isObject(target)) throw new InvalidArgumentError('loadCheckpoint: target', 'an object { models?, optimizers?, rng? }', target);
+  checkKeys('loadCheckpoint: target', target, LOAD_TARGET_KEYS);
   for (const [name, model] of Object.entries(target.models ?? {})) {
-    if (!(model instanceof tfl.LayersModel)) throw new InvalidArgumentError(`target.models.${name}`, 'a tf.LayersModel', model);
+    if (!(model instanceof tfl.LayersModel)) throw new InvalidArgumentError(`loadCheckpoint: target.models.${name}`, 'a tf.LayersModel', model);
   }
   for (const [name, opt] of Object.entries(target.optimizers ?? {})) {
-    if (!(opt instanceof tf.Optimizer)) throw new InvalidArgumentError(`target.optimizers.${name}`, 'a tf.Optimizer', opt);
+    if (!(opt instanceof tf.Optimizer)) throw new InvalidArgumentError(`loadCheckpoint: target.optimizers.${name}`, 'a tf.Optimizer', opt);
   }
   for (const [name, rng] of Object.entries(target.rng ?? {})) {
-    if (typeof (rng as SeededRandom | undefined)?.setState !== 'function') throw new InvalidArgumentError(`target.rng.${name}`, 'a SeededRandom', rng);
+    if (typeof (rng as SeededRandom | undefined)?.setState !== 'function') throw new InvalidArgumentError(`loadCheckpoint: target.rng.${name}`, 'a SeededRandom', rng);
   }
   const root = resolve(dir);
   let isDir: boolean;
@@ -780,13 +793,13 @@ export async function loadCheckpoint(dir: string, target: LoadTarget = {}, optio
     isDir = (await stat(root)).isDirectory();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`segaware: checkpoint directory ${root} does not exist`);
-    throw fsError(err, 'dir', root, 'a checkpoint directory');
+    throw fsError(err, 'loadCheckpoint: dir', root, 'a checkpoint directory');
   }
-  if (!isDir) throw new InvalidArgumentError('dir', 'a checkpoint directory (a run directory or a step-… directory)', root, `${root} is a file`);
+  if (!isDir) throw new InvalidArgumentError('loadCheckpoint: dir', 'a checkpoint directory (a run directory or a step-… directory)', root, `${root} is a file`);
 
   const done = async (path: string, p: Prepared, skipped: SkippedCheckpoint[]): Promise<LoadedCheckpoint> => {
     await commit(p);
-    if (!options.quiet) for (const s of skipped) console.warn(`segaware: skipped checkpoint ${s.path}: ${s.reason}`);
+    if (!o.quiet) for (const s of skipped) console.warn(`segaware: skipped checkpoint ${s.path}: ${s.reason}`);
     return { step: p.json.step, extra: p.json.extra, rng: p.json.rng, path, skipped };
   };
 

@@ -66,7 +66,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);
-    throw fsError(err, 'path', path, 'a writable file path');
+    throw fsError(err, 'writeFileAtomic: path', path, 'a writable file path');
   }
   await fsyncDirectory(dirname(path));
 }
@@ -166,7 +166,7 @@ export function encodeModelFiles(artifacts: tf.io.ModelArtifacts): ModelFiles {
  * const again = await tfl.loadLayersModel(fileSystemIO('runs/gen'));
  */
 export function fileSystemIO(path: string): tf.io.IOHandler {
-  if (typeof path !== 'string' || !path) throw new InvalidArgumentError('path', 'a directory or model.json path', path);
+  if (typeof path !== 'string' || !path) throw new InvalidArgumentError('fileSystemIO: path', 'a directory or model.json path', path);
   const clean = path.startsWith('file://') ? path.slice('file://'.length) : path;
   const target = resolve(clean);
   const isJson = target.endsWith('.json');
@@ -179,7 +179,7 @@ export function fileSystemIO(path: string): tf.io.IOHandler {
       try {
         await mkdir(dir, { recursive: true });
       } catch (err) {
-        throw fsError(err, 'path', dir, 'a directory for model.json and weights.bin');
+        throw fsError(err, 'fileSystemIO: path', dir, 'a directory for model.json and weights.bin');
       }
       // weights first, manifest last: a reader never sees a model.json whose weights are missing
       await writeFileAtomic(join(dir, WEIGHTS_BIN), files.weights);
@@ -201,7 +201,7 @@ export function fileSystemIO(path: string): tf.io.IOHandler {
         text = await readFile(jsonPath, 'utf8');
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT') throw fsError(err, 'path', jsonPath, 'a readable model.json (or a directory holding one)');
+        if (code !== 'ENOENT') throw fsError(err, 'fileSystemIO: path', jsonPath, 'a readable model.json (or a directory holding one)');
         const exists = await stat(dir).then(() => true, () => false);
         throw new NotFoundError(
           exists
@@ -224,7 +224,7 @@ export function fileSystemIO(path: string): tf.io.IOHandler {
           for (const p of group.paths) {
             const file = join(dirname(jsonPath), p);
             const b = await readFile(file).catch((err: NodeJS.ErrnoException) => {
-              if (err.code !== 'ENOENT') throw fsError(err, 'path', file, 'a readable weights file');
+              if (err.code !== 'ENOENT') throw fsError(err, 'fileSystemIO: path', file, 'a readable weights file');
               throw new NotFoundError(`segaware: weights file ${file} named in ${jsonPath} is missing`);
             });
             buffers.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);

@@ -8,7 +8,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { tf } from '../tf.js';
 import type { Scalar } from '../tf.js';
-import { assertNumber, assertOneOf } from '../validate.js';
+import { assertNumber, assertOneOf, checkOptions } from '../validate.js';
 import type { NanGuard } from './nan_guard.js';
 import { normalizeLossOutput, runUpdate, type LossOutput } from './optimizer_step.js';
 import { collectNonTrainable, collectVariables, type VariableSource } from './variables.js';
@@ -74,6 +74,21 @@ export interface GanStep<B> {
 
 const ORDERS = ['discriminator-first', 'generator-first'] as const;
 
+/** Keys of {@link GanStepOptions} (checked by {@link createGanStep}). */
+const GAN_STEP_KEYS = [
+  'generatorVariables',
+  'discriminatorVariables',
+  'generatorOptimizer',
+  'discriminatorOptimizer',
+  'discriminatorLoss',
+  'generatorLoss',
+  'gradientPenalty',
+  'discriminatorSteps',
+  'order',
+  'startStep',
+  'guard',
+] as const;
+
 /**
  * Builds a GAN training step with two optimizers and disjoint variable lists.
  *
@@ -118,7 +133,8 @@ const ORDERS = ['discriminator-first', 'generator-first'] as const;
  * const terms = await step(batch); // { d_total, g_total, g_gan, g_l1, … }
  */
 export function createGanStep<B>(options: GanStepOptions<B>): GanStep<B> {
-  if (options == null || typeof options !== 'object') throw new InvalidArgumentError('options', 'a GanStepOptions object', options);
+  if (options === undefined) throw new InvalidArgumentError('createGanStep: options', 'a GanStepOptions object', options);
+  checkOptions('createGanStep', options, GAN_STEP_KEYS);
   const {
     generatorOptimizer: gOpt,
     discriminatorOptimizer: dOpt,
@@ -130,8 +146,8 @@ export function createGanStep<B>(options: GanStepOptions<B>): GanStep<B> {
     startStep = 0,
     guard,
   } = options;
-  const gVars = collectVariables('generatorVariables', options.generatorVariables);
-  const dVars = collectVariables('discriminatorVariables', options.discriminatorVariables);
+  const gVars = collectVariables('createGanStep: options.generatorVariables', options.generatorVariables);
+  const dVars = collectVariables('createGanStep: options.discriminatorVariables', options.discriminatorVariables);
   // Both closures may run both networks in training mode (D's runs G to make
   // the fake), so a refused update of either puts back the state of both.
   const state = collectNonTrainable([
@@ -142,7 +158,7 @@ export function createGanStep<B>(options: GanStepOptions<B>): GanStep<B> {
   const shared = dVars.filter((v) => gIds.has(v.id));
   if (shared.length > 0) {
     throw new InvalidArgumentError(
-      'discriminatorVariables',
+      'createGanStep: options.discriminatorVariables',
       'variables disjoint from generatorVariables',
       shared.map((v) => v.name),
       'a variable in both lists would be updated by both networks',
@@ -150,20 +166,21 @@ export function createGanStep<B>(options: GanStepOptions<B>): GanStep<B> {
   }
   for (const [name, opt] of [['generatorOptimizer', gOpt], ['discriminatorOptimizer', dOpt]] as const) {
     if (opt == null || typeof (opt as { applyGradients?: unknown }).applyGradients !== 'function') {
-      throw new InvalidArgumentError(name, 'a tf.Optimizer', opt);
+      throw new InvalidArgumentError(`createGanStep: options.${name}`, 'a tf.Optimizer', opt);
     }
   }
   if (gOpt === dOpt) {
-    throw new InvalidArgumentError('discriminatorOptimizer', 'a different optimizer object from generatorOptimizer', 'the same object', 'Adam slots would be shared');
+    throw new InvalidArgumentError('createGanStep: options.discriminatorOptimizer', 'a different optimizer object from generatorOptimizer', 'the same object', 'Adam slots would be shared');
   }
-  if (typeof discriminatorLoss !== 'function') throw new InvalidArgumentError('discriminatorLoss', 'a function', discriminatorLoss);
-  if (typeof generatorLoss !== 'function') throw new InvalidArgumentError('generatorLoss', 'a function', generatorLoss);
+  if (typeof discriminatorLoss !== 'function') throw new InvalidArgumentError('createGanStep: options.discriminatorLoss', 'a function', discriminatorLoss);
+  if (typeof generatorLoss !== 'function') throw new InvalidArgumentError('createGanStep: options.generatorLoss', 'a function', generatorLoss);
   if (gradientPenalty !== undefined && typeof gradientPenalty !== 'function') {
-    throw new InvalidArgumentError('gradientPenalty', 'a function returning a scalar, or undefined', gradientPenalty);
+    throw new InvalidArgumentError('createGanStep: options.gradientPenalty', 'a function returning a scalar, or undefined', gradientPenalty);
   }
-  assertNumber('discriminatorSteps', discriminatorSteps, { min: 1, integer: true });
-  assertOneOf('order', order, ORDERS);
-  assertNumber('startStep', startStep, { min: 0, integer: true });
+  assertNumber('createGanStep: options.discriminatorSteps', discriminatorSteps, { min: 1, integer: true });
+  assertOneOf('createGanStep: options.order', order, ORDERS);
+  assertNumber('createGanStep: options.startStep', startStep, { min: 0, integer: true });
+  if (guard !== undefined && typeof (guard as { check?: unknown })?.check !== 'function') throw new InvalidArgumentError('createGanStep: options.guard', 'a NanGuard', guard);
 
   let step = startStep;
 

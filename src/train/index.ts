@@ -1,11 +1,20 @@
-/** Training: checkpoints, RNG, GAN and optimizer steps, schedules, run logs, progress, NaN guard and reports. */
-export { fileSystemIO, writeFileAtomic } from './file_system_io.js';
+/**
+ * Training: the resumable training loop, Keras (`model.fit`) interop, checkpoints, RNG, GAN and
+ * optimizer steps, schedules, run logs, progress, NaN guard and reports.
+ */
+export { trainPhase, trainPhaseCheckpointDir, TrainPhaseStopped, type TrainPhaseOptions, type TrainPhaseResult } from './train_phase.js';
+export { supervisedStep, type SupervisedStepOptions } from './supervised_step.js';
+export { asKerasLoss, type KerasLossFn, type KerasLossOptions, type SegmentationLossFn } from './keras_loss.js';
+export { progressCallback, type ProgressCallbackOptions } from './progress_callback.js';
+export { runLogCallback, type RunLogCallbackOptions } from './run_log_callback.js';
+export { checkpointCallback, type CheckpointCallbackOptions } from './checkpoint_callback.js';
+export { fileSystemIO } from './file_system_io.js';
 export { saveCheckpoint, loadCheckpoint, latestCheckpoint, CheckpointCorruptError, NonFiniteWeightsError } from './checkpoint.js';
 export type { CheckpointState, SaveCheckpointOptions, LoadCheckpointOptions, LoadedCheckpoint, SkippedCheckpoint } from './checkpoint.js';
 export { SeededRandom, tfSeed, type RandomState } from '../ops/rng.js';
 
-export { collectNonTrainable, collectVariables, type VariableSource } from './variables.js';
-export { optimizerStep, type LossOutput, type OptimizerStepOptions } from './optimizer_step.js';
+export type { VariableSource } from './variables.js';
+export { optimizerStep, type LossOutput, type OptimizerStepOptions, type StepTerms } from './optimizer_step.js';
 export { createGanStep, type GanLossFn, type GanStep, type GanStepContext, type GanStepOptions } from './gan_step.js';
 export {
   LR_SCHEDULE_TYPES,

@@ -5,14 +5,22 @@
  * with {@link setLearningRate} / {@link applyLrSchedule}.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { assertNumber, assertOneOf } from '../validate.js';
+import { assertNumber, assertOneOf, checkOptions } from '../validate.js';
+import { checkKeys } from './check_keys.js';
 
 /** A learning-rate schedule: maps a 0-based step index to a learning rate. */
 export type LrSchedule = (step: number) => number;
 
-function checkStep(step: number): void {
-  assertNumber('step', step, { min: 0 });
+/** The returned schedule checks its step too: `<fn> schedule: step`. */
+function checkStep(fn: string, step: number): void {
+  assertNumber(`${fn} schedule: step`, step, { min: 0 });
 }
+
+/** Option keys of each schedule (checked by it). */
+const LINEAR_DECAY_KEYS = ['nConstant', 'nDecay', 'epochCount'] as const;
+const STEP_LR_KEYS = ['stepSize', 'gamma'] as const;
+const COSINE_LR_KEYS = ['tMax', 'etaMin'] as const;
+const POLY_LR_KEYS = ['totalSteps', 'power', 'minLr'] as const;
 
 /**
  * Constant learning rate: `lr(t) = baseLr`.
@@ -21,9 +29,9 @@ function checkStep(step: number): void {
  * const s = constantLr(2e-4); s(1000); // 2e-4
  */
 export function constantLr(baseLr: number): LrSchedule {
-  assertNumber('baseLr', baseLr, { min: 0 });
+  assertNumber('constantLr: baseLr', baseLr, { min: 0 });
   return (step) => {
-    checkStep(step);
+    checkStep('constantLr', step);
     return baseLr;
   };
 }
@@ -52,14 +60,14 @@ export interface LinearDecayOptions {
  * s(0);   // 2e-4
  * s(150); // 2e-4 · (1 − 51/101)
  */
-export function linearDecayLr(baseLr: number, options: LinearDecayOptions = {}): LrSchedule {
-  const { nConstant = 100, nDecay = 100, epochCount = 1 } = options;
-  assertNumber('baseLr', baseLr, { min: 0 });
-  assertNumber('nConstant', nConstant, { min: 0 });
-  assertNumber('nDecay', nDecay, { min: 0 });
-  assertNumber('epochCount', epochCount);
+export function linearDecayLr(baseLr: number, options?: LinearDecayOptions): LrSchedule {
+  const { nConstant = 100, nDecay = 100, epochCount = 1 } = checkOptions('linearDecayLr', options, LINEAR_DECAY_KEYS);
+  assertNumber('linearDecayLr: baseLr', baseLr, { min: 0 });
+  assertNumber('linearDecayLr: options.nConstant', nConstant, { min: 0 });
+  assertNumber('linearDecayLr: options.nDecay', nDecay, { min: 0 });
+  assertNumber('linearDecayLr: options.epochCount', epochCount);
   return (step) => {
-    checkStep(step);
+    checkStep('linearDecayLr', step);
     const factor = 1 - Math.max(0, step + epochCount - nConstant) / (nDecay + 1);
     return baseLr * Math.max(0, factor);
   };
@@ -82,13 +90,13 @@ export interface StepLrOptions {
  * s(30); // 0.001
  */
 export function stepLr(baseLr: number, options: StepLrOptions): LrSchedule {
-  assertNumber('baseLr', baseLr, { min: 0 });
-  if (options == null) throw new InvalidArgumentError('options', 'an object with stepSize', options);
-  const { stepSize, gamma = 0.1 } = options;
-  assertNumber('stepSize', stepSize, { min: 1, integer: true });
-  assertNumber('gamma', gamma, { min: 0 });
+  assertNumber('stepLr: baseLr', baseLr, { min: 0 });
+  if (options == null) throw new InvalidArgumentError('stepLr: options', 'an object with stepSize', options);
+  const { stepSize, gamma = 0.1 } = checkOptions('stepLr', options, STEP_LR_KEYS);
+  assertNumber('stepLr: options.stepSize', stepSize, { min: 1, integer: true });
+  assertNumber('stepLr: options.gamma', gamma, { min: 0 });
   return (step) => {
-    checkStep(step);
+    checkStep('stepLr', step);
     return baseLr * Math.pow(gamma, Math.floor(step / stepSize));
   };
 }
@@ -113,13 +121,13 @@ export interface CosineLrOptions {
  * s(50); // 5e-4
  */
 export function cosineLr(baseLr: number, options: CosineLrOptions): LrSchedule {
-  assertNumber('baseLr', baseLr, { min: 0 });
-  if (options == null) throw new InvalidArgumentError('options', 'an object with tMax', options);
-  const { tMax, etaMin = 0 } = options;
-  assertNumber('tMax', tMax, { min: 0, exclusiveMin: true });
-  assertNumber('etaMin', etaMin, { min: 0 });
+  assertNumber('cosineLr: baseLr', baseLr, { min: 0 });
+  if (options == null) throw new InvalidArgumentError('cosineLr: options', 'an object with tMax', options);
+  const { tMax, etaMin = 0 } = checkOptions('cosineLr', options, COSINE_LR_KEYS);
+  assertNumber('cosineLr: options.tMax', tMax, { min: 0, exclusiveMin: true });
+  assertNumber('cosineLr: options.etaMin', etaMin, { min: 0 });
   return (step) => {
-    checkStep(step);
+    checkStep('cosineLr', step);
     const t = Math.min(step, tMax);
     return etaMin + ((baseLr - etaMin) * (1 + Math.cos((Math.PI * t) / tMax))) / 2;
   };
@@ -145,14 +153,14 @@ export interface PolyLrOptions {
  * s(500); // 0.01 · 0.5^0.9
  */
 export function polyLr(baseLr: number, options: PolyLrOptions): LrSchedule {
-  assertNumber('baseLr', baseLr, { min: 0 });
-  if (options == null) throw new InvalidArgumentError('options', 'an object with totalSteps', options);
-  const { totalSteps, power = 0.9, minLr = 0 } = options;
-  assertNumber('totalSteps', totalSteps, { min: 0, exclusiveMin: true });
-  assertNumber('power', power, { min: 0 });
-  assertNumber('minLr', minLr, { min: 0 });
+  assertNumber('polyLr: baseLr', baseLr, { min: 0 });
+  if (options == null) throw new InvalidArgumentError('polyLr: options', 'an object with totalSteps', options);
+  const { totalSteps, power = 0.9, minLr = 0 } = checkOptions('polyLr', options, POLY_LR_KEYS);
+  assertNumber('polyLr: options.totalSteps', totalSteps, { min: 0, exclusiveMin: true });
+  assertNumber('polyLr: options.power', power, { min: 0 });
+  assertNumber('polyLr: options.minLr', minLr, { min: 0 });
   return (step) => {
-    checkStep(step);
+    checkStep('polyLr', step);
     const t = Math.min(step, totalSteps);
     return (baseLr - minLr) * Math.pow(1 - t / totalSteps, power) + minLr;
   };
@@ -166,11 +174,11 @@ export function polyLr(baseLr: number, options: PolyLrOptions): LrSchedule {
  * const s = withWarmup(cosineLr(1e-3, { tMax: 1000 }), 100); // 0 → cosine over 100 steps
  */
 export function withWarmup(schedule: LrSchedule, warmupSteps: number, startFactor = 0): LrSchedule {
-  if (typeof schedule !== 'function') throw new InvalidArgumentError('schedule', 'an LrSchedule function', schedule);
-  assertNumber('warmupSteps', warmupSteps, { min: 0, integer: true });
-  assertNumber('startFactor', startFactor, { min: 0, max: 1 });
+  if (typeof schedule !== 'function') throw new InvalidArgumentError('withWarmup: schedule', 'an LrSchedule function', schedule);
+  assertNumber('withWarmup: warmupSteps', warmupSteps, { min: 0, integer: true });
+  assertNumber('withWarmup: startFactor', startFactor, { min: 0, max: 1 });
   return (step) => {
-    checkStep(step);
+    checkStep('withWarmup', step);
     const lr = schedule(step);
     if (step >= warmupSteps) return lr;
     return lr * (startFactor + ((1 - startFactor) * step) / warmupSteps);
@@ -195,18 +203,22 @@ export const LR_SCHEDULE_TYPES = ['constant', 'linear', 'step', 'cosine', 'poly'
  * const s = createLrSchedule({ type: 'linear', lr: 2e-4, nConstant: 100, nDecay: 100 });
  */
 export function createLrSchedule(spec: LrScheduleSpec): LrSchedule {
-  if (spec == null || typeof spec !== 'object') throw new InvalidArgumentError('spec', 'an LrScheduleSpec object', spec);
-  assertOneOf('spec.type', spec.type, LR_SCHEDULE_TYPES);
+  if (spec == null || typeof spec !== 'object') throw new InvalidArgumentError('createLrSchedule: spec', 'an LrScheduleSpec object', spec);
+  assertOneOf('createLrSchedule: spec.type', spec.type, LR_SCHEDULE_TYPES);
+  // a misspelled key of the chosen schedule (`nDeacy`) is refused, not ignored
+  const own: Record<LrScheduleSpec['type'], readonly string[]> = { constant: [], linear: LINEAR_DECAY_KEYS, step: STEP_LR_KEYS, cosine: COSINE_LR_KEYS, poly: POLY_LR_KEYS };
+  checkKeys('createLrSchedule: spec', spec, ['type', 'lr', ...own[spec.type]]);
+  const { type: _type, lr, ...rest } = spec;
   switch (spec.type) {
     case 'constant':
-      return constantLr(spec.lr);
+      return constantLr(lr);
     case 'linear':
-      return linearDecayLr(spec.lr, spec);
+      return linearDecayLr(lr, rest as LinearDecayOptions);
     case 'step':
-      return stepLr(spec.lr, spec);
+      return stepLr(lr, rest as StepLrOptions);
     case 'cosine':
-      return cosineLr(spec.lr, spec);
+      return cosineLr(lr, rest as CosineLrOptions);
     case 'poly':
-      return polyLr(spec.lr, spec);
+      return polyLr(lr, rest as PolyLrOptions);
   }
 }

@@ -127,11 +127,11 @@ export class NonFiniteGradientError extends NonFiniteLossError {
  */
 export function assertFiniteTerms(step: number, terms: Record<string, number>, lastCheckpoint: string | null = null): void {
   if (terms == null || typeof terms !== 'object') {
-    throw new InvalidArgumentError('terms', 'an object of name → number', terms);
+    throw new InvalidArgumentError('assertFiniteTerms: terms', 'an object of name → number', terms);
   }
   for (const [name, value] of Object.entries(terms)) {
     if (typeof value !== 'number') {
-      throw new InvalidArgumentError(`terms.${name}`, 'a number', value);
+      throw new InvalidArgumentError(`assertFiniteTerms: terms.${name}`, 'a number', value);
     }
   }
   const bad = nonFiniteNames(terms);
@@ -161,7 +161,7 @@ export class NanGuard {
   /** @param lastCheckpoint - a checkpoint already on disk (e.g. the one a run resumed from). */
   constructor(lastCheckpoint: string | null = null) {
     if (lastCheckpoint !== null && typeof lastCheckpoint !== 'string') {
-      throw new InvalidArgumentError('lastCheckpoint', 'a path string or null', lastCheckpoint);
+      throw new InvalidArgumentError('NanGuard: lastCheckpoint', 'a path string or null', lastCheckpoint);
     }
     this.checkpoint = lastCheckpoint;
   }
@@ -169,7 +169,7 @@ export class NanGuard {
   /** Records `path` as the last good checkpoint (named in any later error). */
   recordCheckpoint(path: string): void {
     if (typeof path !== 'string' || path.length === 0) {
-      throw new InvalidArgumentError('path', 'a non-empty checkpoint path', path);
+      throw new InvalidArgumentError('NanGuard.recordCheckpoint: path', 'a non-empty checkpoint path', path);
     }
     this.checkpoint = path;
   }

@@ -7,7 +7,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { tf } from '../tf.js';
 import { flushFiniteChecks } from '../finite_check.js';
 import type { Scalar, Tensor } from '../tf.js';
-import { assertNumber } from '../validate.js';
+import { assertNumber, checkOptions } from '../validate.js';
 import { NonFiniteGradientError, NonFiniteLossError, assertFiniteTerms } from './nan_guard.js';
 import { collectNonTrainable, collectVariables, type VariableSource } from './variables.js';
 
@@ -17,10 +17,10 @@ import { collectNonTrainable, collectVariables, type VariableSource } from './va
  */
 export type LossOutput = Scalar | Tensor | { total: Scalar | Tensor; terms?: Record<string, Scalar | Tensor> };
 
-/** Options of {@link optimizerStep}. */
-export interface OptimizerStepOptions {
+/** Options of {@link optimizerStep}; `P` is the literal type of `prefix` (inferred). */
+export interface OptimizerStepOptions<P extends string = string> {
   /** Prefix put in front of every returned name, e.g. `'g_'` → `g_total`, `g_l1` (default none). */
-  prefix?: string;
+  prefix?: P;
   /**
    * Called with the terms **and** the global gradient norm (`<prefix>grad_norm`,
    * the L2 norm over every gradient, read in the same device→host transfer as
@@ -41,6 +41,19 @@ export interface OptimizerStepOptions {
    */
   restoreOnFailure?: VariableSource | ReadonlyArray<VariableSource>;
 }
+
+/** Keys of {@link OptimizerStepOptions} (checked by {@link optimizerStep}). */
+const OPTIMIZER_STEP_KEYS = ['prefix', 'beforeApply', 'step', 'restoreOnFailure'] as const;
+
+/**
+ * What {@link optimizerStep} resolves to: `<prefix>total` (always present, so
+ * typed `number`) plus one number per loss term, `<prefix><term>`.
+ *
+ * @example
+ * const t: StepTerms = await optimizerStep(opt, [net], loss);            // t.total: number
+ * const g: StepTerms<'g_'> = await optimizerStep(opt, [G], loss, { prefix: 'g_' }); // g.g_total: number
+ */
+export type StepTerms<P extends string = ''> = { [K in `${P}total`]: number } & Record<string, number>;
 
 /** Reserved entry of the record given to `beforeApply`: the global L2 norm of the gradients. */
 const GRAD_NORM = 'grad_norm';
@@ -108,26 +121,29 @@ export function normalizeLossOutput(out: LossOutput, name = 'loss'): { total: Te
  * // with a NaN guard that refuses to apply a non-finite update:
  * await optimizerStep(opt, [segmenter], lossFn, { beforeApply: (t) => guard.check(step, t) });
  */
-export async function optimizerStep(
+export async function optimizerStep<P extends string = ''>(
   optimizer: tf.Optimizer,
   variables: VariableSource | ReadonlyArray<VariableSource>,
   loss: () => LossOutput,
-  options: OptimizerStepOptions = {},
-): Promise<Record<string, number>> {
+  options?: OptimizerStepOptions<P>,
+): Promise<StepTerms<P>> {
+  const o = checkOptions('optimizerStep', options, OPTIMIZER_STEP_KEYS);
   if (optimizer == null || typeof (optimizer as { applyGradients?: unknown }).applyGradients !== 'function') {
-    throw new InvalidArgumentError('optimizer', 'a tf.Optimizer', optimizer);
+    throw new InvalidArgumentError('optimizerStep: optimizer', 'a tf.Optimizer', optimizer);
   }
-  if (typeof loss !== 'function') throw new InvalidArgumentError('loss', 'a function returning a loss', loss);
-  const vars = collectVariables('variables', variables);
-  const extra = options.restoreOnFailure === undefined ? [] : asList(options.restoreOnFailure);
+  if (typeof loss !== 'function') throw new InvalidArgumentError('optimizerStep: loss', 'a function returning a loss', loss);
+  const vars = collectVariables('optimizerStep: variables', variables);
+  const extra = o.restoreOnFailure === undefined ? [] : asList(o.restoreOnFailure);
   extra.forEach((m, i) => {
     if (m == null || !Array.isArray((m as { nonTrainableWeights?: unknown }).nonTrainableWeights)) {
-      throw new InvalidArgumentError(`options.restoreOnFailure[${i}]`, 'a model or layer (with nonTrainableWeights)', m);
+      throw new InvalidArgumentError(`optimizerStep: options.restoreOnFailure[${i}]`, 'a model or layer (with nonTrainableWeights)', m);
     }
   });
   const state = collectNonTrainable([...asList(variables), ...extra]);
-  if (options.step !== undefined) assertNumber('options.step', options.step, { min: 0, integer: true });
-  return runUpdate(optimizer, vars, loss, { prefix: options.prefix ?? '', beforeApply: options.beforeApply, state, step: options.step });
+  if (o.step !== undefined) assertNumber('optimizerStep: options.step', o.step, { min: 0, integer: true });
+  if (o.prefix !== undefined && typeof o.prefix !== 'string') throw new InvalidArgumentError('optimizerStep: options.prefix', 'a string', o.prefix);
+  if (o.beforeApply !== undefined && typeof o.beforeApply !== 'function') throw new InvalidArgumentError('optimizerStep: options.beforeApply', 'a function (terms) => void', o.beforeApply);
+  return (await runUpdate(optimizer, vars, loss, { prefix: o.prefix ?? '', beforeApply: o.beforeApply, state, step: o.step })) as StepTerms<P>;
 }
 
 const asList = <T>(x: T | ReadonlyArray<T>): ReadonlyArray<T> => (Array.isArray(x) ? (x as ReadonlyArray<T>) : [x as T]);

@@ -5,7 +5,7 @@
  */
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError } from '../errors.js';
-import { assertNumber } from '../validate.js';
+import { assertNumber, checkOptions } from '../validate.js';
 
 /** The stream a progress display writes to (e.g. `process.stdout`). */
 export interface ProgressStream {
@@ -33,6 +33,9 @@ export interface ProgressOptions {
   /** Print nothing (default: true when the environment variable `SEGAWARE_QUIET=1`). */
   quiet?: boolean;
 }
+
+/** Keys of {@link ProgressOptions} (checked by {@link createProgress}). */
+const PROGRESS_KEYS = ['total', 'title', 'startStep', 'stream', 'tty', 'everySteps', 'everySeconds', 'quiet'] as const;
 
 /** A running progress display. */
 export interface Progress {
@@ -84,20 +87,21 @@ export function formatDuration(seconds: number): string {
  * progress.stop();
  */
 export function createProgress(options: ProgressOptions): Progress {
-  if (options == null || typeof options !== 'object') throw new InvalidArgumentError('options', 'a ProgressOptions object', options);
+  if (options === undefined) throw new InvalidArgumentError('createProgress: options', 'a ProgressOptions object with total', options);
+  checkOptions('createProgress', options, PROGRESS_KEYS);
   const { total, title = 'train', startStep = 0, everySeconds = 30 } = options;
-  assertNumber('total', total, { min: 1, integer: true });
-  assertNumber('startStep', startStep, { min: 0, max: total, integer: true });
+  assertNumber('createProgress: options.total', total, { min: 1, integer: true });
+  assertNumber('createProgress: options.startStep', startStep, { min: 0, max: total, integer: true });
   const everySteps = options.everySteps ?? Math.max(1, Math.ceil(total / 20));
-  assertNumber('everySteps', everySteps, { min: 1, integer: true });
-  assertNumber('everySeconds', everySeconds, { min: 0 });
+  assertNumber('createProgress: options.everySteps', everySteps, { min: 1, integer: true });
+  assertNumber('createProgress: options.everySeconds', everySeconds, { min: 0 });
   const quiet = options.quiet ?? (typeof process !== 'undefined' && process.env.SEGAWARE_QUIET === '1');
   const stream: ProgressStream = options.stream ?? process.stdout;
-  if (stream == null || typeof stream.write !== 'function') throw new InvalidArgumentError('stream', 'a writable stream', stream);
+  if (stream == null || typeof stream.write !== 'function') throw new InvalidArgumentError('createProgress: options.stream', 'a writable stream', stream);
   const tty = options.tty ?? stream.isTTY === true;
 
   let stopped = false;
-  const checkStep = (step: number) => assertNumber('step', step, { min: 0, max: total });
+  const checkStep = (step: number) => assertNumber('Progress.update: step', step, { min: 0, max: total });
 
   if (quiet) {
     return {

@@ -75,7 +75,11 @@ export interface ReportImage {
 /** An image grid. */
 export interface ReportImageGroup {
   title?: string;
-  /** Images per row (default: as many as fit, min 160 px wide each). */
+  /**
+   * Images per row (default: as many as fit). Images always show at their
+   * natural size (shrunk only to fit the page width); click one to see it
+   * fitted to the window.
+   */
   columns?: number;
   items: ReportImage[];
   caption?: string;

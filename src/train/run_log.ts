@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeF
 import { dirname } from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { tf } from '../tf.js';
-import { assertNumber } from '../validate.js';
+import { assertNumber, checkOptions } from '../validate.js';
 
 /** A logged value: numbers (NaN/±Infinity allowed), strings, booleans or null. */
 export type RunLogValue = number | string | boolean | null;
@@ -40,6 +40,9 @@ export interface RunLogOptions {
   /** Add `numTensors` and `numBytes` from `tf.memory()` to every entry (default false). */
   memory?: boolean;
 }
+
+/** Keys of {@link RunLogOptions} (checked by the {@link RunLog} constructor). */
+const RUN_LOG_KEYS = ['append', 'resumeFrom', 'memory'] as const;
 
 const RESERVED = new Set(['step', 'wallTime', 'time']);
 const NON_FINITE: Record<string, number> = { NaN: Number.NaN, Infinity: Infinity, '-Infinity': -Infinity };
@@ -88,13 +91,14 @@ export class RunLog {
   private readonly wallOffset: number;
   private count = 0;
 
-  constructor(path: string, options: RunLogOptions = {}) {
-    if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('path', 'a file path', path);
-    const { resumeFrom, memory = false } = options;
-    if (resumeFrom !== undefined) assertNumber('resumeFrom', resumeFrom, { min: 0 });
-    const append = options.append ?? resumeFrom !== undefined;
+  constructor(path: string, options?: RunLogOptions) {
+    const o = checkOptions('RunLog', options, RUN_LOG_KEYS);
+    if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('RunLog: path', 'a file path', path);
+    const { resumeFrom, memory = false } = o;
+    if (resumeFrom !== undefined) assertNumber('RunLog: options.resumeFrom', resumeFrom, { min: 0 });
+    const append = o.append ?? resumeFrom !== undefined;
     if (!append && resumeFrom !== undefined) {
-      throw new InvalidArgumentError('append', 'true (or omitted) when resumeFrom is given', false);
+      throw new InvalidArgumentError('RunLog: options.append', 'true (or omitted) when resumeFrom is given', false);
     }
     this.path = path;
     this.memory = memory;
@@ -135,13 +139,13 @@ export class RunLog {
    *   (`step`, `wallTime`, `time`) or a value that is not a number/string/boolean/null.
    */
   log(step: number, values: Record<string, RunLogValue> = {}): RunLogEntry {
-    assertNumber('step', step, { min: 0 });
-    if (values == null || typeof values !== 'object') throw new InvalidArgumentError('values', 'an object of name → value', values);
+    assertNumber('RunLog.log: step', step, { min: 0 });
+    if (values == null || typeof values !== 'object') throw new InvalidArgumentError('RunLog.log: values', 'an object of name → value', values);
     const entry: RunLogEntry = { step, wallTime: Number(this.wallTime.toFixed(3)), time: new Date().toISOString() };
     for (const [k, v] of Object.entries(values)) {
-      if (RESERVED.has(k)) throw new InvalidArgumentError(`values.${k}`, 'a key other than step, wallTime, time', k);
+      if (RESERVED.has(k)) throw new InvalidArgumentError(`RunLog.log: values.${k}`, 'a key other than step, wallTime, time', k);
       if (v !== null && !['number', 'string', 'boolean'].includes(typeof v)) {
-        throw new InvalidArgumentError(`values.${k}`, 'a number, string, boolean or null', v);
+        throw new InvalidArgumentError(`RunLog.log: values.${k}`, 'a number, string, boolean or null', v);
       }
       entry[k] = v;
     }

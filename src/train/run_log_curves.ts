@@ -2,6 +2,7 @@
  * Turning a run log into report curves: one plot per group of keys.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { checkOptions } from '../validate.js';
 import type { ReportCurve } from './report_types.js';
 import { RunLog, type RunLogEntry } from './run_log.js';
 
@@ -12,6 +13,9 @@ export interface RunLogCurvesOptions {
   /** Plot titles whose y axis is logarithmic. */
   logY?: string[];
 }
+
+/** Keys of {@link RunLogCurvesOptions} (checked by {@link runLogCurves}). */
+const RUN_LOG_CURVES_KEYS = ['smooth', 'logY'] as const;
 
 /**
  * Builds one {@link ReportCurve} per group: `groups` maps a plot title to the
@@ -30,10 +34,11 @@ export interface RunLogCurvesOptions {
 export function runLogCurves(
   entries: ReadonlyArray<RunLogEntry>,
   groups: Record<string, ReadonlyArray<string> | RegExp>,
-  options: RunLogCurvesOptions = {},
+  options?: RunLogCurvesOptions,
 ): ReportCurve[] {
-  if (!Array.isArray(entries)) throw new InvalidArgumentError('entries', 'an array of RunLog entries', entries);
-  if (groups == null || typeof groups !== 'object') throw new InvalidArgumentError('groups', 'an object of title → keys or RegExp', groups);
+  const o = checkOptions('runLogCurves', options, RUN_LOG_CURVES_KEYS);
+  if (!Array.isArray(entries)) throw new InvalidArgumentError('runLogCurves: entries', 'an array of RunLog entries', entries);
+  if (groups == null || typeof groups !== 'object') throw new InvalidArgumentError('runLogCurves: groups', 'an object of title → keys or RegExp', groups);
   const keys: string[] = [];
   const seen = new Set<string>();
   for (const e of entries) {
@@ -43,14 +48,16 @@ export function runLogCurves(
       keys.push(k);
     }
   }
-  const smooth = options.smooth ?? (entries.length > 50 ? 0.6 : 0);
-  const logY = new Set(options.logY ?? []);
+  const smooth = o.smooth ?? (entries.length > 50 ? 0.6 : 0);
+  if (!(typeof smooth === 'number' && smooth >= 0 && smooth < 1)) throw new InvalidArgumentError('runLogCurves: options.smooth', 'a number in [0, 1)', smooth);
+  if (o.logY !== undefined && !Array.isArray(o.logY)) throw new InvalidArgumentError('runLogCurves: options.logY', 'an array of plot titles', o.logY);
+  const logY = new Set(o.logY ?? []);
   const curves: ReportCurve[] = [];
   for (const [title, sel] of Object.entries(groups)) {
     let chosen: string[];
     if (sel instanceof RegExp) chosen = keys.filter((k) => sel.test(k));
     else if (Array.isArray(sel)) chosen = sel.filter((k) => seen.has(k));
-    else throw new InvalidArgumentError(`groups[${JSON.stringify(title)}]`, 'an array of keys or a RegExp', sel);
+    else throw new InvalidArgumentError(`runLogCurves: groups[${JSON.stringify(title)}]`, 'an array of keys or a RegExp', sel);
     if (chosen.length === 0) continue;
     curves.push({ title, series: chosen.map((k) => ({ name: k, ...RunLog.series(entries, k) })), smooth, logY: logY.has(title) });
   }

@@ -20,17 +20,17 @@ type AnyOptimizer = tf.Optimizer;
  * setLearningRate(opt, 1e-4);
  */
 export function setLearningRate(optimizer: AnyOptimizer, lr: number): void {
-  assertNumber('lr', lr, { min: 0 });
+  assertNumber('setLearningRate: lr', lr, { min: 0 });
   const o = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate?: unknown };
   if (o == null || typeof o !== 'object' || typeof (o as { applyGradients?: unknown }).applyGradients !== 'function') {
-    throw new InvalidArgumentError('optimizer', 'a tf.Optimizer', optimizer);
+    throw new InvalidArgumentError('setLearningRate: optimizer', 'a tf.Optimizer', optimizer);
   }
   if (typeof o.setLearningRate === 'function') {
     o.setLearningRate(lr);
   } else if (typeof o.learningRate === 'number') {
     o.learningRate = lr;
   } else {
-    throw new InvalidArgumentError('optimizer', 'an optimizer with a numeric learningRate', optimizer);
+    throw new InvalidArgumentError('setLearningRate: optimizer', 'an optimizer with a numeric learningRate', optimizer);
   }
 }
 
@@ -42,7 +42,7 @@ export function setLearningRate(optimizer: AnyOptimizer, lr: number): void {
  */
 export function getLearningRate(optimizer: AnyOptimizer): number {
   const lr = (optimizer as unknown as { learningRate?: unknown })?.learningRate;
-  if (typeof lr !== 'number') throw new InvalidArgumentError('optimizer', 'an optimizer with a numeric learningRate', optimizer);
+  if (typeof lr !== 'number') throw new InvalidArgumentError('getLearningRate: optimizer', 'an optimizer with a numeric learningRate', optimizer);
   return lr;
 }
 
@@ -58,8 +58,8 @@ export function getLearningRate(optimizer: AnyOptimizer): number {
  * }
  */
 export function applyLrSchedule(schedule: LrSchedule, step: number, ...optimizers: AnyOptimizer[]): number {
-  if (typeof schedule !== 'function') throw new InvalidArgumentError('schedule', 'an LrSchedule function', schedule);
-  if (optimizers.length === 0) throw new InvalidArgumentError('optimizers', 'at least one tf.Optimizer', optimizers);
+  if (typeof schedule !== 'function') throw new InvalidArgumentError('applyLrSchedule: schedule', 'an LrSchedule function', schedule);
+  if (optimizers.length === 0) throw new InvalidArgumentError('applyLrSchedule: optimizers', 'at least one tf.Optimizer', optimizers);
   const lr = schedule(step);
   for (const opt of optimizers) setLearningRate(opt, lr);
   return lr;

@@ -3,6 +3,7 @@
  * references), for loss curves in reports.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { assertNumber, checkOptions } from '../validate.js';
 import type { ReportCurve } from './report_types.js';
 
 /** Series colours (Tableau 10). */
@@ -15,21 +16,25 @@ export function escapeXml(s: string): string {
 
 /**
  * "Nice" tick values covering [min, max]: steps of 1, 2 or 5 × 10^k, about `count` of them.
+ * With `integer` the step is at least 1, so every tick is an integer (a step or
+ * epoch axis has no step 2.5).
  *
  * @example
  * niceTicks(0, 0.93, 5); // [0, 0.2, 0.4, 0.6, 0.8, 1]
+ * niceTicks(1, 3, 6, true); // [1, 2, 3] (not 1, 1.5, 2, …)
  */
-export function niceTicks(min: number, max: number, count = 5): number[] {
+export function niceTicks(min: number, max: number, count = 5, integer = false): number[] {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
   if (min === max) {
-    const d = Math.abs(min) > 0 ? Math.abs(min) * 0.1 : 1;
+    const d = integer ? 1 : Math.abs(min) > 0 ? Math.abs(min) * 0.1 : 1;
     min -= d;
     max += d;
   }
   const raw = (max - min) / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const norm = raw / mag;
-  const step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+  const nice = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+  const step = integer ? Math.max(1, Math.round(nice)) : nice;
   const lo = Math.floor(min / step + 1e-9) * step;
   const hi = Math.ceil(max / step - 1e-9) * step;
   const ticks: number[] = [];
@@ -103,30 +108,52 @@ export interface LineChartOptions {
   maxPoints?: number;
 }
 
+/** Keys of {@link LineChartOptions} (checked by {@link lineChartSvg}). */
+const LINE_CHART_KEYS = ['width', 'height', 'maxPoints'] as const;
+
+/** Legend geometry: one 15 px row per series, the box this much wider than the longest name. */
+const LEGEND_ROW = 15;
+const LEGEND_CHAR = 6.3;
+const LEGEND_PAD = 30;
+
 /**
  * Renders `curve` as an `<svg>` element string: axes with nice ticks and grid
  * lines, one polyline per series (breaking at non-finite values), a legend, the
  * title and axis labels. With `smooth > 0` the raw series is drawn faintly and
  * its EMA on top. Self-contained: no `xmlns` or other URL, no script, system fonts.
  *
+ * Layout: the legend sits in the right margin, outside the plot rectangle, so
+ * it never hides a curve (the plot narrows by the legend's width). When every
+ * x value is an integer (steps, epochs) the x ticks are integers too.
+ *
+ * Defaults: 640 × 320 px, at most 1500 points per series (min/max decimation).
+ *
  * @example
  * const svg = lineChartSvg({ title: 'losses', series: [RunLog.series(entries, 'g_total')].map((s) => ({ name: 'g_total', ...s })) });
  */
-export function lineChartSvg(curve: ReportCurve, options: LineChartOptions = {}): string {
+export function lineChartSvg(curve: ReportCurve, options?: LineChartOptions): string {
+  const { width = 640, height = 320, maxPoints = 1500 } = checkOptions('lineChartSvg', options, LINE_CHART_KEYS);
   if (curve == null || typeof curve !== 'object' || !Array.isArray(curve.series)) {
-    throw new InvalidArgumentError('curve', 'a ReportCurve { title, series: [...] }', curve);
+    throw new InvalidArgumentError('lineChartSvg: curve', 'a ReportCurve { title, series: [...] }', curve);
   }
-  const { width = 640, height = 320, maxPoints = 1500 } = options;
+  assertNumber('lineChartSvg: options.width', width, { min: 1 });
+  assertNumber('lineChartSvg: options.height', height, { min: 1 });
+  assertNumber('lineChartSvg: options.maxPoints', maxPoints, { min: 4, integer: true });
   const logY = curve.logY === true;
   const smooth = curve.smooth ?? 0;
-  if (!(smooth >= 0 && smooth < 1)) throw new InvalidArgumentError('curve.smooth', 'a number in [0, 1)', smooth);
-  const m = { left: 64, right: 16, top: 34, bottom: 44 };
+  if (!(smooth >= 0 && smooth < 1)) throw new InvalidArgumentError('lineChartSvg: curve.smooth', 'a number in [0, 1)', smooth);
+  const names = curve.series.map((s) => String(s?.name));
+  // the legend takes at most 40 % of the width; longer names are shortened with "…"
+  const legendChars = Math.max(4, Math.floor((width * 0.4 - LEGEND_PAD) / LEGEND_CHAR));
+  const legendName = (n: string) => (n.length > legendChars ? `${n.slice(0, legendChars - 1)}…` : n);
+  const legendW = names.length > 0 ? Math.max(...names.map((n) => legendName(n).length)) * LEGEND_CHAR + LEGEND_PAD : 0;
+  const m = { left: 64, right: 16 + (legendW > 0 ? legendW + 10 : 0), top: 34, bottom: 44 };
   const pw = width - m.left - m.right;
   const ph = height - m.top - m.bottom;
 
   const prepared = curve.series.map((s, i) => {
     if (s == null || s.x == null || s.y == null || s.x.length !== s.y.length) {
-      throw new InvalidArgumentError(`curve.series[${i}]`, 'x and y of equal length', s);
+      throw new InvalidArgumentError(`lineChartSvg: curve.series[${i}]`, 'x and y of equal length', s);
     }
     const x = Array.from(s.x);
     let y = Array.from(s.y);
@@ -137,12 +164,14 @@ export function lineChartSvg(curve: ReportCurve, options: LineChartOptions = {})
 
   let xMin = Infinity;
   let xMax = -Infinity;
+  let integerX = true;
   let yMin = Infinity;
   let yMax = -Infinity;
   for (const p of prepared) {
     p.raw.x.forEach((xv, i) => {
       const yv = p.raw.y[i]!;
       if (!Number.isFinite(xv) || !Number.isFinite(yv)) return;
+      if (!Number.isInteger(xv)) integerX = false;
       xMin = Math.min(xMin, xv);
       xMax = Math.max(xMax, xv);
       yMin = Math.min(yMin, yv);
@@ -159,7 +188,7 @@ export function lineChartSvg(curve: ReportCurve, options: LineChartOptions = {})
     parts.push(`<text x="${width / 2}" y="${height / 2}" text-anchor="middle" fill="#888">no data</text></svg>`);
     return parts.join('');
   }
-  const xt = niceTicks(xMin, xMax, 6);
+  const xt = niceTicks(xMin, xMax, 6, integerX);
   const yt = logY ? niceTicks(Math.floor(yMin), Math.ceil(yMax), 5).filter(Number.isInteger) : niceTicks(yMin, yMax, 5);
   const x0 = Math.min(xt[0] ?? xMin, xMin);
   const x1 = Math.max(xt[xt.length - 1] ?? xMax, xMax);
@@ -212,18 +241,18 @@ export function lineChartSvg(curve: ReportCurve, options: LineChartOptions = {})
   });
   parts.push('</g>');
 
-  // legend: a stacked box in the plot's top-right corner
+  // legend: a stacked box in the right margin, beside (never over) the curves
   if (prepared.length > 0) {
-    const lw = Math.max(...prepared.map((p) => p.name.length)) * 6.3 + 30;
-    const lh = prepared.length * 15 + 8;
-    const lx = m.left + pw - lw - 6;
-    const ly = m.top + 6;
+    const lw = legendW;
+    const lh = prepared.length * LEGEND_ROW + 8;
+    const lx = m.left + pw + 10;
+    const ly = m.top;
     parts.push(`<g class="legend"><rect x="${f(lx)}" y="${ly}" width="${f(lw)}" height="${lh}" fill="#fff" fill-opacity="0.85" stroke="#ccc"/>`);
     prepared.forEach((p, i) => {
       const color = PLOT_COLORS[i % PLOT_COLORS.length]!;
-      const y = ly + 14 + i * 15;
+      const y = ly + 14 + i * LEGEND_ROW;
       parts.push(`<rect x="${f(lx + 8)}" y="${y - 5}" width="14" height="3" fill="${color}"/>`);
-      parts.push(`<text x="${f(lx + 27)}" y="${y}" fill="#333">${escapeXml(p.name)}</text>`);
+      parts.push(`<text x="${f(lx + 27)}" y="${y}" fill="#333">${escapeXml(legendName(p.name))}</text>`);
     });
     parts.push('</g>');
   }

@@ -6,9 +6,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
+import { checkOptions } from '../validate.js';
 import { markdownTable, validateTable } from './markdown_table.js';
 import { imageDataUri } from './report_images.js';
 import { bestCells, formatCell, type ReportContent, type ReportTable } from './report_types.js';
+import { formatSummaryValue } from './summary_format.js';
 import { escapeXml, lineChartSvg } from './svg_line_plot.js';
 
 /** Options of {@link writeReport}. */
@@ -16,6 +18,9 @@ export interface WriteReportOptions {
   /** File name stem: `<basename>.html`, `<basename>.md` (default `'report'`); `summary.json` is fixed. */
   basename?: string;
 }
+
+/** Keys of {@link WriteReportOptions} (checked by {@link writeReport}). */
+const WRITE_REPORT_KEYS = ['basename'] as const;
 
 /** Paths of the files {@link writeReport} wrote. */
 export interface ReportPaths {
@@ -45,10 +50,14 @@ tr:last-child td { border-bottom: none; }
 .plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 12px; }
 .plots figure { margin: 0; background: #fff; border: 1px solid #e3e6ea; border-radius: 8px; padding: 6px; }
 .plots svg { display: block; width: 100%; height: auto; }
-.grid { display: grid; gap: 8px; }
+.grid { display: flex; flex-wrap: wrap; gap: 8px; align-items: flex-start; overflow-x: auto; }
+.grid.cols { display: grid; justify-content: start; }
 .grid figure { margin: 0; text-align: center; }
-.grid img { width: 100%; height: auto; image-rendering: pixelated; border: 1px solid #ddd; background: #fafafa; }
+.grid img { display: block; max-width: 100%; width: auto; height: auto; image-rendering: pixelated; border: 1px solid #ddd; background: #fafafa; cursor: zoom-in; }
 .grid figcaption { font-size: 12px; color: #444; margin-top: 2px; word-break: break-word; }
+.grid .close { display: none; }
+.grid figure:target .close { display: block; position: fixed; inset: 0; z-index: 10; background: rgba(20, 20, 24, 0.88); cursor: zoom-out; }
+.grid figure:target img { position: fixed; z-index: 11; inset: 2vh 2vw; width: 96vw; height: 96vh; max-width: none; object-fit: contain; border: none; background: transparent; pointer-events: none; }
 .notes p { margin: 6px 0; }
 code { font-size: 12px; }
 table.summary { width: 100%; table-layout: fixed; }
@@ -78,14 +87,7 @@ function htmlTable(table: ReportTable): string {
 }
 
 function summaryRows(summary: Record<string, unknown>): [string, string][] {
-  return Object.entries(summary).map(([k, v]) => {
-    let s: string;
-    if (typeof v === 'number') s = Number.isFinite(v) ? String(Number(v.toPrecision(6))) : formatCell(v);
-    else if (typeof v === 'string') s = v;
-    else if (v === null || v === undefined) s = '—';
-    else s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? Number(x.toPrecision(6)) : x));
-    return [k, s];
-  });
+  return Object.entries(summary).map(([k, v]) => [k, formatSummaryValue(v)]);
 }
 
 /** Long values (nested objects) fold into a `<details>` element so the summary stays a summary. */
@@ -122,45 +124,53 @@ function jsonSafe(value: unknown): unknown {
  *   summary: { steps: 2000, seed: 1, finalPsnr: 22.3 },
  * });
  */
-export async function writeReport(dir: string, content: ReportContent, options: WriteReportOptions = {}): Promise<ReportPaths> {
-  if (typeof dir !== 'string' || dir.length === 0) throw new InvalidArgumentError('dir', 'a directory path', dir);
-  if (content == null || typeof content !== 'object') throw new InvalidArgumentError('content', 'a ReportContent object', content);
-  if (typeof content.title !== 'string' || content.title.length === 0) throw new InvalidArgumentError('content.title', 'a non-empty string', content.title);
+export async function writeReport(dir: string, content: ReportContent, options?: WriteReportOptions): Promise<ReportPaths> {
+  const o = checkOptions('writeReport', options, WRITE_REPORT_KEYS);
+  if (typeof dir !== 'string' || dir.length === 0) throw new InvalidArgumentError('writeReport: dir', 'a directory path', dir);
+  if (content == null || typeof content !== 'object') throw new InvalidArgumentError('writeReport: content', 'a ReportContent object', content);
+  if (typeof content.title !== 'string' || content.title.length === 0) throw new InvalidArgumentError('writeReport: content.title', 'a non-empty string', content.title);
   const { tables = [], curves = [], images = [], summary = {}, notes = [] } = content;
   for (const [name, v] of [['tables', tables], ['curves', curves], ['images', images], ['notes', notes]] as const) {
-    if (!Array.isArray(v)) throw new InvalidArgumentError(`content.${name}`, 'an array', v);
+    if (!Array.isArray(v)) throw new InvalidArgumentError(`writeReport: content.${name}`, 'an array', v);
   }
-  if (summary === null || typeof summary !== 'object' || Array.isArray(summary)) throw new InvalidArgumentError('content.summary', 'a plain object', summary);
-  tables.forEach((t, i) => validateTable(t, `content.tables[${i}]`));
-  const basename = options.basename ?? 'report';
-  if (!/^[\w.-]+$/.test(basename)) throw new InvalidArgumentError('basename', 'a file name stem ([A-Za-z0-9_.-])', basename);
+  if (summary === null || typeof summary !== 'object' || Array.isArray(summary)) throw new InvalidArgumentError('writeReport: content.summary', 'a plain object', summary);
+  tables.forEach((t, i) => validateTable(t, `writeReport: content.tables[${i}]`));
+  const basename = o.basename ?? 'report';
+  if (typeof basename !== 'string' || !/^[\w.-]+$/.test(basename)) throw new InvalidArgumentError('writeReport: options.basename', 'a file name stem ([A-Za-z0-9_.-])', basename);
 
   // render everything before touching the disk, so a bad input leaves no half-written report
   const svgs = curves.map((c, i) => {
     try {
       return lineChartSvg(c);
     } catch (e) {
-      if (e instanceof InvalidArgumentError) throw new InvalidArgumentError(`content.curves[${i}]`, e.expected, e.received);
+      if (e instanceof InvalidArgumentError) throw new InvalidArgumentError(`writeReport: content.curves[${i}]`, e.expected, e.received);
       throw e;
     }
   });
   const grids: string[] = [];
   for (let g = 0; g < images.length; g++) {
     const group = images[g]!;
-    if (group == null || !Array.isArray(group.items)) throw new InvalidArgumentError(`content.images[${g}].items`, 'an array of { src, label? }', group?.items);
+    if (group == null || !Array.isArray(group.items)) throw new InvalidArgumentError(`writeReport: content.images[${g}].items`, 'an array of { src, label? }', group?.items);
     const figs: string[] = [];
     for (let i = 0; i < group.items.length; i++) {
       const item = group.items[i]!;
-      const uri = await imageDataUri(item?.src, `content.images[${g}].items[${i}].src`);
+      const uri = await imageDataUri(item?.src, `writeReport: content.images[${g}].items[${i}].src`);
       const label = item.label ? `<figcaption>${escapeXml(item.label)}</figcaption>` : '';
-      figs.push(`<figure><img src="${uri}" alt="${escapeXml(item.label ?? `image ${i + 1}`)}">${label}</figure>`);
+      // click to enlarge, CSS only: the link targets the figure, `figure:target` shows the
+      // image fitted to the window over a backdrop link that clears the target again
+      const id = `img-${g}-${i}`;
+      figs.push(
+        `<figure id="${id}"><a href="#${id}" title="click to enlarge"><img src="${uri}" alt="${escapeXml(item.label ?? `image ${i + 1}`)}"></a>` +
+          `<a class="close" href="#_" aria-label="close"></a>${label}</figure>`,
+      );
     }
     const cols = group.columns;
-    if (cols !== undefined && !(Number.isInteger(cols) && cols >= 1)) throw new InvalidArgumentError(`content.images[${g}].columns`, 'a positive integer', cols);
-    const template = cols ? `repeat(${cols}, minmax(0, 1fr))` : 'repeat(auto-fill, minmax(160px, 1fr))';
+    if (cols !== undefined && !(Number.isInteger(cols) && cols >= 1)) throw new InvalidArgumentError(`writeReport: content.images[${g}].columns`, 'a positive integer', cols);
+    // natural size: a column is as wide as its widest image (max-content), never stretched or squeezed
+    const grid = cols ? `<div class="grid cols" style="grid-template-columns: repeat(${cols}, max-content)">` : '<div class="grid">';
     grids.push(
       `<section class="card">${group.title ? `<h3>${escapeXml(group.title)}</h3>` : ''}` +
-        `<div class="grid" style="grid-template-columns: ${template}">${figs.join('\n')}</div>` +
+        `${grid}${figs.join('\n')}</div>` +
         (group.caption ? `<p class="caption">${escapeXml(group.caption)}</p>` : '') +
         '</section>',
     );

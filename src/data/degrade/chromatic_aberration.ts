@@ -1,7 +1,7 @@
 /** Lateral chromatic aberration (the cooperative paper's "CA" degradation). */
 import { InvalidArgumentError } from '../../errors.js';
 import type { ImageRaster } from '../raster.js';
-import { mapImages } from './image_like.js';
+import { checkDegradeOptions, mapImages } from './image_like.js';
 import type { DegradeCommonOptions, ImageLike } from './image_like.js';
 
 function shiftChannel(r: ImageRaster, out: Float32Array, c: number, dx: number, dy: number): void {
@@ -24,12 +24,13 @@ function shiftChannel(r: ImageRaster, out: Float32Array, c: number, dx: number, 
  * @example const ca = chromaticAberration(image, { red: 6, blue: 3 });
  */
 export function chromaticAberration<T extends ImageLike>(image: T, options: DegradeCommonOptions & { red: number; blue: number }): T {
+  checkDegradeOptions('chromaticAberration', options, ['red', 'blue']);
   for (const k of ['red', 'blue'] as const) {
     const v = options?.[k];
-    if (!Number.isInteger(v) || (v as number) < 0) throw new InvalidArgumentError(`options.${k}`, 'a non-negative integer shift in pixels', v);
+    if (!Number.isInteger(v) || (v as number) < 0) throw new InvalidArgumentError(`chromaticAberration: options.${k}`, 'a non-negative integer shift in pixels', v);
   }
-  return mapImages('image', image, options, (r) => {
-    if (r.channels < 3) throw new InvalidArgumentError('image', 'an RGB image (3 channels)', `${r.channels} channel(s)`);
+  return mapImages('chromaticAberration', image, options, (r) => {
+    if (r.channels < 3) throw new InvalidArgumentError('chromaticAberration: image', 'an RGB image (3 channels)', `${r.channels} channel(s)`);
     const out = r.data.slice();
     shiftChannel(r, out, 0, options.red, options.red);
     shiftChannel(r, out, 2, -options.blue, -options.blue);

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import type { Tensor } from '../../tf.js';
 import { assertNumber } from '../../validate.js';
 import type { Raster } from '../raster.js';
-import { imageSize, mapImages, perImageMaps } from './image_like.js';
+import { checkDegradeOptions, imageSize, mapImages, perImageMaps } from './image_like.js';
 import type { DegradeCommonOptions, ImageLike } from './image_like.js';
 
 /** Options of {@link addFog}. */
@@ -25,17 +25,18 @@ export interface FogOptions extends DegradeCommonOptions {
  * @example const foggy = addFog(scene.image, scene.depth, { beta: 0.02, airlight: 0.9 });
  */
 export function addFog<T extends ImageLike>(image: T, depth: Tensor | Raster, options: FogOptions = {}): T {
+  checkDegradeOptions('addFog', options, ['beta', 'airlight']);
   const beta = options.beta ?? 0.01;
-  assertNumber('options.beta', beta, { min: 0 });
+  assertNumber('addFog: options.beta', beta, { min: 0 });
   const A = options.airlight ?? 0.9;
   const air = typeof A === 'number' ? [A, A, A] : A;
   // A > 1 would push fogged pixels above 1 (out of the image range) without a word
   if (!Array.isArray(air) || air.length !== 3 || !air.every((v) => typeof v === 'number' && v >= 0 && v <= 1)) {
-    throw new InvalidArgumentError('options.airlight', 'a number or [r, g, b] in [0, 1] (the [0,1] scale)', A);
+    throw new InvalidArgumentError('addFog: options.airlight', 'a number or [r, g, b] in [0, 1] (the [0,1] scale)', A);
   }
-  const [n, h, w] = imageSize(image);
-  const maps = perImageMaps('depth', depth, n, h, w, 1);
-  return mapImages('image', image, options, (r, k) => {
+  const [n, h, w] = imageSize('addFog', image);
+  const maps = perImageMaps('addFog: depth', depth, n, h, w, 1);
+  return mapImages('addFog', image, options, (r, k) => {
     const d = maps[k]!;
     const C = r.channels;
     const out = new Float32Array(r.data.length);

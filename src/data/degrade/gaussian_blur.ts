@@ -1,7 +1,7 @@
 /** Gaussian blur (the cooperative paper's "GB" degradation). */
 import { assertNumber } from '../../validate.js';
 import type { ImageRaster } from '../raster.js';
-import { mapImages } from './image_like.js';
+import { checkDegradeOptions, mapImages } from './image_like.js';
 import type { DegradeCommonOptions, ImageLike } from './image_like.js';
 
 /** Normalised 1-D Gaussian kernel `exp(−x²/2σ²)` over `x ∈ [−r, r]`, r = ceil(truncate·σ).
@@ -72,8 +72,9 @@ export function blurRaster(r: ImageRaster, sigma: number, truncate = 3): ImageRa
  * @example const blurred = gaussianBlur(image, { sigma: 2.5 }); // same shape/kind as image
  */
 export function gaussianBlur<T extends ImageLike>(image: T, options: DegradeCommonOptions & { sigma: number; truncate?: number }): T {
-  assertNumber('options.sigma', options?.sigma, { min: 0 });
+  checkDegradeOptions('gaussianBlur', options, ['sigma', 'truncate']);
+  assertNumber('gaussianBlur: options.sigma', options?.sigma, { min: 0 });
   const truncate = options.truncate ?? 3;
-  assertNumber('options.truncate', truncate, { min: 0, exclusiveMin: true });
-  return mapImages('image', image, options, (r) => blurRaster(r, options.sigma, truncate));
+  assertNumber('gaussianBlur: options.truncate', truncate, { min: 0, exclusiveMin: true });
+  return mapImages('gaussianBlur', image, options, (r) => blurRaster(r, options.sigma, truncate));
 }

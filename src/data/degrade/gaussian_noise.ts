@@ -1,7 +1,8 @@
 /** Additive Gaussian noise (the cooperative paper's "GN" degradation). */
+import { InvalidArgumentError } from '../../errors.js';
 import { assertNumber } from '../../validate.js';
 import { SeededRandom, hashInts } from '../../ops/rng.js';
-import { mapImages } from './image_like.js';
+import { checkDegradeOptions, mapImages } from './image_like.js';
 import type { DegradeCommonOptions, ImageLike } from './image_like.js';
 
 /**
@@ -13,13 +14,15 @@ import type { DegradeCommonOptions, ImageLike } from './image_like.js';
  * @example const noisy = gaussianNoise(image, { variance: 0.05, seed: 1 });
  */
 export function gaussianNoise<T extends ImageLike>(image: T, options: DegradeCommonOptions & { variance: number; mean?: number; clip?: boolean }): T {
-  assertNumber('options.variance', options?.variance, { min: 0 });
+  checkDegradeOptions('gaussianNoise', options, ['variance', 'mean', 'clip']);
+  assertNumber('gaussianNoise: options.variance', options?.variance, { min: 0 });
   const mean = options.mean ?? 0;
-  assertNumber('options.mean', mean);
+  assertNumber('gaussianNoise: options.mean', mean);
   const clip = options.clip ?? true;
+  if (typeof clip !== 'boolean') throw new InvalidArgumentError('gaussianNoise: options.clip', 'a boolean', clip);
   const sd = Math.sqrt(options.variance);
   const seed = options.seed ?? 0;
-  return mapImages('image', image, options, (r, k) => {
+  return mapImages('gaussianNoise', image, options, (r, k) => {
     const rng = SeededRandom.hashed(hashInts(seed, k, 0x6e6f));
     const out = new Float32Array(r.data.length);
     for (let i = 0; i < out.length; i++) {

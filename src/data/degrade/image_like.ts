@@ -9,6 +9,7 @@ import type { Tensor } from '../../tf.js';
 import { assertFiniteArray } from '../../finite_check.js';
 import { assertRange, assertRaster, isRaster } from '../raster.js';
 import { assertSeed } from '../../ops/rng.js';
+import { checkOptions } from '../../validate.js';
 import type { ImageRaster, Raster } from '../raster.js';
 
 /** What a degradation accepts: a float tensor `[H,W,C]` / `[N,H,W,C]` or a float raster. */
@@ -22,21 +23,34 @@ export interface DegradeCommonOptions {
   seed?: number;
 }
 
+/** The keys of {@link DegradeCommonOptions}. @internal */
+export const DEGRADE_COMMON_KEYS = ['range', 'seed'] as const;
+
+/**
+ * Rejects option keys a degradation does not know (its own `keys` plus
+ * {@link DEGRADE_COMMON_KEYS}), so `gaussianBlur(x, { sigam: 2 })` fails.
+ * @internal
+ */
+export function checkDegradeOptions<T extends object>(fn: string, options: T | undefined, keys: readonly string[]): T {
+  return checkOptions(fn, options, [...keys, ...DEGRADE_COMMON_KEYS]);
+}
+
 /**
  * Splits a tensor or raster into `[0,1]` rasters, applies `fn` to each and rebuilds the same kind.
  *
- * @throws InvalidArgumentError naming `name` if the image holds NaN/±Inf (images are data), or
- *   `options.seed` if the seed is not a finite number.
+ * @throws InvalidArgumentError naming `<caller>: image` if the image holds NaN/±Inf (images are
+ *   data), or `<caller>: options.seed` if the seed is not a finite number.
  */
 export function mapImages<T extends ImageLike>(
-  name: string,
+  caller: string,
   image: T,
   options: DegradeCommonOptions,
   fn: (r: ImageRaster, index: number) => ImageRaster,
 ): T {
+  const name = `${caller}: image`;
   const range = options.range ?? [0, 1];
-  assertRange('options.range', range);
-  if (options.seed !== undefined) assertSeed('options.seed', options.seed);
+  assertRange(`${caller}: options.range`, range);
+  if (options.seed !== undefined) assertSeed(`${caller}: options.seed`, options.seed);
   const [lo, hi] = range;
   const toUnit = (d: Float32Array): Float32Array => {
     if (lo === 0 && hi === 1) return d;
@@ -107,11 +121,12 @@ export function perImageMaps(name: string, x: Tensor | Raster, n: number, h: num
   return maps;
 }
 
-/** Image size of a tensor or raster: [n, h, w, c]. */
-export function imageSize(image: ImageLike): [number, number, number, number] {
+/** Image size of a tensor or raster: [n, h, w, c]; errors name `<caller>: image`. */
+export function imageSize(caller: string, image: ImageLike): [number, number, number, number] {
   if (isRaster(image)) return [1, image.height, image.width, image.channels];
+  if (!(image instanceof tf.Tensor)) throw new InvalidArgumentError(`${caller}: image`, 'a float tensor [H,W,C] / [N,H,W,C] or a float raster', image);
   const s = (image as Tensor).shape;
   if (s.length === 4) return [s[0]!, s[1]!, s[2]!, s[3]!];
   if (s.length === 3) return [1, s[0]!, s[1]!, s[2]!];
-  throw new InvalidArgumentError('image', 'a rank-3 or rank-4 tensor', `shape [${s.join(',')}]`);
+  throw new InvalidArgumentError(`${caller}: image`, 'a rank-3 or rank-4 tensor', `shape [${s.join(',')}]`);
 }

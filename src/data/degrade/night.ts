@@ -1,11 +1,11 @@
 /** Day-to-night synthesis: darkening through a camera response, colour temperature, light sources and sensor noise. */
 import { InvalidArgumentError } from '../../errors.js';
 import type { Tensor } from '../../tf.js';
-import { assertNumber } from '../../validate.js';
+import { assertNumber, checkOptions } from '../../validate.js';
 import type { Raster } from '../raster.js';
 import { SeededRandom, hashInts } from '../../ops/rng.js';
 import { blurRaster } from './gaussian_blur.js';
-import { imageSize, mapImages, perImageMaps } from './image_like.js';
+import { checkDegradeOptions, imageSize, mapImages, perImageMaps } from './image_like.js';
 import type { DegradeCommonOptions, ImageLike } from './image_like.js';
 
 /**
@@ -55,6 +55,11 @@ export interface NightOptions extends DegradeCommonOptions {
   noise?: { shot?: number; read?: number };
 }
 
+/** The keys of {@link NightOptions} besides the common `range` and `seed`. @internal */
+export const NIGHT_KEYS = ['exposure', 'temperature', 'gamma', 'emission', 'labels', 'lightIntensity', 'bloom', 'spill', 'noise'] as const;
+/** The keys of {@link NightOptions.noise}. @internal */
+export const NIGHT_NOISE_KEYS = ['shot', 'read'] as const;
+
 /**
  * Turns a day image into a plausible night image, in linear light:
  * `L = v^γ`; ambient `L·exposure·wb(temperature)` (sky ×0.3 more when labels
@@ -66,29 +71,31 @@ export interface NightOptions extends DegradeCommonOptions {
  * @example const night = toNight(scene.image, { emission: scene.emission, labels: scene.labels, seed: 3 });
  */
 export function toNight<T extends ImageLike>(image: T, options: NightOptions = {}): T {
+  checkDegradeOptions('toNight', options, NIGHT_KEYS);
+  checkOptions('toNight', options.noise, NIGHT_NOISE_KEYS, 'options.noise');
   const exposure = options.exposure ?? 0.06;
   const temperature = options.temperature ?? 11000;
   const gamma = options.gamma ?? 2.2;
   const intensity = options.lightIntensity ?? 1;
   const bloom = options.bloom ?? 0.006;
   const spill = options.spill ?? 0.05;
-  assertNumber('options.exposure', exposure, { min: 0 });
-  assertNumber('options.temperature', temperature, { min: 1000, max: 40000 });
-  assertNumber('options.gamma', gamma, { min: 0, exclusiveMin: true });
-  assertNumber('options.lightIntensity', intensity, { min: 0 });
-  assertNumber('options.bloom', bloom, { min: 0 });
-  assertNumber('options.spill', spill, { min: 0 });
+  assertNumber('toNight: options.exposure', exposure, { min: 0 });
+  assertNumber('toNight: options.temperature', temperature, { min: 1000, max: 40000 });
+  assertNumber('toNight: options.gamma', gamma, { min: 0, exclusiveMin: true });
+  assertNumber('toNight: options.lightIntensity', intensity, { min: 0 });
+  assertNumber('toNight: options.bloom', bloom, { min: 0 });
+  assertNumber('toNight: options.spill', spill, { min: 0 });
   const shot = options.noise?.shot ?? 0.002;
   const read = options.noise?.read ?? 0.004;
-  assertNumber('options.noise.shot', shot, { min: 0 });
-  assertNumber('options.noise.read', read, { min: 0 });
-  const [n, h, w, c] = imageSize(image);
-  if (c !== 3) throw new InvalidArgumentError('image', 'an RGB image (3 channels)', `${c} channel(s)`);
-  const emissions = options.emission ? perImageMaps('options.emission', options.emission, n, h, w, 3) : null;
-  const labels = options.labels ? perImageMaps('options.labels', options.labels, n, h, w, 1) : null;
+  assertNumber('toNight: options.noise.shot', shot, { min: 0 });
+  assertNumber('toNight: options.noise.read', read, { min: 0 });
+  const [n, h, w, c] = imageSize('toNight', image);
+  if (c !== 3) throw new InvalidArgumentError('toNight: image', 'an RGB image (3 channels)', `${c} channel(s)`);
+  const emissions = options.emission ? perImageMaps('toNight: options.emission', options.emission, n, h, w, 3) : null;
+  const labels = options.labels ? perImageMaps('toNight: options.labels', options.labels, n, h, w, 1) : null;
   const wb = kelvinToRgb(temperature);
   const seed = options.seed ?? 0;
-  return mapImages('image', image, options, (r, k) => {
+  return mapImages('toNight', image, options, (r, k) => {
     const N = h * w;
     const lab = labels?.[k];
     let E = emissions?.[k];

@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import type { Tensor } from '../../tf.js';
 import type { Raster } from '../raster.js';
+import { checkOptions } from '../../validate.js';
 import { chromaticAberration } from './chromatic_aberration.js';
 import { addFog } from './fog.js';
 import { gaussianBlur } from './gaussian_blur.js';
@@ -46,6 +47,9 @@ export interface DegradeExtras {
   range?: [number, number];
 }
 
+/** The keys of {@link DegradeExtras}. @internal */
+export const DEGRADE_EXTRAS_KEYS = ['depth', 'emission', 'labels', 'seed', 'range'] as const;
+
 /**
  * Applies preset `level` (1-based) of a degradation `kind`: blur σ, noise
  * variance, JPEG quality, chromatic-aberration shifts (4 levels each), fog β
@@ -54,9 +58,10 @@ export interface DegradeExtras {
  * @example const x = await degrade(image, 'jpeg', 2); // quality 12
  */
 export async function degrade<T extends ImageLike>(image: T, kind: DegradationKind, level: number, extras: DegradeExtras = {}): Promise<T> {
-  const levels = (DEGRADATION_LEVELS as Record<string, readonly unknown[]>)[kind];
-  if (!levels) throw new InvalidArgumentError('kind', 'one of blur, noise, jpeg, ca, fog, night', kind);
-  if (!Number.isInteger(level) || level < 1 || level > levels.length) throw new InvalidArgumentError('level', `an integer in [1, ${levels.length}] for ${kind}`, level);
+  checkOptions('degrade', extras, DEGRADE_EXTRAS_KEYS, 'extras');
+  const levels = Object.hasOwn(DEGRADATION_LEVELS, kind) ? (DEGRADATION_LEVELS as Record<string, readonly unknown[]>)[kind] : undefined;
+  if (!levels) throw new InvalidArgumentError('degrade: kind', 'one of blur, noise, jpeg, ca, fog, night', kind);
+  if (!Number.isInteger(level) || level < 1 || level > levels.length) throw new InvalidArgumentError('degrade: level', `an integer in [1, ${levels.length}] for ${kind}`, level);
   const p = levels[level - 1];
   const common = { seed: extras.seed ?? 0, range: extras.range };
   switch (kind) {
@@ -69,7 +74,7 @@ export async function degrade<T extends ImageLike>(image: T, kind: DegradationKi
     case 'ca':
       return chromaticAberration(image, { ...common, ...(p as { red: number; blue: number }) });
     case 'fog':
-      if (!extras.depth) throw new InvalidArgumentError('extras.depth', 'a depth map in metres for fog', undefined);
+      if (!extras.depth) throw new InvalidArgumentError('degrade: extras.depth', 'a depth map in metres for fog', undefined);
       return addFog(image, extras.depth, { ...common, beta: p as number });
     default:
       return toNight(image, { ...common, exposure: p as number, emission: extras.emission, labels: extras.labels });
