@@ -17,6 +17,7 @@ import { CITYSCAPES_TRAIN_CLASSES, labelIdToTrainId } from '../src/data/cityscap
 import { writeLabelMap } from '../src/data/label_io.js';
 import { ConfusionMatrix } from '../src/metrics/confusion_matrix.js';
 import { NotFoundError } from '../src/errors.js';
+import { fixturePath, loadFixture } from './helpers/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'segaware-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -248,6 +249,20 @@ describe('segaware eval seg on the tree `data synth` writes', () => {
     expect(rows[1].iou[10]).toBeCloseTo(want[1]!.iou[10]!, 12);
     expect((await runUsage(['eval', 'seg', '--pred', predDir, '--gt', tree, '--per-image', at('x.txt')])).err).toMatch(/--per-image must end in \.csv or \.json/);
   }, 60_000);
+});
+
+describe('segaware eval img --per-image', () => {
+  it('writes PSNR and SSIM per image, their means equal the table', async () => {
+    const dir = (p: string) => fixturePath(`metrics_cli/${p}`);
+    const json = at('img_per_image.json');
+    const r = await run('eval', 'img', '--pred', dir('img/pred'), '--gt', dir('img/gt'), '--no-progress', '--per-image', json);
+    expect(r.code, r.err).toBe(0);
+    const rows = JSON.parse(readFileSync(json, 'utf8')) as { name: string; psnr: number; ssim: number }[];
+    expect(rows).toHaveLength(3);
+    const expected = loadFixture('metrics_cli/expected.json');
+    expect(rows.reduce((s, x) => s + x.psnr, 0) / 3).toBeCloseTo(expected.img.psnr, 9);
+    expect(rows.reduce((s, x) => s + x.ssim, 0) / 3).toBeCloseTo(expected.img.ssim, 9);
+  });
 });
 
 describe('segaware data: progress and --out', () => {

@@ -365,7 +365,7 @@ describe('a bad value still gets its named error, at the next flush (simulated G
       ['lovaszSoftmaxLoss', () => lovaszSoftmaxLoss(z, bad)],
       ['combinedCeFocalLoss', () => combinedCeFocalLoss(z, bad)],
     ] as const) {
-      await expect(optimizerStep(tf.train.sgd(1), [z], loss, { step: 12 })).rejects.toThrow(new RegExp(`${name}: labels.*label 70000 at flat index 5.*reported at step 12`));
+      await expect(optimizerStep(tf.train.sgd(1), [z], loss, { step: 12 })).rejects.toThrow(new RegExp(`${name}: target.*label 70000 at flat index 5.*reported at step 12`));
     }
     expect(Array.from(await z.data())).toEqual(before);
     const negative = labelsOf([1, 2, 3], 3, [0, 1, -3, 255, 0, 1]);

@@ -18,8 +18,11 @@ import {
 import type { Tensor, Tensor4D, tfl } from '../../src/tf.js';
 import { hostImage, hostLabels } from './host.js';
 
+/** A test batch as rows see it: `image` always, the other fields when the test set has them. */
+export type EvalBatch = Batch<'image'> & Partial<Batch<'clear' | 'labels' | 'instances'>>;
+
 /** Turns a test batch into the image a row is about, in [-1, 1] (caller-owned tensors are disposed by the evaluator). */
-export type RowImage = (batch: Batch) => Tensor4D;
+export type RowImage = (batch: EvalBatch) => Tensor4D;
 
 export interface EvaluateOptions {
   test: Dataset;
@@ -35,7 +38,7 @@ export interface EvaluateOptions {
   batchSize?: number;
   resize?: [number, number];
   /** called with each batch and the rows' images (e.g. to keep a few for a sample grid); tensors are disposed afterwards */
-  onBatch?: (batch: Batch, images: Record<string, Tensor4D>, index: number) => void | Promise<void>;
+  onBatch?: (batch: EvalBatch, images: Record<string, Tensor4D>, index: number) => void | Promise<void>;
 }
 
 /** One row of scores; NaN where not measured. */
@@ -75,7 +78,9 @@ export async function evaluateRows(o: EvaluateOptions): Promise<Record<string, R
   for await (const batch of o.test.batches({ batchSize: o.batchSize ?? 4, resize: o.resize, prefetch: 1 })) {
     const images: Record<string, Tensor4D> = {};
     try {
-      for (const name of names) images[name] = o.rows[name]!(batch);
+      // the test set's fields are only known at run time: rows get the typed view
+      const view = batch as unknown as EvalBatch;
+      for (const name of names) images[name] = o.rows[name]!(view);
       const clear = batch[target] as Tensor4D | undefined;
       const labels = batch.labels as Tensor | undefined;
       const instances = batch.instances as Tensor | undefined;
@@ -107,7 +112,7 @@ export async function evaluateRows(o: EvaluateOptions): Promise<Record<string, R
         }
       }
       gtLabelIds?.dispose();
-      if (o.onBatch) await o.onBatch(batch, images, index);
+      if (o.onBatch) await o.onBatch(view, images, index);
     } finally {
       // rows may return the batch's own tensors (e.g. the hazy input): dispose each tensor once
       const own = new Set(Object.values(batch).filter((v) => v instanceof tf.Tensor));

@@ -27,10 +27,10 @@ export interface BaseSegmenterOptions {
  * cross-entropy on field `image` vs `labels` of the batches `draw` returns,
  * then frozen.
  */
-export async function trainBaseSegmenter<F extends 'labels'>(
+export async function trainBaseSegmenter<I extends string, B extends Batch<'labels'> & Record<I, Tensor4D>>(
   o: BaseSegmenterOptions,
-  draw: (index: number) => Promise<Batch<F>>,
-  image: Exclude<F, 'labels'>,
+  draw: (index: number) => Promise<B>,
+  image: I,
 ): Promise<{ segmenter: tfl.LayersModel; phase: TrainPhaseResult }> {
   const segmenter = unet({ numClasses: o.numClasses, baseFilters: o.filters ?? 16, depth: 3, batchNorm: true, activation: 'linear', name: 'segmenter' });
   initWeights(segmenter, { seed: o.seed, type: 'kaiming' });

@@ -17,8 +17,9 @@ export interface ProgressFlags {
 /**
  * A progress display for `total` items of a command, or a silent one.
  *
- * On when `--progress` forces it, else when stderr is a terminal; off with `--quiet`,
- * `--no-progress`, or when stderr is not a terminal (CI logs, pipes) unless forced. A
+ * On when `--progress` forces it, else when stderr is a terminal (and `SEGAWARE_QUIET` is not
+ * `1`); off with `--quiet`, `--no-progress`, or when stderr is not a terminal (CI logs, pipes)
+ * unless forced. A
  * forced display on a non-terminal prints createProgress's plain lines
  * (`synth step 2/2 (100.0%) | … it/s | elapsed 0s | ETA 0s`).
  *
@@ -30,6 +31,8 @@ export interface ProgressFlags {
  * @example const bar = commandProgress('synth', o.count, o); for (…) bar.update(i + 1); bar.stop();
  */
 export function commandProgress(title: string, total: number, flags: ProgressFlags, stream: NodeJS.WriteStream = process.stderr): Progress {
-  const on = flags.quiet !== true && flags.progress !== false && (flags.progress === true || stream.isTTY === true);
+  // SEGAWARE_QUIET=1 (the library's switch, set in CI) silences the default, not an explicit --progress
+  const envQuiet = process.env.SEGAWARE_QUIET === '1';
+  const on = flags.quiet !== true && flags.progress !== false && (flags.progress === true || (stream.isTTY === true && !envQuiet));
   return createProgress({ total: Math.max(1, total), title, stream, quiet: !on, everySeconds: 10 });
 }

@@ -15,12 +15,12 @@ import type { Raster, RasterData } from './raster.js';
  * @example const small = resizeRaster(labels, 128, 256, 'nearest');
  */
 export function resizeRaster<T extends RasterData>(r: Raster<T>, height: number, width: number, method: 'bilinear' | 'nearest'): Raster<T> {
-  assertRaster('raster', r);
+  assertRaster('resizeRaster: raster', r);
   for (const [name, v] of [['height', height], ['width', width]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(name, 'a positive integer', v);
+    if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(`resizeRaster: ${name}`, 'a positive integer', v);
   }
   // only these two exist; anything else (e.g. 'cubic', 'area') used to run bilinear silently
-  if (method !== 'bilinear' && method !== 'nearest') throw new InvalidArgumentError('method', "'bilinear' or 'nearest' (no other interpolation is implemented)", method);
+  if (method !== 'bilinear' && method !== 'nearest') throw new InvalidArgumentError('resizeRaster: method', "'bilinear' or 'nearest' (no other interpolation is implemented)", method);
   if (r.height === height && r.width === width) return r;
   const { channels: c, height: H, width: W } = r;
   const src = r.data;
@@ -67,8 +67,12 @@ export function resizeRaster<T extends RasterData>(r: Raster<T>, height: number,
  * @example const patch = cropRaster(image, 10, 20, 64, 64);
  */
 export function cropRaster<T extends RasterData>(r: Raster<T>, top: number, left: number, height: number, width: number): Raster<T> {
-  if (top < 0 || left < 0 || top + height > r.height || left + width > r.width) {
-    throw new InvalidArgumentError('crop', `a window inside the ${r.height}×${r.width} image`, `${height}×${width} at (${top}, ${left})`);
+  assertRaster('cropRaster: raster', r);
+  for (const [name, v, min] of [['top', top, 0], ['left', left, 0], ['height', height, 1], ['width', width, 1]] as const) {
+    if (!Number.isInteger(v) || v < min) throw new InvalidArgumentError(`cropRaster: ${name}`, `an integer ≥ ${min}`, v);
+  }
+  if (top + height > r.height || left + width > r.width) {
+    throw new InvalidArgumentError('cropRaster: top/left/height/width', `a window inside the ${r.height}×${r.width} image`, `${height}×${width} at (${top}, ${left})`);
   }
   if (top === 0 && left === 0 && height === r.height && width === r.width) return r;
   const c = r.channels;
@@ -85,6 +89,7 @@ export function cropRaster<T extends RasterData>(r: Raster<T>, top: number, left
  * @example const mirrored = flipRaster(image);
  */
 export function flipRaster<T extends RasterData>(r: Raster<T>): Raster<T> {
+  assertRaster('flipRaster: raster', r);
   const { height, width, channels: c } = r;
   const out = new (r.data.constructor as { new (n: number): T })(r.data.length);
   for (let y = 0; y < height; y++) {
@@ -142,7 +147,7 @@ export function augmentFields(name: string, fields: Record<string, Raster>, plan
   let cw = W;
   if (plan.crop) {
     [ch, cw] = plan.crop;
-    if (ch > H || cw > W) throw new InvalidArgumentError('crop', `at most the ${plan.resize ? 'resized ' : ''}image size ${H}×${W}`, `${ch}×${cw}`, `sample ${name}`);
+    if (ch > H || cw > W) throw new InvalidArgumentError('options.crop', `at most the ${plan.resize ? 'resized ' : ''}image size ${H}×${W}`, `${ch}×${cw}`, `sample ${name}`);
     top = Math.floor(plan.cropU[0] * (H - ch + 1));
     left = Math.floor(plan.cropU[1] * (W - cw + 1));
   }

@@ -5,6 +5,7 @@
  * used by the metrics, datasets, synthetic scenes and visualisation.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { checkOptions } from '../validate.js';
 
 /** One row of the Cityscapes label table. */
 export interface CityscapesClass {
@@ -112,12 +113,20 @@ export function labelIdHint(v: number, where: string): string {
     : `${at}Cityscapes labelIds are 0..33`;
 }
 
+/** Throws unless `labels` is an array or typed array of ids. */
+function assertIdArray(name: string, labels: unknown): void {
+  if (!(Array.isArray(labels) || (ArrayBuffer.isView(labels) && !(labels instanceof DataView)))) {
+    throw new InvalidArgumentError(name, 'an array or typed array of integer ids', labels);
+  }
+}
+
 function mapLabels(name: string, labels: IntArray, lut: Uint8Array): Uint8Array {
+  assertIdArray(name, labels);
   const out = new Uint8Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i]!;
     if (!(v >= 0 && v < 256) || !Number.isInteger(v)) {
-      throw new InvalidArgumentError(name, 'integer ids in [0, 255]', v, name === 'labelIds' ? labelIdHint(v, `at index ${i}`) : `at index ${i}`);
+      throw new InvalidArgumentError(name, 'integer ids in [0, 255]', v, name.endsWith('labelIds') ? labelIdHint(v, `at index ${i}`) : `at index ${i}`);
     }
     out[i] = lut[v]!;
   }
@@ -133,7 +142,7 @@ function mapLabels(name: string, labels: IntArray, lut: Uint8Array): Uint8Array 
  * @example labelIdToTrainId(new Uint8Array([7, 26, 0])) // → [0, 13, 255]
  */
 export function labelIdToTrainId(labelIds: IntArray): Uint8Array {
-  return mapLabels('labelIds', labelIds, LABEL_ID_TO_TRAIN_ID);
+  return mapLabels('labelIdToTrainId: labelIds', labelIds, LABEL_ID_TO_TRAIN_ID);
 }
 
 /**
@@ -143,7 +152,7 @@ export function labelIdToTrainId(labelIds: IntArray): Uint8Array {
  * @example trainIdToLabelId(new Uint8Array([0, 13, 255])) // → [7, 26, 0]
  */
 export function trainIdToLabelId(trainIds: IntArray): Uint8Array {
-  return mapLabels('trainIds', trainIds, TRAIN_ID_TO_LABEL_ID);
+  return mapLabels('trainIdToLabelId: trainIds', trainIds, TRAIN_ID_TO_LABEL_ID);
 }
 
 /**
@@ -154,8 +163,10 @@ export function trainIdToLabelId(trainIds: IntArray): Uint8Array {
  * @example const rgb = colorize(labels); // Uint8Array of length labels.length*3
  */
 export function colorize(labels: IntArray, options: { ids?: 'trainId' | 'labelId' } = {}): Uint8Array {
+  checkOptions('colorize', options, ['ids']);
+  assertIdArray('colorize: labels', labels);
   const ids = options.ids ?? 'trainId';
-  if (ids !== 'trainId' && ids !== 'labelId') throw new InvalidArgumentError('options.ids', "'trainId' or 'labelId'", ids);
+  if (ids !== 'trainId' && ids !== 'labelId') throw new InvalidArgumentError('colorize: options.ids', "'trainId' or 'labelId'", ids);
   const palette = new Uint8Array(256 * 3);
   for (const c of ids === 'trainId' ? CITYSCAPES_TRAIN_CLASSES : CITYSCAPES_CLASSES) {
     const key = ids === 'trainId' ? c.trainId : c.id;

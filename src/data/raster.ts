@@ -76,7 +76,7 @@ export function assertRaster(name: string, x: unknown, channels?: number | numbe
  * @example const t = rasterToTensor(scene.image); // [H,W,3] float32
  */
 export function rasterToTensor(r: Raster): Tensor {
-  assertRaster('raster', r);
+  assertRaster('rasterToTensor: raster', r);
   const dtype = r.data instanceof Float32Array ? 'float32' : 'int32';
   const values = dtype === 'float32' ? r.data : Int32Array.from(r.data as ArrayLike<number>);
   return tf.tensor3d(values as Float32Array | Int32Array, [r.height, r.width, r.channels], dtype);
@@ -84,6 +84,7 @@ export function rasterToTensor(r: Raster): Tensor {
 
 /** The `[H,W,C]` a `[H,W,C]`, `[1,H,W,C]` or `[H,W]` tensor is read as (one image only). */
 function rasterShape(t: Tensor, name: string): [number, number, number] {
+  if (!(t instanceof tf.Tensor)) throw new InvalidArgumentError(name, 'a tf.Tensor [H,W,C], [1,H,W,C] or [H,W]', t);
   let shape = t.shape;
   if (shape.length === 4) {
     if (shape[0] !== 1) throw new InvalidArgumentError(name, 'a single image ([H,W,C] or [1,H,W,C])', `shape [${shape.join(',')}]`);
@@ -106,7 +107,7 @@ function rasterOf(t: Tensor, raw: ArrayLike<number>, [height, width, channels]: 
  *
  * @example const r = tensorToRaster(image); // { data, height, width, channels }
  */
-export function tensorToRaster(t: Tensor, name = 'image'): Raster {
+export function tensorToRaster(t: Tensor, name = 'tensorToRaster: image'): Raster {
   const shape = rasterShape(t, name);
   return rasterOf(t, t.dataSync(), shape);
 }
@@ -117,7 +118,7 @@ export function tensorToRaster(t: Tensor, name = 'image'): Raster {
  *
  * @example const r = await tensorToRasterAsync(image);
  */
-export async function tensorToRasterAsync(t: Tensor, name = 'image'): Promise<Raster> {
+export async function tensorToRasterAsync(t: Tensor, name = 'tensorToRasterAsync: image'): Promise<Raster> {
   const shape = rasterShape(t, name);
   return rasterOf(t, await t.data(), shape);
 }

@@ -50,13 +50,13 @@ const KEYS = ['numClasses', 'depth', 'inChannels', 'fpnChannels', 'headChannels'
  */
 export function fpnSegmenter(options: FpnSegmenterOptions = {}): tfl.LayersModel {
   checkKeys('fpnSegmenter', options, KEYS);
-  const numClasses = intOption('numClasses', options.numClasses ?? 19);
-  const depth = enumOption('depth', options.depth ?? 50, [18, 34, 50, 101] as const);
-  const inC = intOption('inChannels', options.inChannels ?? 3);
-  const fpnC = intOption('fpnChannels', options.fpnChannels ?? 256);
-  const headC = intOption('headChannels', options.headChannels ?? 128);
-  const groups = intOption('groups', options.groups ?? 32);
-  const width = intOption('backboneWidth', options.backboneWidth ?? 64);
+  const numClasses = intOption('fpnSegmenter: options.numClasses', options.numClasses ?? 19);
+  const depth = enumOption('fpnSegmenter: options.depth', options.depth ?? 50, [18, 34, 50, 101] as const);
+  const inC = intOption('fpnSegmenter: options.inChannels', options.inChannels ?? 3);
+  const fpnC = intOption('fpnSegmenter: options.fpnChannels', options.fpnChannels ?? 256);
+  const headC = intOption('fpnSegmenter: options.headChannels', options.headChannels ?? 128);
+  const groups = intOption('fpnSegmenter: options.groups', options.groups ?? 32);
+  const width = intOption('fpnSegmenter: options.backboneWidth', options.backboneWidth ?? 64);
   const { input, x } = checkedInput('fpnSegmenter', inC, 32);
   const cs = resnetTrunk(x, depth, width);
   const fpnConv = (t: SymbolicTensor, k: number, name: string) => conv(t, { filters: fpnC, kernel: k, pad: k === 3 ? 1 : 0, name, init: heInit() });

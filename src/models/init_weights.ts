@@ -7,7 +7,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { tf, tfl } from '../tf.js';
-import { assertOneOf } from '../validate.js';
+import { assertOneOf, checkOptions } from '../validate.js';
 import { tfSeed } from '../ops/rng.js';
 
 /** Options of {@link initWeights}. */
@@ -25,6 +25,8 @@ export interface InitWeightsOptions {
 }
 
 const TYPES = ['normal', 'xavier', 'kaiming'] as const;
+/** The keys of {@link InitWeightsOptions}. */
+const INIT_WEIGHTS_KEYS = ['seed', 'type', 'gain'] as const;
 
 /**
  * Re-initialises `model` in place: kernels (`…/kernel`, including those of
@@ -40,13 +42,14 @@ const TYPES = ['normal', 'xavier', 'kaiming'] as const;
  * initWeights(G, { seed: 1 }); // same weights on every run and machine
  */
 export function initWeights(model: tfl.LayersModel, options: InitWeightsOptions = {}): void {
-  if (model == null || !Array.isArray((model as { weights?: unknown }).weights)) throw new InvalidArgumentError('model', 'a tf.LayersModel', model);
+  checkOptions('initWeights', options, INIT_WEIGHTS_KEYS);
+  if (model == null || !Array.isArray((model as { weights?: unknown }).weights)) throw new InvalidArgumentError('initWeights: model', 'a tf.LayersModel', model);
   const seed = options.seed ?? 0;
-  if (!Number.isFinite(seed)) throw new InvalidArgumentError('options.seed', 'a finite number', seed);
+  if (!Number.isFinite(seed)) throw new InvalidArgumentError('initWeights: options.seed', 'a finite number', seed);
   const type = options.type ?? 'normal';
-  assertOneOf('options.type', type, TYPES);
+  assertOneOf('initWeights: options.type', type, TYPES);
   const gain = options.gain ?? 0.02;
-  if (!(gain > 0)) throw new InvalidArgumentError('options.gain', 'a positive number', gain);
+  if (!(typeof gain === 'number' && gain > 0 && Number.isFinite(gain))) throw new InvalidArgumentError('initWeights: options.gain', 'a positive number', gain);
 
   const batchNormGammas = new Set<string>();
   for (const layer of allLayers(model)) {

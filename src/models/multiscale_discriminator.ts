@@ -45,12 +45,12 @@ const KEYS = ['inChannels', 'dim', 'nLayers', 'numScales', 'norm', 'padding', 'n
  */
 export function multiScaleDiscriminator(options: MultiScaleDiscriminatorOptions = {}): tfl.LayersModel {
   checkKeys('multiScaleDiscriminator', options, KEYS);
-  const inC = intOption('inChannels', options.inChannels ?? 3);
-  const dim0 = intOption('dim', options.dim ?? 64);
-  const nLayers = intOption('nLayers', options.nLayers ?? 4, 1, 8);
-  const numScales = intOption('numScales', options.numScales ?? 3, 1, 6);
-  const normKind = enumOption('norm', options.norm ?? 'none', NORM_KINDS);
-  const padding = enumOption('padding', options.padding ?? 'reflect', ['reflect', 'zero'] as const);
+  const inC = intOption('multiScaleDiscriminator: options.inChannels', options.inChannels ?? 3);
+  const dim0 = intOption('multiScaleDiscriminator: options.dim', options.dim ?? 64);
+  const nLayers = intOption('multiScaleDiscriminator: options.nLayers', options.nLayers ?? 4, 1, 8);
+  const numScales = intOption('multiScaleDiscriminator: options.numScales', options.numScales ?? 3, 1, 6);
+  const normKind = enumOption('multiScaleDiscriminator: options.norm', options.norm ?? 'none', NORM_KINDS);
+  const padding = enumOption('multiScaleDiscriminator: options.padding', options.padding ?? 'reflect', ['reflect', 'zero'] as const);
   const { input, x: x0 } = checkedInput('multiScaleDiscriminator', inC, 1, 2 ** (nLayers + numScales - 1));
   const outs: SymbolicTensor[] = [];
   let x = x0;

@@ -45,13 +45,13 @@ const KEYS = ['inChannels', 'ndf', 'nLayers', 'norm', 'spectralNorm', 'variant',
  */
 export function patchGanDiscriminator(options: PatchGanOptions = {}): tfl.LayersModel {
   checkKeys('patchGanDiscriminator', options, KEYS);
-  const inC = intOption('inChannels', options.inChannels ?? 6);
-  const ndf = intOption('ndf', options.ndf ?? 64);
-  const nLayers = intOption('nLayers', options.nLayers ?? 3, 1, 8);
-  const normKind = enumOption('norm', options.norm ?? 'batch', NORM_KINDS);
-  const variant = enumOption('variant', options.variant ?? 'nlayer', ['nlayer', 'pixel'] as const);
+  const inC = intOption('patchGanDiscriminator: options.inChannels', options.inChannels ?? 6);
+  const ndf = intOption('patchGanDiscriminator: options.ndf', options.ndf ?? 64);
+  const nLayers = intOption('patchGanDiscriminator: options.nLayers', options.nLayers ?? 3, 1, 8);
+  const normKind = enumOption('patchGanDiscriminator: options.norm', options.norm ?? 'batch', NORM_KINDS);
+  const variant = enumOption('patchGanDiscriminator: options.variant', options.variant ?? 'nlayer', ['nlayer', 'pixel'] as const);
   const sn = options.spectralNorm ?? false;
-  if (typeof sn !== 'boolean') throw new InvalidArgumentError('spectralNorm', 'a boolean', sn);
+  if (typeof sn !== 'boolean') throw new InvalidArgumentError('patchGanDiscriminator: options.spectralNorm', 'a boolean', sn);
   const useBias = normKind !== 'batch';
   const name = options.name ?? (variant === 'pixel' ? 'pixel_discriminator' : 'patchgan_discriminator');
 

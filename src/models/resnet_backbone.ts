@@ -94,9 +94,9 @@ export function resnetTrunk(x: SymbolicTensor, depth: 18 | 34 | 50 | 101, width 
  */
 export function resnetBackbone(options: ResnetBackboneOptions = {}): tfl.LayersModel {
   checkKeys('resnetBackbone', options, KEYS);
-  const depth = enumOption('depth', options.depth ?? 50, [18, 34, 50, 101] as const);
-  const inC = intOption('inChannels', options.inChannels ?? 3);
-  const width = intOption('width', options.width ?? 64);
+  const depth = enumOption('resnetBackbone: options.depth', options.depth ?? 50, [18, 34, 50, 101] as const);
+  const inC = intOption('resnetBackbone: options.inChannels', options.inChannels ?? 3);
+  const width = intOption('resnetBackbone: options.width', options.width ?? 64);
   const { input, x } = checkedInput('resnetBackbone', inC, 32);
   const outs = resnetTrunk(x, depth, width);
   return checkedModel({ inputs: input, outputs: outs, name: options.name ?? `resnet${depth}` });

@@ -47,14 +47,14 @@ const KEYS = ['inChannels', 'outChannels', 'ngf', 'nBlocks', 'norm', 'padding', 
  */
 export function resnetGenerator(options: ResnetGeneratorOptions = {}): tfl.LayersModel {
   checkKeys('resnetGenerator', options, KEYS);
-  const inC = intOption('inChannels', options.inChannels ?? 3);
-  const outC = intOption('outChannels', options.outChannels ?? 3);
-  const ngf = intOption('ngf', options.ngf ?? 64);
-  const nBlocks = intOption('nBlocks', options.nBlocks ?? 9, 0);
-  const normKind = enumOption('norm', options.norm ?? 'instance', NORM_KINDS);
-  const padding = enumOption('padding', options.padding ?? 'reflect', ['reflect', 'zero'] as const);
+  const inC = intOption('resnetGenerator: options.inChannels', options.inChannels ?? 3);
+  const outC = intOption('resnetGenerator: options.outChannels', options.outChannels ?? 3);
+  const ngf = intOption('resnetGenerator: options.ngf', options.ngf ?? 64);
+  const nBlocks = intOption('resnetGenerator: options.nBlocks', options.nBlocks ?? 9, 0);
+  const normKind = enumOption('resnetGenerator: options.norm', options.norm ?? 'instance', NORM_KINDS);
+  const padding = enumOption('resnetGenerator: options.padding', options.padding ?? 'reflect', ['reflect', 'zero'] as const);
   const dropout = options.dropout ?? false;
-  if (typeof dropout !== 'boolean') throw new InvalidArgumentError('dropout', 'a boolean', dropout);
+  if (typeof dropout !== 'boolean') throw new InvalidArgumentError('resnetGenerator: options.dropout', 'a boolean', dropout);
   const useBias = normKind !== 'batch';
   const reflect = (x: SymbolicTensor, p: number) => ap(new ReflectionPadding2D({ padding: p }), x);
 

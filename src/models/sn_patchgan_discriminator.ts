@@ -33,13 +33,13 @@ const KEYS = ['inChannels', 'channels', 'kernelSize', 'name'] as const;
  */
 export function snPatchGanDiscriminator(options: SnPatchGanOptions = {}): tfl.LayersModel {
   checkKeys('snPatchGanDiscriminator', options, KEYS);
-  const inC = intOption('inChannels', options.inChannels ?? 3);
+  const inC = intOption('snPatchGanDiscriminator: options.inChannels', options.inChannels ?? 3);
   const channels = options.channels ?? [64, 128, 256, 256, 256, 256];
   if (!Array.isArray(channels) || channels.length === 0 || channels.some((c) => !Number.isInteger(c) || c < 1)) {
-    throw new InvalidArgumentError('channels', 'a non-empty array of positive integers', channels);
+    throw new InvalidArgumentError('snPatchGanDiscriminator: options.channels', 'a non-empty array of positive integers', channels);
   }
-  const k = intOption('kernelSize', options.kernelSize ?? 5);
-  if (k % 2 === 0) throw new InvalidArgumentError('kernelSize', 'an odd integer', k);
+  const k = intOption('snPatchGanDiscriminator: options.kernelSize', options.kernelSize ?? 5);
+  if (k % 2 === 0) throw new InvalidArgumentError('snPatchGanDiscriminator: options.kernelSize', 'an odd integer', k);
   const { input, x: x0 } = checkedInput('snPatchGanDiscriminator', inC, 2 ** channels.length);
   let x = x0;
   channels.forEach((c, i) => {

@@ -19,6 +19,7 @@
 import { tf, tfl } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { InvalidArgumentError, MismatchError } from '../errors.js';
+import { checkOptions } from '../validate.js';
 import { parseSafetensors, readSafetensors, serializeSafetensors, writeSafetensorsBytes } from './safetensors.js';
 import type { SafeTensor } from './safetensors.js';
 
@@ -42,6 +43,20 @@ export interface LoadTorchWeightsOptions {
   allowMissing?: boolean;
   /** ignore file tensors no model weight maps to; default false */
   allowUnexpected?: boolean;
+}
+
+/** The keys of {@link LoadTorchWeightsOptions}. */
+const LOAD_TORCH_KEYS = ['prefix', 'allowMissing', 'allowUnexpected'] as const;
+
+/** Validates {@link LoadTorchWeightsOptions} (keys and values), errors labelled `<fn>: options.…`. */
+function checkLoadOptions(fn: string, options: LoadTorchWeightsOptions): Required<LoadTorchWeightsOptions> {
+  checkOptions(fn, options, LOAD_TORCH_KEYS);
+  const { prefix = '', allowMissing = false, allowUnexpected = false } = options;
+  if (typeof prefix !== 'string') throw new InvalidArgumentError(`${fn}: options.prefix`, 'a string', prefix);
+  for (const [k, v] of [['allowMissing', allowMissing], ['allowUnexpected', allowUnexpected]] as const) {
+    if (typeof v !== 'boolean') throw new InvalidArgumentError(`${fn}: options.${k}`, 'a boolean', v);
+  }
+  return { prefix, allowMissing, allowUnexpected };
 }
 
 const CONV_PERM = [3, 2, 0, 1]; // HWIO → OIHW and HWOI → IOHW alike
@@ -68,8 +83,13 @@ function shortName(v: tfl.LayerVariable): string {
  * torchWeightMap(unetGenerator()).map((e) => e.key); // ['model.model.0.weight', …]
  */
 export function torchWeightMap(model: tfl.LayersModel): TorchWeightEntry[] {
+  return weightMap('torchWeightMap', model);
+}
+
+/** {@link torchWeightMap} with its errors labelled `<fn>: model`. */
+function weightMap(fn: string, model: tfl.LayersModel): TorchWeightEntry[] {
   if (model == null || !Array.isArray((model as { layers?: unknown }).layers)) {
-    throw new InvalidArgumentError('model', 'a tf.LayersModel', model);
+    throw new InvalidArgumentError(`${fn}: model`, 'a tf.LayersModel', model);
   }
   const entries: TorchWeightEntry[] = [];
   for (const layer of collectLayers(model)) {
@@ -90,7 +110,7 @@ export function torchWeightMap(model: tfl.LayersModel): TorchWeightEntry[] {
         const map: Record<string, string> = { gamma: 'weight', beta: 'bias', moving_mean: 'running_mean', moving_variance: 'running_var' };
         key = map[w] ?? w;
       } else {
-        throw new InvalidArgumentError('model', 'layers whose weights have a PyTorch counterpart', `layer ${p} of class ${cls}`);
+        throw new InvalidArgumentError(`${fn}: model`, 'layers whose weights have a PyTorch counterpart', `layer ${p} of class ${cls}`);
       }
       const vs = v.shape as number[];
       const shape = perm ? perm.map((a) => vs[a]!) : vs.slice();
@@ -111,8 +131,14 @@ const fmt = (s: number[]) => `[${s.join(',')}]`;
  * unexpected key; nothing is assigned when it throws. Returns the keys loaded.
  */
 export function loadTorchStateDict(model: tfl.LayersModel, tensors: Map<string, SafeTensor>, options: LoadTorchWeightsOptions = {}): string[] {
-  const { prefix = '', allowMissing = false, allowUnexpected = false } = options;
-  const entries = torchWeightMap(model);
+  return loadStateDict('loadTorchStateDict', model, tensors, checkLoadOptions('loadTorchStateDict', options));
+}
+
+/** {@link loadTorchStateDict} after the option check, errors labelled `<fn>: …`. */
+function loadStateDict(fn: string, model: tfl.LayersModel, tensors: Map<string, SafeTensor>, options: Required<LoadTorchWeightsOptions>): string[] {
+  const { prefix, allowMissing, allowUnexpected } = options;
+  const entries = weightMap(fn, model);
+  if (!(tensors instanceof Map)) throw new InvalidArgumentError(`${fn}: tensors`, 'a Map of torch key → { shape, data } (e.g. parseSafetensors(bytes).tensors)', tensors);
   const plan: [TorchWeightEntry, SafeTensor][] = [];
   for (const e of entries) {
     const t = tensors.get(prefix + e.key);
@@ -175,14 +201,22 @@ export function loadTorchStateDict(model: tfl.LayersModel, tensors: Map<string, 
  * await loadTorchWeights(g, 'latest_net_G.safetensors');
  */
 export async function loadTorchWeights(model: tfl.LayersModel, file: string | Uint8Array, options: LoadTorchWeightsOptions = {}): Promise<string[]> {
+  const checked = checkLoadOptions('loadTorchWeights', options);
+  weightMap('loadTorchWeights', model); // a wrong model fails before the file is read
+  if (typeof file !== 'string' && !(file instanceof Uint8Array)) throw new InvalidArgumentError('loadTorchWeights: file', 'a .safetensors path or its bytes (Uint8Array)', file);
   const { tensors } = typeof file === 'string' ? await readSafetensors(file) : parseSafetensors(file);
-  return loadTorchStateDict(model, tensors, options);
+  return loadStateDict('loadTorchWeights', model, tensors, checked);
 }
 
 /** The model's weights as a torch state_dict (torch names and layouts, float32). */
 export function torchStateDict(model: tfl.LayersModel): Map<string, { shape: number[]; data: Float32Array }> {
+  return stateDict('torchStateDict', model);
+}
+
+/** {@link torchStateDict} with its errors labelled `<fn>: model`. */
+function stateDict(fn: string, model: tfl.LayersModel): Map<string, { shape: number[]; data: Float32Array }> {
   const out = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const e of torchWeightMap(model)) {
+  for (const e of weightMap(fn, model)) {
     const data = tf.tidy(() => {
       const x = e.variable.read();
       return (e.toTorch ? tf.transpose(x, e.toTorch) : x).dataSync() as Float32Array;
@@ -203,7 +237,8 @@ export function torchStateDict(model: tfl.LayersModel): Map<string, { shape: num
  * await saveTorchWeights(resnetGenerator(), 'netG.safetensors');
  */
 export async function saveTorchWeights(model: tfl.LayersModel, file?: string): Promise<Uint8Array> {
-  const bytes = serializeSafetensors(torchStateDict(model), { format: 'pt', producer: 'segaware' });
+  if (file !== undefined && (typeof file !== 'string' || !file)) throw new InvalidArgumentError('saveTorchWeights: file', 'a .safetensors file path, or undefined for the bytes', file);
+  const bytes = serializeSafetensors(stateDict('saveTorchWeights', model), { format: 'pt', producer: 'segaware' });
   if (file !== undefined) await writeSafetensorsBytes(file, bytes);
   return bytes;
 }

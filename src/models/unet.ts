@@ -44,13 +44,13 @@ const KEYS = ['inChannels', 'numClasses', 'baseFilters', 'depth', 'batchNorm', '
  */
 export function unet(options: UnetOptions = {}): tfl.LayersModel {
   checkKeys('unet', options, KEYS);
-  const inC = intOption('inChannels', options.inChannels ?? 3);
-  const k = intOption('numClasses', options.numClasses ?? 2);
-  const f0 = intOption('baseFilters', options.baseFilters ?? 64);
-  const depth = intOption('depth', options.depth ?? 4, 1, 8);
+  const inC = intOption('unet: options.inChannels', options.inChannels ?? 3);
+  const k = intOption('unet: options.numClasses', options.numClasses ?? 2);
+  const f0 = intOption('unet: options.baseFilters', options.baseFilters ?? 64);
+  const depth = intOption('unet: options.depth', options.depth ?? 4, 1, 8);
   const useBn = options.batchNorm ?? false;
-  if (typeof useBn !== 'boolean') throw new InvalidArgumentError('batchNorm', 'a boolean', useBn);
-  const activation = enumOption('activation', options.activation ?? 'softmax', ['softmax', 'linear'] as const);
+  if (typeof useBn !== 'boolean') throw new InvalidArgumentError('unet: options.batchNorm', 'a boolean', useBn);
+  const activation = enumOption('unet: options.activation', options.activation ?? 'softmax', ['softmax', 'linear'] as const);
   const double = (x: SymbolicTensor, filters: number, p: string) => {
     for (const n of ['conv1', 'conv2']) {
       x = conv(x, { filters, kernel: 3, pad: 1, bias: !useBn, name: `${p}.${n}`, init: heInit() });

@@ -51,13 +51,13 @@ const KEYS = ['inChannels', 'outChannels', 'numDowns', 'ngf', 'norm', 'dropout',
  */
 export function unetGenerator(options: UnetGeneratorOptions = {}): tfl.LayersModel {
   checkKeys('unetGenerator', options, KEYS);
-  const inC = intOption('inChannels', options.inChannels ?? 3);
-  const outC = intOption('outChannels', options.outChannels ?? 3);
-  const numDowns = intOption('numDowns', options.numDowns ?? 8, 5, 12);
-  const ngf = intOption('ngf', options.ngf ?? 64);
-  const normKind = enumOption('norm', options.norm ?? 'batch', NORM_KINDS);
+  const inC = intOption('unetGenerator: options.inChannels', options.inChannels ?? 3);
+  const outC = intOption('unetGenerator: options.outChannels', options.outChannels ?? 3);
+  const numDowns = intOption('unetGenerator: options.numDowns', options.numDowns ?? 8, 5, 12);
+  const ngf = intOption('unetGenerator: options.ngf', options.ngf ?? 64);
+  const normKind = enumOption('unetGenerator: options.norm', options.norm ?? 'batch', NORM_KINDS);
   const dropout = options.dropout ?? true;
-  if (typeof dropout !== 'boolean') throw new InvalidArgumentError('dropout', 'a boolean', dropout);
+  if (typeof dropout !== 'boolean') throw new InvalidArgumentError('unetGenerator: options.dropout', 'a boolean', dropout);
   const useBias = normKind !== 'batch';
 
   // levels from the outermost (0) to the innermost (numDowns−1): [outerNc, innerNc]

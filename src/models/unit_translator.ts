@@ -5,7 +5,7 @@
 import { tf, tfl } from '../tf.js';
 import type { Tensor } from '../tf.js';
 import { InvalidArgumentError } from '../errors.js';
-import { assertRank } from '../validate.js';
+import { assertRank, assertTensor } from '../validate.js';
 import { tfSeed } from '../ops/rng.js';
 import { ap, checkKeys, checkedInput, ganInit, intOption, relu, tanh, checkedModel } from './blocks.js';
 import type { SymbolicTensor } from './blocks.js';
@@ -110,12 +110,12 @@ function applyRes(r: [ConvBlockLayers, ConvBlockLayers], x: SymbolicTensor): Sym
  */
 export function unitTranslator(options: UnitTranslatorOptions = {}): UnitTranslator {
   checkKeys('unitTranslator', options, KEYS);
-  const cA = intOption('inChannelsA', options.inChannelsA ?? 3);
-  const cB = intOption('inChannelsB', options.inChannelsB ?? 3);
-  const dim0 = intOption('dim', options.dim ?? 64);
-  const nDown = intOption('nDownsample', options.nDownsample ?? 2, 0, 6);
-  const nRes = intOption('nRes', options.nRes ?? 4, 1);
-  const nShared = intOption('nShared', options.nShared ?? 1, 0, nRes);
+  const cA = intOption('unitTranslator: options.inChannelsA', options.inChannelsA ?? 3);
+  const cB = intOption('unitTranslator: options.inChannelsB', options.inChannelsB ?? 3);
+  const dim0 = intOption('unitTranslator: options.dim', options.dim ?? 64);
+  const nDown = intOption('unitTranslator: options.nDownsample', options.nDownsample ?? 2, 0, 6);
+  const nRes = intOption('unitTranslator: options.nRes', options.nRes ?? 4, 1);
+  const nShared = intOption('unitTranslator: options.nShared', options.nShared ?? 1, 0, nRes);
   const latent = dim0 * 2 ** nDown;
   const sharedEnc = Array.from({ length: nShared }, (_, i) => resBlock(latent, `shared_enc.${i}`));
   const sharedDec = Array.from({ length: nShared }, (_, i) => resBlock(latent, `shared_dec.${i}`));
@@ -164,21 +164,22 @@ export function unitTranslator(options: UnitTranslatorOptions = {}): UnitTransla
     latentChannels: latent,
     trainableWeights,
     encode(x, domain, training = false) {
-      checkDomain('domain', domain);
-      assertRank('x', x, 4);
+      checkDomain('UnitTranslator.encode: domain', domain);
+      assertRank('UnitTranslator.encode: x', x, 4);
       return enc(domain)!.apply(x, { training }) as Tensor;
     },
     decode(z, domain, training = false) {
-      checkDomain('domain', domain);
-      assertRank('z', z, 4);
-      if (z.shape[3] !== latent) throw new InvalidArgumentError('z', `a latent code with ${latent} channels`, z);
+      checkDomain('UnitTranslator.decode: domain', domain);
+      assertRank('UnitTranslator.decode: z', z, 4);
+      if (z.shape[3] !== latent) throw new InvalidArgumentError('UnitTranslator.decode: z', `a latent code with ${latent} channels`, z);
       return dec(domain)!.apply(z, { training }) as Tensor;
     },
     translate(x, from, training = false) {
-      checkDomain('from', from);
+      checkDomain('UnitTranslator.translate: from', from);
       return tf.tidy(() => this.decode(this.encode(x, from, training), from === 'a' ? 'b' : 'a', training));
     },
     sample(mu, seed) {
+      assertTensor('UnitTranslator.sample: mu', mu);
       return tf.tidy(() => tf.add(mu, tf.randomNormal(mu.shape, 0, 1, 'float32', tfSeed(seed))));
     },
     dispose() {

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { tf, tfl } from '../tf.js';
 import type { Tensor, Tensor4D } from '../tf.js';
 import { InvalidArgumentError, MismatchError, NotFoundError } from '../errors.js';
-import { assertRank } from '../validate.js';
+import { assertRank, checkOptions } from '../validate.js';
 import { parseSafetensors } from './safetensors.js';
 import { NanMaxPooling2D, NanReLU, nanMaxPool, nanRelu } from './layers/nan_preserving.js';
 
@@ -199,6 +199,9 @@ export interface Vgg19FeaturesOptions {
   trainable?: boolean;
 }
 
+/** The keys of {@link Vgg19FeaturesOptions}. */
+const VGG19_FEATURES_KEYS = ['layers', 'preActivation', 'weights', 'seed', 'trainable'] as const;
+
 /** A VGG-19 feature extractor built by {@link vgg19Features}. */
 export interface Vgg19Extractor {
   /** the network: input already preprocessed `[N, H, W, 3]`, one output per distinct tap of `layers` (up to the deepest tap only) */
@@ -235,17 +238,22 @@ export function resolveVgg19Layer(name: string, preActivation: boolean, argument
  * const { conv5_4 } = vgg.extract(images); // images in [-1, 1]
  */
 export function vgg19Features(options: Vgg19FeaturesOptions): Vgg19Extractor {
+  checkOptions('vgg19Features', options, VGG19_FEATURES_KEYS);
   if (options == null || options.weights === undefined) {
-    throw new InvalidArgumentError('vgg19Features: weights', "weights from loadVgg19Weights(path) or 'random'", undefined, 'nothing is downloaded; see docs/weights.md');
+    throw new InvalidArgumentError('vgg19Features: options.weights', "weights from loadVgg19Weights(path) or 'random'", undefined, 'nothing is downloaded; see docs/weights.md');
   }
   const { weights } = options;
-  if (weights !== 'random' && (typeof weights !== 'object' || !Array.isArray(weights.convs) || weights.convs.length !== 16)) {
-    throw new InvalidArgumentError('vgg19Features: weights', "weights from loadVgg19Weights(path) or 'random'", weights);
+  if (weights !== 'random' && (weights === null || typeof weights !== 'object' || !Array.isArray(weights.convs) || weights.convs.length !== 16)) {
+    throw new InvalidArgumentError('vgg19Features: options.weights', "weights from loadVgg19Weights(path) or 'random'", weights);
   }
   const preActivation = options.preActivation ?? true;
+  if (typeof preActivation !== 'boolean') throw new InvalidArgumentError('vgg19Features: options.preActivation', 'a boolean', preActivation);
+  const trainable = options.trainable ?? false;
+  if (typeof trainable !== 'boolean') throw new InvalidArgumentError('vgg19Features: options.trainable', 'a boolean', trainable);
+  if (options.seed !== undefined && !Number.isFinite(options.seed)) throw new InvalidArgumentError('vgg19Features: options.seed', 'a finite number', options.seed);
   const requested = options.layers ?? ['conv5_4'];
-  if (!Array.isArray(requested) || requested.length === 0) throw new InvalidArgumentError('vgg19Features: layers', 'a non-empty array of layer names', requested);
-  const resolved = requested.map((l) => resolveVgg19Layer(l, preActivation, 'vgg19Features: layers'));
+  if (!Array.isArray(requested) || requested.length === 0) throw new InvalidArgumentError('vgg19Features: options.layers', 'a non-empty array of layer names', requested);
+  const resolved = requested.map((l) => resolveVgg19Layer(l, preActivation, 'vgg19Features: options.layers'));
   const taps = [...new Set(resolved)];
   const deepest = Math.max(...taps.map((t) => VGG19_LAYERS.indexOf(t)));
   const widths = weights === 'random' ? VGG19_WIDTHS : weights.convs.map((c) => c.outChannels);
@@ -267,7 +275,7 @@ export function vgg19Features(options: Vgg19FeaturesOptions): Vgg19Extractor {
         useBias: true,
         kernelInitializer: tfl.initializers.heNormal({ seed: options.seed }),
         biasInitializer: 'zeros',
-        trainable: options.trainable ?? false,
+        trainable,
       });
       convLayers.push(layer);
       conv++;
@@ -285,10 +293,10 @@ export function vgg19Features(options: Vgg19FeaturesOptions): Vgg19Extractor {
   }
   const preprocessing = weights === 'random' ? 'imagenet' : weights.preprocessing;
   const preprocess = (images: Tensor4D, inputRange: readonly [number, number] = [-1, 1]): Tensor4D => {
-    assertRank('vgg19Features: images', images, 4);
-    if (images.shape[3] !== 3) throw new InvalidArgumentError('vgg19Features: images', 'RGB images [N, H, W, 3]', `shape [${images.shape}]`);
-    const [lo, hi] = inputRange;
-    if (!(typeof lo === 'number' && typeof hi === 'number' && hi > lo)) throw new InvalidArgumentError('inputRange', '[low, high] with high > low', inputRange);
+    assertRank('Vgg19Extractor.preprocess: images', images, 4);
+    if (images.shape[3] !== 3) throw new InvalidArgumentError('Vgg19Extractor.preprocess: images', 'RGB images [N, H, W, 3]', `shape [${images.shape}]`);
+    const [lo, hi] = Array.isArray(inputRange) ? inputRange : [];
+    if (!(typeof lo === 'number' && typeof hi === 'number' && hi > lo)) throw new InvalidArgumentError('Vgg19Extractor.preprocess: inputRange', '[low, high] with high > low', inputRange);
     return tf.tidy(() => {
       const x01 = tf.div(tf.sub(images, lo), hi - lo);
       if (preprocessing === 'imagenet') return tf.div(tf.sub(x01, tf.tensor1d(IMAGENET_MEAN as number[])), tf.tensor1d(IMAGENET_STD as number[])) as Tensor4D;

@@ -10,12 +10,27 @@ import ts from 'typescript';
 
 const OPTION_PARAMS = new Set(['options', 'opts']);
 
-function takesOptions(checker: ts.TypeChecker, sig: ts.Signature): boolean {
-  return sig.getParameters().some((p) => OPTION_PARAMS.has(p.getName()));
+/** The option keys of a signature's `options` parameter, or null when it has none. */
+function optionKeys(checker: ts.TypeChecker, sig: ts.Signature): string[] | null {
+  const p = sig.getParameters().find((q) => OPTION_PARAMS.has(q.getName()));
+  if (!p || !p.valueDeclaration) return null;
+  const t = checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, p.valueDeclaration));
+  const parts = t.isUnion() ? t.types : [t];
+  const keys = new Set<string>();
+  for (const part of parts) for (const prop of checker.getPropertiesOfType(part)) keys.add(prop.getName());
+  return [...keys].sort();
 }
 
-/** Names like `focalLoss`, `new PsnrMetric`, `PsnrMetric.update`, sorted. */
-export function optionTakingApi(entry = 'src/index.ts'): string[] {
+function firstKeys(checker: ts.TypeChecker, sigs: readonly ts.Signature[]): string[] | null {
+  for (const s of sigs) {
+    const k = optionKeys(checker, s);
+    if (k) return k;
+  }
+  return null;
+}
+
+/** Names like `focalLoss`, `new PsnrMetric`, `PsnrMetric.update` with their option keys, sorted by name. */
+export function optionTakingApi(entry = 'src/index.ts'): { name: string; keys: string[] }[] {
   const program = ts.createProgram([entry], {
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -27,7 +42,7 @@ export function optionTakingApi(entry = 'src/index.ts'): string[] {
   const checker = program.getTypeChecker();
   const sf = program.getSourceFile(path.resolve(entry));
   if (!sf) throw new Error(`cannot read ${entry}`);
-  const out = new Set<string>();
+  const out = new Map<string, string[]>();
   for (const exp of checker.getExportsOfModule(checker.getSymbolAtLocation(sf)!)) {
     const sym = exp.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exp) : exp;
     const name = exp.getName();
@@ -37,9 +52,11 @@ export function optionTakingApi(entry = 'src/index.ts'): string[] {
     if (!decl.getSourceFile().fileName.includes(`${path.sep}src${path.sep}`)) continue;
     const type = checker.getTypeOfSymbolAtLocation(sym, decl);
     if (sym.flags & ts.SymbolFlags.Function) {
-      if (type.getCallSignatures().some((s) => takesOptions(checker, s))) out.add(name);
+      const k = firstKeys(checker, type.getCallSignatures());
+      if (k) out.set(name, k);
     } else if (sym.flags & ts.SymbolFlags.Class) {
-      if (type.getConstructSignatures().some((s) => takesOptions(checker, s))) out.add(`new ${name}`);
+      const k = firstKeys(checker, type.getConstructSignatures());
+      if (k) out.set(`new ${name}`, k);
       const instance = checker.getDeclaredTypeOfSymbol(sym);
       for (const prop of instance.getProperties()) {
         const pd = prop.valueDeclaration;
@@ -48,16 +65,18 @@ export function optionTakingApi(entry = 'src/index.ts'): string[] {
         if (mods.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword)) continue;
         if (prop.getName().startsWith('_')) continue;
         const pt = checker.getTypeOfSymbolAtLocation(prop, pd);
-        if (pt.getCallSignatures().some((s) => takesOptions(checker, s))) out.add(`${name}.${prop.getName()}`);
+        const mk = firstKeys(checker, pt.getCallSignatures());
+        if (mk) out.set(`${name}.${prop.getName()}`, mk);
       }
     } else if (sym.flags & ts.SymbolFlags.Variable) {
       // const arrow functions (e.g. `export const nanRelu = …`)
-      if (type.getCallSignatures().some((s) => takesOptions(checker, s))) out.add(name);
+      const k = firstKeys(checker, type.getCallSignatures());
+      if (k) out.set(name, k);
     }
   }
-  return [...out].sort();
+  return [...out].sort(([a], [b]) => a.localeCompare(b)).map(([name, keys]) => ({ name, keys }));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  console.log(optionTakingApi(process.argv[2]).join('\n'));
+  console.log(optionTakingApi(process.argv[2]).map((e) => `${e.name}: ${e.keys.join(', ')}`).join('\n'));
 }
