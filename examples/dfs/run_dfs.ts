@@ -24,21 +24,26 @@ import {
   vgg19Features,
   writeReport,
   disposeBatch,
+  trainPhase,
   type Batch,
   type GanStep,
   type NanGuard,
   type BatchOptions,
   type GridCell,
   type ReportContent,
+  type TrainPhaseResult,
   type Vgg19Extractor,
 } from '../../src/index.js';
 import type { Tensor, Tensor4D, tfl } from '../../src/tf.js';
 import type { CommonOptions } from '../common/cli.js';
 import { folderSplits, syntheticSplits, type ExampleSplits } from '../common/data.js';
-import { evaluateRows, type RowScores } from '../common/evaluate.js';
-import { runPhase, trainBaseSegmenter, type PhaseResult } from '../common/phase.js';
+import { evaluateRows, type EvalBatch, type RowScores } from '../common/evaluate.js';
+import { trainBaseSegmenter } from '../common/segmenter.js';
 import { CITYSCAPES_COLUMNS, RESTORATION_COLUMNS, SEGMENTATION_COLUMNS, phaseCurves, scoreTable, writeGrid } from '../common/report.js';
 import { secondsSince, setupRun } from '../common/setup.js';
+
+/** A training batch of the dehazers: hazy `image`, `clear` target, `labels`. */
+type DfsBatch = Batch<'image' | 'clear' | 'labels'>;
 
 /** Options of {@link runDfs} (the CLI's flags). */
 export interface DfsOptions extends CommonOptions {
@@ -74,7 +79,7 @@ export interface DfsResult {
   /** the printed table (Markdown) */
   table: string;
   report: { html: string; summary: string; markdown: string };
-  phases: PhaseResult[];
+  phases: TrainPhaseResult[];
   models: { segmenter: tfl.LayersModel; dehaze: tfl.LayersModel; dfs: tfl.LayersModel };
   seconds: number;
 }
@@ -107,7 +112,10 @@ export async function runDfs(o: DfsOptions): Promise<DfsResult> {
     ? folderSplits(o.data, { size: o.size, foggyBeta: o.foggyBeta ?? 0.02 })
     : await syntheticSplits({ size: o.size, trainCount: o.trainCount, testCount: o.testCount, seed: o.seed, scenes: { fog: { beta: o.beta ?? [0.01, 0.03], airlight: [0.8, 1] } } });
   say(`data: ${splits.source}`);
-  const batchOptions = (fields: string[]): BatchOptions => ({ batchSize: o.batch, shuffle: true, flip: true, seed: o.seed, resize: splits.resize, fields });
+  const batchOptions = <F extends string>(fields: F[]): BatchOptions<F> => ({ batchSize: o.batch, shuffle: true, flip: true, seed: o.seed, resize: splits.resize, fields });
+
+  const segBatches = batchOptions(['clear', 'labels']);
+  const ganBatches = batchOptions(['image', 'clear', 'labels']);
 
   // ── 1. segmenter on clear images ────────────────────────────────────────────
   const { segmenter, phase: segPhase } = await trainBaseSegmenter(
@@ -123,10 +131,10 @@ export async function runDfs(o: DfsOptions): Promise<DfsResult> {
       lr: o.segLr,
       numClasses: NUM_CLASSES,
     },
-    (i) => splits.train.batchAt(i, batchOptions(['clear', 'labels'])),
+    (i) => splits.train.batchAt(i, segBatches),
     'clear',
   );
-  const phases: PhaseResult[] = [segPhase];
+  const phases: TrainPhaseResult[] = [segPhase];
 
   // ── 2./3. dehazers without and with L_seg, same init, same batches ──────────
   const extractor: Vgg19Extractor | undefined =
@@ -147,9 +155,9 @@ export async function runDfs(o: DfsOptions): Promise<DfsResult> {
     const gOpt = tf.train.adam(o.lr ?? 2e-4, 0.5, 0.999);
     const dOpt = tf.train.adam(o.lr ?? 2e-4, 0.5, 0.999);
     const Dtrain = (x: Tensor): Tensor => D.apply(x, { training: true }) as Tensor;
-    let gan: GanStep<Batch> | undefined;
+    let gan: GanStep<DfsBatch> | undefined;
     // built at the first step run, when the phase's NaN guard and start step are known
-    const makeGan = (guard: NanGuard, startStep: number): GanStep<Batch> => createGanStep<Batch>({
+    const makeGan = (guard: NanGuard, startStep: number): GanStep<DfsBatch> => createGanStep<DfsBatch>({
       guard,
       startStep,
       generatorVariables: [G],
@@ -157,17 +165,17 @@ export async function runDfs(o: DfsOptions): Promise<DfsResult> {
       generatorOptimizer: gOpt,
       discriminatorOptimizer: dOpt,
       discriminatorLoss: (b) => {
-        const hazy = b.image as Tensor4D;
+        const hazy = b.image;
         const fake = G.apply(hazy, { training: true }) as Tensor4D;
-        return ganDiscriminatorLoss(Dtrain(tf.concat([hazy, b.clear as Tensor4D], -1)), Dtrain(tf.concat([hazy, fake], -1)), { mode: 'lsgan' });
+        return ganDiscriminatorLoss(Dtrain(tf.concat([hazy, b.clear], -1)), Dtrain(tf.concat([hazy, fake], -1)), { mode: 'lsgan' });
       },
       generatorLoss: (b) =>
         dfsGeneratorLoss(
           {
-            hazy: b.image as Tensor4D,
-            dehazed: G.apply(b.image as Tensor4D, { training: true }) as Tensor4D,
-            clear: b.clear as Tensor4D,
-            labels: b.labels as Tensor,
+            hazy: b.image,
+            dehazed: G.apply(b.image, { training: true }) as Tensor4D,
+            clear: b.clear,
+            labels: b.labels,
             discriminator: Dtrain,
             extractor,
             segmenter,
@@ -176,7 +184,7 @@ export async function runDfs(o: DfsOptions): Promise<DfsResult> {
         ),
     });
     phases.push(
-      await runPhase({
+      await trainPhase({
         name,
         out: o.out,
         steps: o.steps,
@@ -188,7 +196,7 @@ export async function runDfs(o: DfsOptions): Promise<DfsResult> {
         stopAfter: o.stopAfter?.phase === name ? o.stopAfter.step : undefined,
         step: async (s, guard) => {
           // the same batch sequence for both dehazers (seed, not the phase, decides it)
-          const b = await splits.train.batchAt(s - 1, batchOptions(['image', 'clear', 'labels']));
+          const b = await splits.train.batchAt(s - 1, ganBatches);
           try {
             gan ??= makeGan(guard, s - 1);
             return await gan(b);
@@ -207,10 +215,10 @@ export async function runDfs(o: DfsOptions): Promise<DfsResult> {
 
   // ── 4. held-out evaluation ──────────────────────────────────────────────────
   const gridRows: GridCell[][] = [];
-  const predict = (m: tfl.LayersModel) => (b: Batch) => m.predict(b.image as Tensor4D) as Tensor4D;
+  const predict = (m: tfl.LayersModel) => (b: EvalBatch) => m.predict(b.image) as Tensor4D;
   const scores = await evaluateRows({
     test: splits.test,
-    rows: { Hazy: (b) => b.image as Tensor4D, Dehaze: predict(dehaze), DFS: predict(dfs), 'GT (clear)': (b) => b.clear as Tensor4D },
+    rows: { Hazy: (b) => b.image, Dehaze: predict(dehaze), DFS: predict(dfs), 'GT (clear)': (b) => b.clear! },
     segmenter,
     numClasses: NUM_CLASSES,
     cityscapes: splits.hasInstances,
@@ -218,7 +226,7 @@ export async function runDfs(o: DfsOptions): Promise<DfsResult> {
     resize: splits.resize,
     onBatch: (b, images, i) => {
       if (i > 0) return;
-      const n = Math.min(3, (b.image as Tensor).shape[0]!);
+      const n = Math.min(3, b.image.shape[0]);
       for (let j = 0; j < n; j++) {
         const pick = (t: Tensor) => tf.tidy(() => tf.squeeze(tf.slice(t, j, 1), [0]));
         const imgs = Object.entries(images).map(([name, t]) => ({ image: pick(t), caption: name }));
@@ -227,7 +235,7 @@ export async function runDfs(o: DfsOptions): Promise<DfsResult> {
           caption: `seg(${name})`,
           kind: 'labels' as const,
         }));
-        gridRows.push(imgs, [...segs, { image: pick(b.labels as Tensor), caption: 'labels', kind: 'labels' as const }]);
+        gridRows.push(imgs, [...segs, { image: pick(b.labels!), caption: 'labels', kind: 'labels' as const }]);
       }
     },
   });

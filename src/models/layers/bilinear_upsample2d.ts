@@ -6,6 +6,7 @@
 import { tf, tfl } from '../../tf.js';
 import type { Tensor } from '../../tf.js';
 import { InvalidArgumentError } from '../../errors.js';
+import { checkLayerArgs } from './layer_args.js';
 
 /**
  * `[n·s, n]` row-major matrix `A` of torch's align_corners=False linear
@@ -68,9 +69,9 @@ export class BilinearUpsample2D extends tfl.layers.Layer {
   static className = 'BilinearUpsample2D';
   readonly scale: number;
   constructor(args: BilinearUpsample2DArgs = {}) {
-    super(args);
+    super(checkLayerArgs('BilinearUpsample2D', args, ['scale']));
     this.scale = args.scale ?? 2;
-    if (!Number.isInteger(this.scale) || this.scale < 1) throw new InvalidArgumentError('scale', 'a positive integer', args.scale);
+    if (!Number.isInteger(this.scale) || this.scale < 1) throw new InvalidArgumentError('BilinearUpsample2D: options.scale', 'a positive integer', args.scale);
   }
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape | tfl.Shape[] {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;

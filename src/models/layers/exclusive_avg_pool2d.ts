@@ -6,6 +6,7 @@
 import { tf, tfl } from '../../tf.js';
 import type { Tensor } from '../../tf.js';
 import { InvalidArgumentError } from '../../errors.js';
+import { checkLayerArgs } from './layer_args.js';
 
 /** Options of {@link ExclusiveAvgPool2D}. */
 export interface ExclusiveAvgPool2DArgs {
@@ -32,15 +33,15 @@ export class ExclusiveAvgPool2D extends tfl.layers.Layer {
   readonly strides: number;
   readonly padding: number;
   constructor(args: ExclusiveAvgPool2DArgs = {}) {
-    super(args);
+    super(checkLayerArgs('ExclusiveAvgPool2D', args, ['poolSize', 'strides', 'padding']));
     this.poolSize = args.poolSize ?? 3;
     this.strides = args.strides ?? 2;
     this.padding = args.padding ?? 1;
     for (const [k, v] of [['poolSize', this.poolSize], ['strides', this.strides]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(k, 'a positive integer', v);
+      if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(`ExclusiveAvgPool2D: options.${k}`, 'a positive integer', v);
     }
     if (!Number.isInteger(this.padding) || this.padding < 0 || this.padding >= this.poolSize) {
-      throw new InvalidArgumentError('padding', `an integer in [0, ${this.poolSize})`, args.padding);
+      throw new InvalidArgumentError('ExclusiveAvgPool2D: options.padding', `an integer in [0, ${this.poolSize})`, args.padding);
     }
   }
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape | tfl.Shape[] {

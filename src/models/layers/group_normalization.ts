@@ -5,6 +5,7 @@
 import { tf, tfl } from '../../tf.js';
 import type { Tensor } from '../../tf.js';
 import { InvalidArgumentError } from '../../errors.js';
+import { checkLayerArgs } from './layer_args.js';
 
 /** Options of {@link GroupNormalization}. */
 export interface GroupNormalizationArgs {
@@ -40,12 +41,13 @@ export class GroupNormalization extends tfl.layers.Layer {
   private beta: tfl.LayerVariable | null = null;
 
   constructor(args: GroupNormalizationArgs = {}) {
-    super(args);
+    super(checkLayerArgs('GroupNormalization', args, ['groups', 'epsilon', 'affine']));
     this.groups = args.groups ?? 32;
     this.epsilon = args.epsilon ?? 1e-5;
     this.affine = args.affine ?? true;
-    if (!Number.isInteger(this.groups) || this.groups < 1) throw new InvalidArgumentError('groups', 'a positive integer', args.groups);
-    if (!(this.epsilon > 0)) throw new InvalidArgumentError('epsilon', 'a positive number', args.epsilon);
+    if (!Number.isInteger(this.groups) || this.groups < 1) throw new InvalidArgumentError('GroupNormalization: options.groups', 'a positive integer', args.groups);
+    if (!(this.epsilon > 0)) throw new InvalidArgumentError('GroupNormalization: options.epsilon', 'a positive number', args.epsilon);
+    if (typeof this.affine !== 'boolean') throw new InvalidArgumentError('GroupNormalization: options.affine', 'a boolean', args.affine);
   }
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {

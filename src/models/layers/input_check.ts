@@ -6,6 +6,7 @@
 import { tf, tfl } from '../../tf.js';
 import type { Tensor } from '../../tf.js';
 import { InvalidArgumentError } from '../../errors.js';
+import { checkLayerArgs } from './layer_args.js';
 
 /**
  * Checks a model input before tfjs sees it: a live rank-4 `[N,H,W,C]` tensor
@@ -58,11 +59,15 @@ export class InputCheck extends tfl.layers.Layer {
   readonly minSize: number;
   readonly model: string;
   constructor(args: InputCheckArgs) {
-    super(args);
-    this.channels = args.channels;
-    this.multiple = args.multiple ?? 1;
-    this.minSize = args.minSize ?? 1;
-    this.model = args.model ?? 'model';
+    super(checkLayerArgs('InputCheck', args, ['channels', 'multiple', 'minSize', 'model']));
+    this.channels = args?.channels;
+    this.multiple = args?.multiple ?? 1;
+    this.minSize = args?.minSize ?? 1;
+    this.model = args?.model ?? 'model';
+    for (const [k, v] of [['channels', this.channels], ['multiple', this.multiple], ['minSize', this.minSize]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(`InputCheck: options.${k}`, 'a positive integer', v);
+    }
+    if (typeof this.model !== 'string') throw new InvalidArgumentError('InputCheck: options.model', 'a model name', this.model);
   }
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape | tfl.Shape[] {
     return inputShape;

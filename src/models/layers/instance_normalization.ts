@@ -5,6 +5,7 @@
 import { tf, tfl } from '../../tf.js';
 import type { Tensor } from '../../tf.js';
 import { InvalidArgumentError } from '../../errors.js';
+import { checkLayerArgs } from './layer_args.js';
 
 /** Options of {@link InstanceNormalization}. */
 export interface InstanceNormalizationArgs {
@@ -37,11 +38,11 @@ export class InstanceNormalization extends tfl.layers.Layer {
   private beta: tfl.LayerVariable | null = null;
 
   constructor(args: InstanceNormalizationArgs = {}) {
-    super(args);
+    super(checkLayerArgs('InstanceNormalization', args, ['affine', 'epsilon']));
     this.affine = args.affine ?? false;
     this.epsilon = args.epsilon ?? 1e-5;
-    if (typeof this.affine !== 'boolean') throw new InvalidArgumentError('affine', 'a boolean', args.affine);
-    if (!(this.epsilon > 0)) throw new InvalidArgumentError('epsilon', 'a positive number', args.epsilon);
+    if (typeof this.affine !== 'boolean') throw new InvalidArgumentError('InstanceNormalization: options.affine', 'a boolean', args.affine);
+    if (!(this.epsilon > 0)) throw new InvalidArgumentError('InstanceNormalization: options.epsilon', 'a positive number', args.epsilon);
   }
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {

@@ -14,6 +14,7 @@
 import { tf, tfl } from '../../tf.js';
 import type { Tensor, Tensor4D } from '../../tf.js';
 import { InvalidArgumentError } from '../../errors.js';
+import { checkLayerArgs } from './layer_args.js';
 
 /**
  * 0 for each pooling window whose inputs are all finite, NaN for a window
@@ -66,6 +67,10 @@ export const nanRelu = tf.customGrad(((x: Tensor, save: (t: Tensor[]) => void) =
  */
 export class NanReLU extends tfl.layers.Layer {
   static className = 'NanReLU';
+  /** Only the base layer options (`name`, `trainable`, …); an unknown key throws. */
+  constructor(args: ConstructorParameters<typeof tfl.layers.Layer>[0] = {}) {
+    super(checkLayerArgs('NanReLU', args, []));
+  }
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape | tfl.Shape[] {
     return inputShape;
   }
@@ -99,14 +104,14 @@ export class NanMaxPooling2D extends tfl.layers.Layer {
   readonly strides: number;
   readonly padding: 'valid' | 'same';
   constructor(args: NanMaxPooling2DArgs = {}) {
-    super(args);
+    super(checkLayerArgs('NanMaxPooling2D', args, ['poolSize', 'strides', 'padding']));
     this.poolSize = args.poolSize ?? 2;
     this.strides = args.strides ?? this.poolSize;
     this.padding = args.padding ?? 'valid';
     for (const [k, v] of [['poolSize', this.poolSize], ['strides', this.strides]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(k, 'a positive integer', v);
+      if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(`NanMaxPooling2D: options.${k}`, 'a positive integer', v);
     }
-    if (this.padding !== 'valid' && this.padding !== 'same') throw new InvalidArgumentError('padding', "'valid' or 'same'", args.padding);
+    if (this.padding !== 'valid' && this.padding !== 'same') throw new InvalidArgumentError('NanMaxPooling2D: options.padding', "'valid' or 'same'", args.padding);
   }
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape | tfl.Shape[] {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;

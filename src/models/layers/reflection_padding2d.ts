@@ -5,6 +5,7 @@
 import { tf, tfl } from '../../tf.js';
 import type { Tensor, Tensor4D } from '../../tf.js';
 import { InvalidArgumentError } from '../../errors.js';
+import { checkLayerArgs } from './layer_args.js';
 import { mirrorPad2d } from '../../ops/mirror_pad.js';
 
 /** Options of {@link ReflectionPadding2D}. */
@@ -31,7 +32,7 @@ export class ReflectionPadding2D extends tfl.layers.Layer {
   readonly padding: [[number, number], [number, number]];
 
   constructor(args: ReflectionPadding2DArgs = {}) {
-    super(args);
+    super(checkLayerArgs('ReflectionPadding2D', args, ['padding']));
     const p = args.padding ?? 1;
     let pad: [[number, number], [number, number]];
     if (typeof p === 'number') pad = [[p, p], [p, p]];
@@ -39,7 +40,7 @@ export class ReflectionPadding2D extends tfl.layers.Layer {
     else pad = p as [[number, number], [number, number]];
     const flat = pad.flat();
     if (flat.length !== 4 || flat.some((v) => !Number.isInteger(v) || v < 0)) {
-      throw new InvalidArgumentError('padding', 'a non-negative integer, [ph, pw] or [[top, bottom], [left, right]]', p);
+      throw new InvalidArgumentError('ReflectionPadding2D: options.padding', 'a non-negative integer, [ph, pw] or [[top, bottom], [left, right]]', p);
     }
     this.padding = pad;
   }

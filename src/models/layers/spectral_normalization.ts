@@ -5,6 +5,7 @@
 import { tf, tfl } from '../../tf.js';
 import type { Tensor } from '../../tf.js';
 import { InvalidArgumentError } from '../../errors.js';
+import { checkLayerArgs } from './layer_args.js';
 import { nanRelu } from './nan_preserving.js';
 
 type ConvLike = tfl.layers.Layer;
@@ -37,11 +38,11 @@ const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [v[0], v[1] ?
 function specOf(layer: ConvLike): ConvSpec {
   const className = layer.getClassName();
   if (className !== 'Conv2D' && className !== 'Conv2DTranspose') {
-    throw new InvalidArgumentError('layer', 'a Conv2D or Conv2DTranspose layer', className);
+    throw new InvalidArgumentError('SpectralNormalization: options.layer', 'a Conv2D or Conv2DTranspose layer', className);
   }
   const c = layer.getConfig();
-  if ((c.dataFormat ?? 'channelsLast') !== 'channelsLast') throw new InvalidArgumentError('layer.dataFormat', '"channelsLast"', c.dataFormat);
-  if (c.padding !== 'same' && c.padding !== 'valid') throw new InvalidArgumentError('layer.padding', '"same" or "valid"', c.padding);
+  if ((c.dataFormat ?? 'channelsLast') !== 'channelsLast') throw new InvalidArgumentError('SpectralNormalization: options.layer.dataFormat', '"channelsLast"', c.dataFormat);
+  if (c.padding !== 'same' && c.padding !== 'valid') throw new InvalidArgumentError('SpectralNormalization: options.layer.padding', '"same" or "valid"', c.padding);
   return {
     transpose: className === 'Conv2DTranspose',
     filters: c.filters as number,
@@ -90,16 +91,19 @@ export class SpectralNormalization extends tfl.layers.Layer {
   private v: tfl.LayerVariable | null = null;
 
   constructor(args: SpectralNormalizationArgs) {
-    super(args);
+    super(checkLayerArgs('SpectralNormalization', args, ['layer', 'powerIterations', 'epsilon']));
     if (args == null || args.layer == null || typeof (args.layer as { getClassName?: unknown }).getClassName !== 'function') {
-      throw new InvalidArgumentError('layer', 'a Conv2D or Conv2DTranspose layer', args?.layer);
+      throw new InvalidArgumentError('SpectralNormalization: options.layer', 'a Conv2D or Conv2DTranspose layer', args?.layer);
     }
     this.layer = args.layer;
     this.spec = specOf(args.layer);
     this.powerIterations = args.powerIterations ?? 1;
     this.epsilon = args.epsilon ?? 1e-12;
     if (!Number.isInteger(this.powerIterations) || this.powerIterations < 0) {
-      throw new InvalidArgumentError('powerIterations', 'a non-negative integer', args.powerIterations);
+      throw new InvalidArgumentError('SpectralNormalization: options.powerIterations', 'a non-negative integer', args.powerIterations);
+    }
+    if (!(typeof this.epsilon === 'number' && this.epsilon > 0)) {
+      throw new InvalidArgumentError('SpectralNormalization: options.epsilon', 'a positive number', args.epsilon);
     }
     const acts: Record<string, (x: Tensor) => Tensor> = {
       linear: (x) => x,
@@ -108,7 +112,7 @@ export class SpectralNormalization extends tfl.layers.Layer {
       sigmoid: (x) => tf.sigmoid(x),
     };
     const act = acts[this.spec.activation];
-    if (!act) throw new InvalidArgumentError('layer.activation', 'one of "linear", "relu", "tanh", "sigmoid"', this.spec.activation);
+    if (!act) throw new InvalidArgumentError('SpectralNormalization: options.layer.activation', 'one of "linear", "relu", "tanh", "sigmoid"', this.spec.activation);
     this.activationFn = act;
   }
 
