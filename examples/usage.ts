@@ -1,7 +1,7 @@
 // The README's usage example (kept compiling by `npm run typecheck`): road segmentation
 // with the classic U-Net and Dice loss on synthetic street scenes — examples/road-unet in 25 lines.
 import { initBackend, syntheticStreetScenes, unet, diceLoss, optimizerStep, ConfusionMatrix, saveCheckpoint, tf, disposeBatch } from 'segaware';
-import type { Tensor, Tensor4D } from 'segaware';
+import type { Tensor } from 'segaware';
 
 await initBackend(); // tfjs-node-gpu / tfjs-node / webgpu when installed, else wasm + segaware's training kernels
 
@@ -12,17 +12,17 @@ const road = (labels: Tensor) => tf.tidy(() => tf.where(tf.equal(labels, 255), l
 
 for (let step = 0; step < 300; step++) {
   const b = await scenes.batchAt(step, { batchSize: 4, shuffle: true, flip: true, fields: ['image', 'labels'] });
-  const mask = road(b.labels as Tensor);
-  const { total } = await optimizerStep(opt, [model], () => diceLoss(model.apply(b.image as Tensor4D, { training: true }) as Tensor, mask));
+  const mask = road(b.labels); // b.labels: Tensor3D, b.image: Tensor4D (typed by `fields`)
+  const { total } = await optimizerStep(opt, [model], () => diceLoss(model.apply(b.image, { training: true }) as Tensor, mask));
   tf.dispose(mask);
   disposeBatch(b);
   if ((step + 1) % 100 === 0) await saveCheckpoint('runs/usage/ckpt', { models: { model }, optimizers: { opt }, step: step + 1 });
-  if (step % 50 === 0) console.log(`step ${step}: dice loss ${total!.toFixed(3)}`);
+  if (step % 50 === 0) console.log(`step ${step}: dice loss ${total.toFixed(3)}`);
 }
 
 const cm = new ConfusionMatrix(2); // exact counts → PA, mPA, mIoU, FWIoU, per-class IoU / Dice
 for await (const b of syntheticStreetScenes({ count: 40, height: 64, width: 128, seed: 1 }).batches({ batchSize: 8, fields: ['image', 'labels'] })) {
-  const [logits, mask] = [model.predict(b.image as Tensor4D) as Tensor, road(b.labels as Tensor)];
+  const [logits, mask] = [model.predict(b.image) as Tensor, road(b.labels)];
   cm.update(logits, mask);
   tf.dispose([logits, mask]);
   disposeBatch(b);

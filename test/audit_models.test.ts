@@ -84,7 +84,7 @@ const rows: Row[] = [
   { name: 'fpnSegmenter.apply(rank 3) (control: already clear)', run: () => withInput(() => tf.zeros([32, 32, 3]), (x) => seg.apply(x)), expect: { error: /invalid fpnSegmenter input: expected a rank-4 .*shape \[32,32,3\]/, type: InvalidArgumentError } },
   { name: 'resnetBackbone.predict(4 channels)', run: () => withInput(() => tf.zeros([1, 32, 32, 4]), (x) => backbone.predict(x)), expect: { error: /invalid resnetBackbone input: expected 3 channels/, type: InvalidArgumentError } },
   { name: 'resnetBackbone.apply(disposed tensor)', run: () => { const x = tf.zeros([1, 32, 32, 3]); x.dispose(); return backbone.apply(x); }, expect: { error: /invalid resnetBackbone input: expected a live tf\.Tensor/, type: InvalidArgumentError } },
-  { name: 'unit.encode(null) (control: already clear)', run: () => unit.encode(null as never, 'a'), expect: { error: /invalid x: expected a tf\.Tensor, received null/, type: InvalidArgumentError } },
+  { name: 'unit.encode(null) (control: already clear)', run: () => unit.encode(null as never, 'a'), expect: { error: /invalid UnitTranslator\.encode: x: expected a tf\.Tensor, received null/, type: InvalidArgumentError } },
   { name: 'unit.decoderA.apply(null)', run: () => unit.decoderA.apply(null as never), expect: { error: /invalid unit_decoder_a input: .*received null/, type: InvalidArgumentError } },
   { name: 'a valid input still works (unet.apply [1,8,8,3] → [1,8,8,2])', run: () => withInput(() => tf.zeros([1, 8, 8, 3]), (x) => tf.tidy(() => (net.apply(x) as Tensor).shape)), expect: { value: [1, 8, 8, 2] } },
 

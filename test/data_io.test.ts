@@ -172,7 +172,7 @@ describe('tensorToRaster / tensorToRasterAsync', () => {
     }
     expect(tensorToRaster(l)).toMatchObject({ height: 2, width: 2, channels: 1 });
     const batch = tf.zeros([2, 2, 2, 3]);
-    await expect(tensorToRasterAsync(batch)).rejects.toThrow(/invalid image: expected a single image/);
+    await expect(tensorToRasterAsync(batch)).rejects.toThrow(/invalid tensorToRasterAsync: image: expected a single image/);
     tf.dispose([f, l, batch]);
   });
 });

@@ -166,7 +166,7 @@ describe('bad input', () => {
     tf.dispose([x, y, z, w]);
   });
   it('unknown option values and keys', () => {
-    expect(() => unetGenerator({ norm: 'layer' as never })).toThrow(/invalid norm: expected one of "batch", "instance", "none", received "layer"/);
+    expect(() => unetGenerator({ norm: 'layer' as never })).toThrow(/invalid unetGenerator: options\.norm: expected one of "batch", "instance", "none", received "layer"/);
     expect(() => resnetGenerator({ padding: 'replicate' as never })).toThrow(/padding/);
     expect(() => patchGanDiscriminator({ variant: 'global' as never })).toThrow(/variant/);
     expect(() => unetGenerator({ numDowns: 3 })).toThrow(/numDowns/);

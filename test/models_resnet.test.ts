@@ -55,7 +55,7 @@ describe('resnetBackbone', () => {
     }
   });
   it('rejects unknown depths and sizes that are not multiples of 32', () => {
-    expect(() => resnetBackbone({ depth: 152 as never })).toThrow(/depth: expected one of 18, 34, 50, 101/);
+    expect(() => resnetBackbone({ depth: 152 as never })).toThrow(/resnetBackbone: options\.depth: expected one of 18, 34, 50, 101/);
     const m = resnetBackbone({ depth: 18 });
     const x = tf.zeros([1, 48, 64, 3]);
     expect(() => m.apply(x)).toThrow(/multiples of 32/);

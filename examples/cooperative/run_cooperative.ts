@@ -29,6 +29,7 @@ import {
   patchGanDiscriminator,
   snPatchGanDiscriminator,
   tf,
+  trainPhase,
   unetGenerator,
   vgg19Features,
   writeReport,
@@ -40,13 +41,14 @@ import {
   type ReportContent,
   type ReportCurve,
   type ReportTable,
+  type TrainPhaseResult,
   type Vgg19Extractor,
 } from '../../src/index.js';
 import type { Scalar, Tensor, Tensor4D, tfl } from '../../src/tf.js';
 import type { CommonOptions } from '../common/cli.js';
 import type { ExampleSplits } from '../common/data.js';
-import { evaluateRows, type RowScores } from '../common/evaluate.js';
-import { runPhase, trainBaseSegmenter, type PhaseResult } from '../common/phase.js';
+import { evaluateRows, type EvalBatch, type RowScores } from '../common/evaluate.js';
+import { trainBaseSegmenter } from '../common/segmenter.js';
 import { RESTORATION_COLUMNS, SEGMENTATION_COLUMNS, phaseCurves, scoreTable, writeGrid } from '../common/report.js';
 import { secondsSince, setupRun } from '../common/setup.js';
 import { COOP_DEGRADATIONS, PAPER_NAMES, checkCityscapesRoot, cleanSplits, degradedSplits, describeLevel, type CoopDegradation } from './data.js';
@@ -107,7 +109,7 @@ export interface CooperativeResult {
   table: string;
   tables: ReportTable[];
   report: { html: string; summary: string; markdown: string };
-  phases: PhaseResult[];
+  phases: TrainPhaseResult[];
   /** the trained networks (the caller owns them: dispose when done) */
   models: { segmenter: tfl.LayersModel; g1: Partial<Record<CoopDegradation, tfl.LayersModel>>; g2: Partial<Record<CoopDegradation, tfl.LayersModel>> };
   seconds: number;
@@ -179,7 +181,7 @@ function refinedSegmenter(p: Pipeline, G1: tfl.LayersModel): tfl.LayersModel {
  * step, the segmenter being frozen) and, in stage 2, the segmentation G2 is
  * given (`seg`: softmax of the frozen G1's S_r, or one-hot S_gt).
  */
-type StepBatch = Batch & { sd: Tensor4D; seg?: Tensor4D };
+type StepBatch = Batch<'image' | 'clear' | 'labels'> & { sd: Tensor4D; seg?: Tensor4D };
 
 /**
  * Checks the options {@link runCooperative} cannot train with (unknown
@@ -222,7 +224,7 @@ export async function runCooperative(o: CooperativeOptions): Promise<Cooperative
   const lr = o.lr ?? 2e-4;
   const stage2Input = o.stage2Input ?? 'refined';
   const dataOpts = { data: o.data, size: o.size, trainCount: o.trainCount, testCount: o.testCount, seed: o.seed };
-  const batchOptions = (splits: ExampleSplits, fields: string[]): BatchOptions => ({ batchSize: o.batch, shuffle: true, flip: true, seed: o.seed, resize: splits.resize, fields });
+  const batchOptions = <F extends string>(splits: ExampleSplits, fields: F[]): BatchOptions<F> => ({ batchSize: o.batch, shuffle: true, flip: true, seed: o.seed, resize: splits.resize, fields });
   const stopAt = (name: string): number | undefined => (o.stopAfter?.phase === name ? o.stopAfter.step : undefined);
 
   // VGG-19 for λ3 / λ4 only when real weights are given: random VGG features would be a meaningless target
@@ -240,12 +242,13 @@ export async function runCooperative(o: CooperativeOptions): Promise<Cooperative
   // ── 0. base segmenter on clean images (shared by every degradation) ─────────
   const clean = await cleanSplits(dataOpts);
   say(`data: ${clean.source}`);
+  const segBatches = batchOptions(clean, ['image', 'labels']);
   const { segmenter, phase: segPhase } = await trainBaseSegmenter(
     { out: o.out, steps: steps.segmenter, checkpointEvery: o.checkpointEvery, resume: o.resume, seed: o.seed, quiet: o.quiet, stopAfter: stopAt('segmenter'), filters: o.segFilters, lr: o.segLr, numClasses: NUM_CLASSES },
-    (i) => clean.train.batchAt(i, batchOptions(clean, ['image', 'labels'])),
+    (i) => clean.train.batchAt(i, segBatches),
     'image',
   );
-  const phases: PhaseResult[] = [segPhase];
+  const phases: TrainPhaseResult[] = [segPhase];
   const p = pipeline(segmenter);
 
   const scores: Partial<Record<CoopDegradation, DegradationScores>> = {};
@@ -257,11 +260,11 @@ export async function runCooperative(o: CooperativeOptions): Promise<Cooperative
   for (const d of degradations) {
     const splits = await degradedSplits(d, level, dataOpts);
     say(`── ${d}: ${describeLevel(d, level)}; ${splits.source}`);
-    const fields = ['image', 'clear', 'labels'];
+    const stepBatches = batchOptions(splits, ['image', 'clear', 'labels']);
     /** batch `s` (1-based step) of this degradation with S_d attached */
     const stepBatch = async (s: number, seg?: (b: StepBatch) => Tensor4D): Promise<StepBatch> => {
-      const b: StepBatch = Object.assign(await splits.train.batchAt(s - 1, batchOptions(splits, fields)), { sd: undefined as unknown as Tensor4D });
-      b.sd = tf.tidy(() => p.sd(b.image as Tensor4D));
+      const batch = await splits.train.batchAt(s - 1, stepBatches);
+      const b: StepBatch = Object.assign(batch, { sd: tf.tidy(() => p.sd(batch.image)) });
       if (seg) b.seg = tf.tidy(() => seg(b));
       return b;
     };
@@ -280,14 +283,14 @@ export async function runCooperative(o: CooperativeOptions): Promise<Cooperative
 
     /** D1's LSGAN loss: real = concat(onehot(S_gt), I_d), fake = concat(softmax(S_r), I_d) (the order cooperativeRefinementLoss uses) */
     const d1Loss = (b: StepBatch, logits: Tensor4D): Scalar => {
-      const img = b.image as Tensor4D;
-      return ganDiscriminatorLoss(D1train(tf.concat([oneHot(b.labels as Tensor), img], -1)), D1train(tf.concat([tf.softmax(logits), img], -1)), { mode: 'lsgan' });
+      const img = b.image;
+      return ganDiscriminatorLoss(D1train(tf.concat([oneHot(b.labels), img], -1)), D1train(tf.concat([tf.softmax(logits), img], -1)), { mode: 'lsgan' });
     };
     /** D2's LSGAN loss: unconditional, I_gt vs I_r (eq. 5) */
-    const d2Loss = (b: StepBatch, restored: Tensor4D): Scalar => ganDiscriminatorLoss(D2train(b.clear as Tensor4D), D2train(restored), { mode: 'lsgan' });
+    const d2Loss = (b: StepBatch, restored: Tensor4D): Scalar => ganDiscriminatorLoss(D2train(b.clear), D2train(restored), { mode: 'lsgan' });
     const g1Loss = (b: StepBatch, logits: Tensor4D) =>
-      cooperativeRefinementLoss({ degraded: b.image as Tensor4D, refined: logits, labels: b.labels as Tensor, discriminator: D1train }, { lambdaCe: lambdas.lambda });
-    const g2Loss = (b: StepBatch, restored: Tensor4D) => cooperativeRestorationLoss({ restored, target: b.clear as Tensor4D, discriminator: D2train, extractor }, restorationOptions);
+      cooperativeRefinementLoss({ degraded: b.image, refined: logits, labels: b.labels, discriminator: D1train }, { lambdaCe: lambdas.lambda });
+    const g2Loss = (b: StepBatch, restored: Tensor4D) => cooperativeRestorationLoss({ restored, target: b.clear, discriminator: D2train, extractor }, restorationOptions);
 
     /** a resumable GAN phase over `steps` steps (the step function is built at the first step run, when the NaN guard and start step are known) */
     const ganPhase = async (
@@ -300,7 +303,7 @@ export async function runCooperative(o: CooperativeOptions): Promise<Cooperative
     ): Promise<void> => {
       let gan: GanStep<StepBatch> | undefined;
       phases.push(
-        await runPhase({
+        await trainPhase({
           name,
           out: o.out,
           steps: n,
@@ -335,15 +338,15 @@ export async function runCooperative(o: CooperativeOptions): Promise<Cooperative
         discriminatorVariables: [D1],
         generatorOptimizer: o1.gOpt,
         discriminatorOptimizer: o1.dOpt,
-        discriminatorLoss: (b) => d1Loss(b, p.refine(G1, b.sd, b.image as Tensor4D, true)),
-        generatorLoss: (b) => g1Loss(b, p.refine(G1, b.sd, b.image as Tensor4D, true)),
+        discriminatorLoss: (b) => d1Loss(b, p.refine(G1, b.sd, b.image, true)),
+        generatorLoss: (b) => g1Loss(b, p.refine(G1, b.sd, b.image, true)),
       }),
     );
 
     // ── 2. EGSyn: G2 {I_d, S_r} → I_r, G1 frozen ──────────────────────────────
     // S_r enters G2 as probabilities (softmax of G1's logits) or, with stage2Input 'gt', as one-hot S_gt;
     // G1 is frozen here, so it runs once per step (in StepBatch.seg) and no gradient reaches it
-    const stage2Seg = (b: StepBatch): Tensor4D => (stage2Input === 'gt' ? oneHot(b.labels as Tensor) : (tf.softmax(p.refine(G1, b.sd, b.image as Tensor4D, false)) as Tensor4D));
+    const stage2Seg = (b: StepBatch): Tensor4D => (stage2Input === 'gt' ? oneHot(b.labels) : (tf.softmax(p.refine(G1, b.sd, b.image, false)) as Tensor4D));
     const o2 = { gOpt: adam(), dOpt: adam() };
     await ganPhase(
       `g2_${d}`,
@@ -358,8 +361,8 @@ export async function runCooperative(o: CooperativeOptions): Promise<Cooperative
           discriminatorVariables: [D2],
           generatorOptimizer: o2.gOpt,
           discriminatorOptimizer: o2.dOpt,
-          discriminatorLoss: (b) => d2Loss(b, p.restore(G2, b.image as Tensor4D, b.seg!, true)),
-          generatorLoss: (b) => g2Loss(b, p.restore(G2, b.image as Tensor4D, b.seg!, true)),
+          discriminatorLoss: (b) => d2Loss(b, p.restore(G2, b.image, b.seg!, true)),
+          generatorLoss: (b) => g2Loss(b, p.restore(G2, b.image, b.seg!, true)),
         }),
       stage2Seg,
     );
@@ -378,15 +381,15 @@ export async function runCooperative(o: CooperativeOptions): Promise<Cooperative
         generatorOptimizer: o3.gOpt,
         discriminatorOptimizer: o3.dOpt,
         discriminatorLoss: (b) => {
-          const logits = p.refine(G1, b.sd, b.image as Tensor4D, true);
-          const restored = p.restore(G2, b.image as Tensor4D, tf.softmax(logits) as Tensor4D, true);
+          const logits = p.refine(G1, b.sd, b.image, true);
+          const restored = p.restore(G2, b.image, tf.softmax(logits) as Tensor4D, true);
           const l1 = d1Loss(b, logits);
           const l2 = d2Loss(b, restored);
           return { total: tf.add(l1, l2) as Scalar, terms: { d1: l1, d2: l2 } };
         },
         generatorLoss: (b) => {
-          const logits = p.refine(G1, b.sd, b.image as Tensor4D, true);
-          const restored = p.restore(G2, b.image as Tensor4D, tf.softmax(logits) as Tensor4D, true);
+          const logits = p.refine(G1, b.sd, b.image, true);
+          const restored = p.restore(G2, b.image, tf.softmax(logits) as Tensor4D, true);
           const a = g1Loss(b, logits);
           const c = g2Loss(b, restored);
           const terms: Record<string, Scalar> = { g1_total: a.total, g2_total: c.total };
@@ -410,34 +413,34 @@ export async function runCooperative(o: CooperativeOptions): Promise<Cooperative
     // ── 4. held-out evaluation ──────────────────────────────────────────────
     const gridRows: GridCell[][] = [];
     const evalBatch = Math.max(o.batch, 4);
-    const restoreRow = (b: Batch): Tensor4D =>
+    const restoreRow = (b: EvalBatch): Tensor4D =>
       tf.tidy(() => {
-        const img = b.image as Tensor4D;
+        const img = b.image;
         return p.restore(G2, img, tf.softmax(p.refine(G1, p.sd(img), img, false)) as Tensor4D, false);
       });
     const main = await evaluateRows({
       test: splits.test,
-      rows: { Degraded: (b) => b.image as Tensor4D, Restored: restoreRow, Clean: (b) => b.clear as Tensor4D },
+      rows: { Degraded: (b) => b.image, Restored: restoreRow, Clean: (b) => b.clear! },
       segmenter,
       numClasses: NUM_CLASSES,
       batchSize: evalBatch,
       resize: splits.resize,
       onBatch: (b, images, i) => {
         if (i > 0) return;
-        const n = Math.min(2, (b.image as Tensor).shape[0]!);
+        const n = Math.min(2, b.image.shape[0]);
         for (let j = 0; j < n; j++) {
           const pick = (t: Tensor) => tf.tidy(() => tf.squeeze(tf.slice(t, j, 1), [0]));
           const labelsOf = (logits: () => Tensor) => tf.tidy(() => tf.squeeze(tf.argMax(logits(), -1), [0]));
-          const img = tf.slice(b.image as Tensor4D, j, 1);
+          const img = tf.slice(b.image, j, 1);
           const sdLogits = () => segmenter.predict(img) as Tensor;
           const srLogits = () => p.refine(G1, p.sd(img), img, false);
           gridRows.push([
-            { image: pick(b.image as Tensor), caption: 'I_d' },
+            { image: pick(b.image), caption: 'I_d' },
             { image: pick(images.Restored!), caption: 'I_r' },
-            { image: pick(b.clear as Tensor), caption: 'clean' },
+            { image: pick(b.clear!), caption: 'clean' },
             { image: labelsOf(sdLogits), caption: 'S_d', kind: 'labels' },
             { image: labelsOf(srLogits), caption: 'S_r', kind: 'labels' },
-            { image: pick(b.labels as Tensor), caption: 'labels', kind: 'labels' },
+            { image: pick(b.labels!), caption: 'labels', kind: 'labels' },
           ]);
           img.dispose();
         }
@@ -445,7 +448,7 @@ export async function runCooperative(o: CooperativeOptions): Promise<Cooperative
     });
     const refined = await evaluateRows({
       test: splits.test,
-      rows: { Refined: (b) => b.image as Tensor4D },
+      rows: { Refined: (b) => b.image },
       segmenter: refinedSegmenter(p, G1),
       targetField: 'no restoration target', // segmentation only: PSNR/SSIM of I_d are the Degraded row's
       numClasses: NUM_CLASSES,

@@ -40,6 +40,9 @@ import {
   writeImage,
   writeLabelMap,
   writeReport,
+  supervisedStep,
+  trainPhase,
+  type TrainPhaseResult,
   type BatchOptions,
   type Dataset,
   type GanStep,
@@ -54,7 +57,6 @@ import {
 import type { Tensor, Tensor4D } from '../../src/tf.js';
 import type { CommonOptions } from '../common/cli.js';
 import { evaluateRows, type RowScores } from '../common/evaluate.js';
-import { runPhase, supervisedStep, type PhaseResult } from '../common/phase.js';
 import { phaseCurves, scoreTable, writeGrid, type ScoreColumns } from '../common/report.js';
 import { secondsSince, setupRun } from '../common/setup.js';
 import { ConcatDataset, batchToRasters, folderDay2nightData, rasterToBatch, syntheticDay2nightData, type Day2NightData, type HostImage } from './night_data.js';
@@ -111,7 +113,7 @@ export interface Day2NightResult {
   table: string;
   translatorTable: string;
   report: { html: string; summary: string; markdown: string };
-  phases: PhaseResult[];
+  phases: TrainPhaseResult[];
   /** seconds of each stage (phases by name, plus data, translate, select, evaluate, fid, report) */
   timings: Record<string, number>;
   /** which segmenter was pseudo-labelling and what each selection kept (pool image names) */
@@ -213,11 +215,11 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
     : await syntheticDay2nightData({ size: o.size, seed: o.seed, trainCount: o.trainCount, testCount: o.testCount, poolCount, out: o.out });
   say(`data: ${data.source}`);
   stage('data');
-  const phases: PhaseResult[] = [];
+  const phases: TrainPhaseResult[] = [];
   const models: Record<string, tfl.LayersModel> = {};
   const disposables: { dispose(): void }[] = [];
   const stopAt = (p: Day2NightPhase): number | undefined => (o.stopAfter?.phase === p ? o.stopAfter.step : undefined);
-  const addPhase = (p: PhaseResult): void => {
+  const addPhase = (p: TrainPhaseResult): void => {
     phases.push(p);
     timings[p.name] = p.seconds;
     tStage = performance.now();
@@ -286,10 +288,10 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
         },
       });
     // UNIT trains with batch 1; day and night come from different scenes (unpaired) in independent orders
-    const one = (seed: number): BatchOptions => ({ batchSize: 1, shuffle: true, flip: true, seed, fields: ['image'] });
+    const one = (seed: number): BatchOptions<'image'> => ({ batchSize: 1, shuffle: true, flip: true, seed, fields: ['image'] });
     try {
       addPhase(
-        await runPhase({
+        await trainPhase({
           name,
           out: o.out,
           steps: unitSteps,
@@ -304,7 +306,7 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
             const b = await data.nightDomain.batchAt(s - 1, one(sd.nightOrder));
             try {
               gan ??= makeGan(guard, s - 1);
-              return await gan({ xA: a.image as Tensor4D, xB: b.image as Tensor4D });
+              return await gan({ xA: a.image, xB: b.image });
             } finally {
               disposeBatch(a);
               disposeBatch(b);
@@ -387,10 +389,10 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
   const trainSegmenter = async (name: Day2NightPhase, seg: tfl.LayersModel, ds: Dataset, loss: SegLoss, steps: number, lr: number): Promise<void> => {
     const opt = tf.train.adam(lr);
     // the batch sequence depends on the seed and the dataset size only: (c) and (d) see the same batches
-    const bo: BatchOptions = { batchSize: Math.min(o.batch, ds.length), shuffle: true, flip: true, seed: o.seed, fields: ['image', 'labels'] };
+    const bo: BatchOptions<'image' | 'labels'> = { batchSize: Math.min(o.batch, ds.length), shuffle: true, flip: true, seed: o.seed, fields: ['image', 'labels'] };
     models[name] = seg;
     addPhase(
-      await runPhase({
+      await trainPhase({
         name,
         out: o.out,
         steps,
@@ -400,7 +402,13 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
         optimizers: { opt },
         quiet: o.quiet,
         stopAfter: stopAt(name),
-        step: supervisedStep(opt, [seg], (i) => ds.batchAt(i, bo), (b) => loss(seg.apply(b.image as Tensor4D, { training: true }) as Tensor, b.labels as Tensor), 'seg_'),
+        step: supervisedStep({
+          optimizer: opt,
+          variables: [seg],
+          batch: (i) => ds.batchAt(i, bo),
+          loss: (b) => loss(seg.apply(b.image, { training: true }) as Tensor, b.labels),
+          prefix: 'seg_',
+        }),
       }).finally(() => opt.dispose()),
     );
   };
@@ -418,7 +426,7 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
 
   // ── 3. self-training ───────────────────────────────────────────────────────
   const evalOne = async (seg: tfl.LayersModel, test: Dataset): Promise<RowScores> =>
-    (await evaluateRows({ test, rows: { x: (b) => b.image as Tensor4D }, segmenter: seg, numClasses: NUM_CLASSES, targetField: '-', batchSize: Math.max(o.batch, 4) })).x!;
+    (await evaluateRows({ test, rows: { x: (b) => b.image }, segmenter: seg, numClasses: NUM_CLASSES, targetField: '-', batchSize: Math.max(o.batch, 4) })).x!;
   const valCe = await evalOne(models.seg_ce!, valNight);
   const valFocal = await evalOne(models.seg_focal!, valNight);
   // ties (NaN included) go to the thesis's proposed loss

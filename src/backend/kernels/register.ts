@@ -21,6 +21,8 @@ import { plainMatMul } from './matmul.js';
 import { convForwardMatMul, forwardMatMulGeometry } from './conv_matmul.js';
 import { clearWinogradCache, convWinograd, releaseFilter, transformedFilter, winogradGeometry } from './conv_winograd.js';
 import { defaultWasmThreads, startWasm, type WasmThreadsReport } from '../wasm_threads.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { checkOptions } from '../../validate.js';
 
 type KernelConfig = tf.KernelConfig;
 
@@ -134,6 +136,10 @@ const WASM_FUSED_ACTIVATIONS = new Set<string | undefined>(['linear', 'relu', 'r
  * // model.fit / optimizer.minimize now work with convolutions on wasm
  */
 export async function registerTrainingKernels(options: { threads?: number } = {}): Promise<TrainingKernelsReport> {
+  checkOptions('registerTrainingKernels', options, ['threads']);
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads > 0)) {
+    throw new InvalidArgumentError('registerTrainingKernels: options.threads', 'a positive integer', options.threads);
+  }
   if (registered) return registered;
   const threads = await startWasm(options.threads ?? defaultWasmThreads());
   const report: TrainingKernelsReport = { wasm: [], cpu: [], skipped: {}, wasmThreads: threads };
