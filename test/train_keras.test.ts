@@ -40,7 +40,7 @@ function data(): { x: Tensor4D; labels: Tensor3D; oneHot: Tensor4D } {
     const cls = tf.cast(tf.floor(tf.mul(tf.add(tf.slice(x, [0, 0, 0, 0], [N, 8, 8, 1]), 1), K / 2 - 1e-4)), 'int32');
     const ids = tf.squeeze(tf.clipByValue(cls, 0, K - 1), [3]);
     const ignore = tf.less(tf.squeeze(tf.slice(x, [0, 0, 0, 1], [N, 8, 8, 1]), [3]), -0.8);
-    const labels = tf.where(ignore, tf.fill(ids.shape, 255, 'int32'), ids) as Tensor3D;
+    const labels = tf.where(ignore, tf.fill([N, 8, 8], 255, 'int32'), ids) as Tensor3D;
     const oneHot = tf.where(tf.expandDims(ignore, -1), tf.zeros([N, 8, 8, K]), tf.oneHot(ids, K)) as Tensor4D;
     return { x, labels, oneHot };
   });

@@ -46,8 +46,8 @@ describe('optimizerStep', () => {
     expectTypeOf<Plain['total']>().toEqualTypeOf<number>();
     expectTypeOf<StepTerms>().toMatchTypeOf<{ total: number } & Record<string, number>>();
     expectTypeOf<StepTerms<'g_'>['g_total']>().toEqualTypeOf<number>();
-    const step = () => optimizerStep(tf.train.sgd(0.1), [], () => tf.scalar(0), { prefix: 'seg_' });
-    expectTypeOf<Awaited<ReturnType<typeof step>>['seg_total']>().toEqualTypeOf<number>();
+    const _step = () => optimizerStep(tf.train.sgd(0.1), [], () => tf.scalar(0), { prefix: 'seg_' });
+    expectTypeOf<Awaited<ReturnType<typeof _step>>['seg_total']>().toEqualTypeOf<number>();
   });
 
   it('trainPhase resolves to a TrainPhaseResult', () => {

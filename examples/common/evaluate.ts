@@ -82,8 +82,8 @@ export async function evaluateRows(o: EvaluateOptions): Promise<Record<string, R
       const view = batch as unknown as EvalBatch;
       for (const name of names) images[name] = o.rows[name]!(view);
       const clear = batch[target] as Tensor4D | undefined;
-      const labels = batch.labels as Tensor | undefined;
-      const instances = batch.instances as Tensor | undefined;
+      const labels = view.labels;
+      const instances = view.instances;
       const gtLabelIds = o.cityscapes && instances ? labelIdsFromInstances(instances) : null;
       // every value the metrics need is read with `await data()` and passed as host arrays: a
       // GPU backend has no synchronous read in Node, and the host metrics give the same numbers

@@ -33,18 +33,18 @@ export type LabelFieldName = 'labels' | 'instances';
  */
 export type BatchTensor<K extends string> = K extends LabelFieldName ? Tensor3D : Tensor4D;
 
-/** Keys of `T` that are written out (not an index signature) and do not hold strings. */
-type DeclaredTensorKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : T[K] extends string ? never : K]: 0 };
-
 /**
  * The batch field names of a sample type: its declared non-string fields
  * (`SampleFields<SyntheticScene>` = `'image' | 'labels' | 'instances' | 'depth'`),
  * or `string` for a sample type that declares nothing beyond {@link Sample}
- * (whose fields are only known at run time).
+ * (whose fields are only known at run time). Declared = written out, not the
+ * index signature; `name` and string fields are not batched.
  */
-export type SampleFields<S> = [Exclude<DeclaredTensorKeys<S>, DeclaredTensorKeys<Sample>>] extends [never]
+export type SampleFields<S> = [
+  Exclude<keyof { [K in keyof S as string extends K ? never : number extends K ? never : S[K] extends string ? never : K]: 0 }, 'image'>,
+] extends [never]
   ? string
-  : Exclude<DeclaredTensorKeys<S>, 'name'> & string;
+  : keyof { [K in keyof S as string extends K ? never : number extends K ? never : S[K] extends string ? never : K]: 0 } & string;
 
 /**
  * A batch: `names` plus one tensor per field — float image fields

@@ -541,7 +541,8 @@ function validSpecs(rel: string, specs: unknown): tf.io.WeightsManifestEntry[] {
   return specs as tf.io.WeightsManifestEntry[];
 }
 
-interface LoadTarget {
+/** What {@link loadCheckpoint} restores in place: models, optimizers and RNGs by their saved names (all optional). */
+export interface LoadCheckpointTarget {
   models?: Record<string, tfl.LayersModel>;
   optimizers?: Record<string, tf.Optimizer>;
   rng?: Record<string, SeededRandom>;
@@ -563,7 +564,7 @@ interface Prepared {
  * MismatchError when the intact step does not fit the target (no fallback:
  * an older step of the same run would not fit either).
  */
-async function prepareStep(path: string, target: LoadTarget): Promise<Prepared> {
+async function prepareStep(path: string, target: LoadCheckpointTarget): Promise<Prepared> {
   const json = await readStepJson(path);
   const read = await verifyFiles(path, json);
   const prepared: Prepared = { json, models: [], optimizers: [], rng: [], owned: [] };
@@ -773,7 +774,7 @@ export async function latestCheckpoint(dir: string): Promise<string | null> {
  * @example
  * const { step, skipped } = await loadCheckpoint('runs/dfs/ckpt', { models: { G, D }, optimizers: { gOpt, dOpt }, rng: { data: rng } });
  */
-export async function loadCheckpoint(dir: string, target: LoadTarget = {}, options?: LoadCheckpointOptions): Promise<LoadedCheckpoint> {
+export async function loadCheckpoint(dir: string, target: LoadCheckpointTarget = {}, options?: LoadCheckpointOptions): Promise<LoadedCheckpoint> {
   const o = checkOptions('loadCheckpoint', options, LOAD_CHECKPOINT_KEYS);
   if (typeof dir !== 'string' || !dir) throw new InvalidArgumentError('loadCheckpoint: dir', 'a directory path', dir);
   if (!isObject(target)) throw new InvalidArgumentError('loadCheckpoint: target', 'an object { models?, optimizers?, rng? }', target);

@@ -154,7 +154,7 @@ export function encodeModelFiles(artifacts: tf.io.ModelArtifacts): ModelFiles {
  * prefixes are accepted, as in tfjs-node.
  *
  * Saves write `weights.bin` then `model.json`, each fsync'ed and renamed into
- * place (see {@link writeFileAtomic}).
+ * place (atomic: a crash leaves the old or the new file, never a torn one).
  *
  * @throws InvalidArgumentError (on save or load) if the path, or a directory
  *   above it, is a file where a directory is needed, or cannot be written.

@@ -10,7 +10,7 @@ export { runLogCallback, type RunLogCallbackOptions } from './run_log_callback.j
 export { checkpointCallback, type CheckpointCallbackOptions } from './checkpoint_callback.js';
 export { fileSystemIO } from './file_system_io.js';
 export { saveCheckpoint, loadCheckpoint, latestCheckpoint, CheckpointCorruptError, NonFiniteWeightsError } from './checkpoint.js';
-export type { CheckpointState, SaveCheckpointOptions, LoadCheckpointOptions, LoadedCheckpoint, SkippedCheckpoint } from './checkpoint.js';
+export type { CheckpointState, SaveCheckpointOptions, LoadCheckpointOptions, LoadCheckpointTarget, LoadedCheckpoint, SkippedCheckpoint } from './checkpoint.js';
 export { SeededRandom, tfSeed, type RandomState } from '../ops/rng.js';
 
 export type { VariableSource } from './variables.js';

@@ -111,7 +111,7 @@ export function normalizeLossOutput(out: LossOutput, name = 'loss'): { total: Te
  * applied and the values are returned: guard with `beforeApply` to stop there.
  *
  * @param optimizer - any `tf.Optimizer`.
- * @param variables - the variables to update (see {@link collectVariables}).
+ * @param variables - what to update: `tf.Variable`s, LayerVariables, or models/layers (their trainable weights).
  * @param loss - closure running the forward pass and returning a {@link LossOutput}.
  * @throws NonFiniteGradientError / NonFiniteLossError as above; InvalidArgumentError for a malformed loss.
  * @example

@@ -5,7 +5,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { tf } from '../tf.js';
 
-/** Anything {@link collectVariables} accepts for one entry. */
+/** What an optimizer step can update: a trainable `tf.Variable`, a tfjs-layers `LayerVariable`, or a model/layer (its trainable weights). */
 export type VariableSource =
   | tf.Variable
   | { read(): tf.Tensor; readonly trainable: boolean }
