@@ -232,8 +232,9 @@ export abstract class Dataset<S extends Sample = Sample> implements AsyncIterabl
    * for (let s = startStep; s < steps; s++) { const b = await ds.batchAt(s, { batchSize: 4, shuffle: true, flip: true, seed }); … disposeBatch(b); }
    */
   async batchAt<F extends string = SampleFields<S>>(step: number, options: BatchOptions<F> = {}): Promise<Batch<F>> {
-    if (!Number.isInteger(step) || step < 0) throw new InvalidArgumentError('Dataset.batchAt: step', 'an integer ≥ 0', step);
+    // options first (a misspelled key is named even when the step is also wrong)
     const { batchSize, range, crop } = checkBatchOptions('Dataset.batchAt', options);
+    if (!Number.isInteger(step) || step < 0) throw new InvalidArgumentError('Dataset.batchAt: step', 'an integer ≥ 0', step);
     const n = this.length;
     if (n < batchSize) throw new InvalidArgumentError('Dataset.batchAt: options.batchSize', `at most the dataset length (${n})`, batchSize);
     const nb = Math.floor(n / batchSize);

@@ -90,9 +90,9 @@ export interface StepLrOptions {
  * s(30); // 0.001
  */
 export function stepLr(baseLr: number, options: StepLrOptions): LrSchedule {
-  assertNumber('stepLr: baseLr', baseLr, { min: 0 });
   if (options == null) throw new InvalidArgumentError('stepLr: options', 'an object with stepSize', options);
   const { stepSize, gamma = 0.1 } = checkOptions('stepLr', options, STEP_LR_KEYS);
+  assertNumber('stepLr: baseLr', baseLr, { min: 0 });
   assertNumber('stepLr: options.stepSize', stepSize, { min: 1, integer: true });
   assertNumber('stepLr: options.gamma', gamma, { min: 0 });
   return (step) => {
@@ -121,9 +121,9 @@ export interface CosineLrOptions {
  * s(50); // 5e-4
  */
 export function cosineLr(baseLr: number, options: CosineLrOptions): LrSchedule {
-  assertNumber('cosineLr: baseLr', baseLr, { min: 0 });
   if (options == null) throw new InvalidArgumentError('cosineLr: options', 'an object with tMax', options);
   const { tMax, etaMin = 0 } = checkOptions('cosineLr', options, COSINE_LR_KEYS);
+  assertNumber('cosineLr: baseLr', baseLr, { min: 0 });
   assertNumber('cosineLr: options.tMax', tMax, { min: 0, exclusiveMin: true });
   assertNumber('cosineLr: options.etaMin', etaMin, { min: 0 });
   return (step) => {
@@ -153,9 +153,9 @@ export interface PolyLrOptions {
  * s(500); // 0.01 · 0.5^0.9
  */
 export function polyLr(baseLr: number, options: PolyLrOptions): LrSchedule {
-  assertNumber('polyLr: baseLr', baseLr, { min: 0 });
   if (options == null) throw new InvalidArgumentError('polyLr: options', 'an object with totalSteps', options);
   const { totalSteps, power = 0.9, minLr = 0 } = checkOptions('polyLr', options, POLY_LR_KEYS);
+  assertNumber('polyLr: baseLr', baseLr, { min: 0 });
   assertNumber('polyLr: options.totalSteps', totalSteps, { min: 0, exclusiveMin: true });
   assertNumber('polyLr: options.power', power, { min: 0 });
   assertNumber('polyLr: options.minLr', minLr, { min: 0 });

@@ -10,18 +10,29 @@ import ts from 'typescript';
 
 const OPTION_PARAMS = new Set(['options', 'opts']);
 
+/** An option-taking signature: where its `options` parameter is and which keys it accepts. */
+export interface OptionSignature {
+  /** `focalLoss`, `new PsnrMetric`, `PsnrMetric.update` */
+  name: string;
+  /** 0-based position of the options parameter */
+  index: number;
+  keys: string[];
+}
+
 /** The option keys of a signature's `options` parameter, or null when it has none. */
-function optionKeys(checker: ts.TypeChecker, sig: ts.Signature): string[] | null {
-  const p = sig.getParameters().find((q) => OPTION_PARAMS.has(q.getName()));
+function optionKeys(checker: ts.TypeChecker, sig: ts.Signature): { index: number; keys: string[] } | null {
+  const params = sig.getParameters();
+  const index = params.findIndex((q) => OPTION_PARAMS.has(q.getName()));
+  const p = params[index];
   if (!p || !p.valueDeclaration) return null;
   const t = checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, p.valueDeclaration));
   const parts = t.isUnion() ? t.types : [t];
   const keys = new Set<string>();
   for (const part of parts) for (const prop of checker.getPropertiesOfType(part)) keys.add(prop.getName());
-  return [...keys].sort();
+  return { index, keys: [...keys].sort() };
 }
 
-function firstKeys(checker: ts.TypeChecker, sigs: readonly ts.Signature[]): string[] | null {
+function firstKeys(checker: ts.TypeChecker, sigs: readonly ts.Signature[]): { index: number; keys: string[] } | null {
   for (const s of sigs) {
     const k = optionKeys(checker, s);
     if (k) return k;
@@ -30,7 +41,7 @@ function firstKeys(checker: ts.TypeChecker, sigs: readonly ts.Signature[]): stri
 }
 
 /** Names like `focalLoss`, `new PsnrMetric`, `PsnrMetric.update` with their option keys, sorted by name. */
-export function optionTakingApi(entry = 'src/index.ts'): { name: string; keys: string[] }[] {
+export function optionTakingApi(entry = 'src/index.ts'): OptionSignature[] {
   const program = ts.createProgram([entry], {
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -42,7 +53,7 @@ export function optionTakingApi(entry = 'src/index.ts'): { name: string; keys: s
   const checker = program.getTypeChecker();
   const sf = program.getSourceFile(path.resolve(entry));
   if (!sf) throw new Error(`cannot read ${entry}`);
-  const out = new Map<string, string[]>();
+  const out = new Map<string, { index: number; keys: string[] }>();
   for (const exp of checker.getExportsOfModule(checker.getSymbolAtLocation(sf)!)) {
     const sym = exp.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exp) : exp;
     const name = exp.getName();
@@ -74,9 +85,9 @@ export function optionTakingApi(entry = 'src/index.ts'): { name: string; keys: s
       if (k) out.set(name, k);
     }
   }
-  return [...out].sort(([a], [b]) => a.localeCompare(b)).map(([name, keys]) => ({ name, keys }));
+  return [...out].sort(([a], [b]) => a.localeCompare(b)).map(([name, k]) => ({ name, ...k }));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  console.log(optionTakingApi(process.argv[2]).map((e) => `${e.name}: ${e.keys.join(', ')}`).join('\n'));
+  console.log(optionTakingApi(process.argv[2]).map((e) => `${e.name} [${e.index}]: ${e.keys.join(', ')}`).join('\n'));
 }
