@@ -26,7 +26,7 @@ const api = segaware as unknown as Record<string, unknown>;
 /** An instance for the classes whose methods take options (all Dataset subclasses share `batchAt`/`batches`). */
 function instanceOf(cls: string): object {
   if (cls === 'SyntheticStreetDataset') return segaware.syntheticStreetScenes({ count: 1, height: 16, width: 16 });
-  const ds = new segaware.ArrayDataset([{ name: 'a' }]);
+  const ds = new segaware.ArrayDataset([{ name: 'a' } as never]);
   if (cls === 'ArrayDataset' || cls === 'Dataset') return ds;
   // the folder datasets need folders on disk; their batchAt/batches are Dataset's, unchanged
   const ctor = api[cls] as { prototype: object };

@@ -23,7 +23,7 @@ export interface InitBackendOptions {
   prefer?: BackendName | BackendName[];
   /**
    * Threads: XNNPACK threads of the wasm backend (default:
-   * `SEGAWARE_WASM_THREADS`, else 1 — see {@link defaultWasmThreads}) and intra-op threads of tfjs-node (sets
+   * `SEGAWARE_WASM_THREADS`, else 1) and intra-op threads of tfjs-node (sets
    * `TF_NUM_INTRAOP_THREADS` before loading it). Takes effect only before the
    * wasm backend first starts.
    */

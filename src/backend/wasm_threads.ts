@@ -18,7 +18,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { tf, tfwasm } from '../tf.js';
 
-/** Outcome of {@link startWasm}. */
+/** How the wasm backend's XNNPACK thread pool was started. */
 export interface WasmThreadsReport {
   /** threads XNNPACK uses */
   threads: number;

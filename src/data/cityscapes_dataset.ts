@@ -50,7 +50,8 @@ function checkCityscapesOptions(fn: string, options: CityscapesOptions): void {
   if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 0)) throw new InvalidArgumentError(`${fn}: options.limit`, 'an integer ≥ 0', options.limit);
 }
 
-interface Entry {
+/** One image of a Cityscapes split: its city folder and its base name (`<city>_<seq>_<frame>`). */
+export interface CityscapesEntry {
   name: string;
   city: string;
 }
@@ -60,7 +61,7 @@ interface Entry {
  * @example const ds = new CityscapesDataset('/data/cityscapes', { split: 'val' }); // same as cityscapesDataset(…)
  */
 export class CityscapesDataset extends Dataset<Sample> {
-  readonly entries: Entry[];
+  readonly entries: CityscapesEntry[];
   constructor(
     readonly root: string,
     readonly options: CityscapesOptions = {},
@@ -71,7 +72,7 @@ export class CityscapesDataset extends Dataset<Sample> {
     const split = options.split ?? 'train';
     const dir = join(root, 'leftImg8bit', split);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new NotFoundError(`segaware: Cityscapes images not found: ${JSON.stringify(dir)} (expected root/leftImg8bit/<split>/<city>/*_leftImg8bit.png)`);
-    const entries: Entry[] = [];
+    const entries: CityscapesEntry[] = [];
     for (const city of readdirSync(dir).sort()) {
       const cdir = join(dir, city);
       if (!statSync(cdir).isDirectory()) continue;
@@ -88,10 +89,10 @@ export class CityscapesDataset extends Dataset<Sample> {
     this.entries = limited;
   }
 
-  private path(kind: string, e: Entry, suffix: string): string {
+  private path(kind: string, e: CityscapesEntry, suffix: string): string {
     return join(this.root, kind, this.options.split ?? 'train', e.city, `${e.name}${suffix}`);
   }
-  private companions(e: Entry): string[] {
+  private companions(e: CityscapesEntry): string[] {
     const o = this.options;
     const out: string[] = [];
     if (o.foggy !== undefined) out.push(this.path('leftImg8bit_foggy', e, `_leftImg8bit_foggy_beta_${o.foggy}.png`));

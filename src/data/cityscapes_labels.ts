@@ -99,7 +99,8 @@ export const TRAIN_ID_TO_LABEL_ID: Uint8Array = (() => {
   return lut;
 })();
 
-type IntArray = Uint8Array | Int32Array | Uint16Array | Int16Array | Uint32Array | number[];
+/** Integer label data accepted by the label-id conversions. */
+export type IntArray = Uint8Array | Int32Array | Uint16Array | Int16Array | Uint32Array | number[];
 
 /**
  * The hint for a value that is no labelId: Cityscapes `*_instanceIds.png` store

@@ -216,7 +216,9 @@ export interface WriteImageOptions {
 /** The keys of {@link WriteImageOptions}. @internal */
 export const WRITE_IMAGE_KEYS = ['range', 'clip', 'bitDepth', 'quality'] as const;
 
-type Format = 'png' | 'jpeg' | 'webp';
+/** Image file formats segaware writes. */
+export type ImageFormat = 'png' | 'jpeg' | 'webp';
+type Format = ImageFormat;
 const FORMATS: readonly Format[] = ['png', 'jpeg', 'webp'];
 function formatOf(fn: string, path: string): Format {
   const ext = extname(path).toLowerCase();

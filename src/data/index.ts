@@ -8,6 +8,7 @@ export {
   CITYSCAPES_NUM_CLASSES,
   CITYSCAPES_TRAIN_CLASSES,
   colorize,
+  type IntArray,
   labelIdToTrainId,
   trainIdToLabelId,
   type CityscapesClass,
@@ -34,6 +35,7 @@ export {
   readRaster,
   writeImage,
   type FileRaster,
+  type ImageFormat,
   type ReadImageOptions,
   type ReadRasterOptions,
   type WriteImageOptions,
@@ -67,6 +69,6 @@ export {
   type NightOptions,
 } from './degrade/index.js';
 export { PairedFolderDataset, dfsFolderDataset, pairedFolderDataset, type PairedFolderOptions } from './paired_folder_dataset.js';
-export { CityscapesDataset, cityscapesDataset, type CityscapesOptions } from './cityscapes_dataset.js';
+export { CityscapesDataset, cityscapesDataset, type CityscapesEntry, type CityscapesOptions } from './cityscapes_dataset.js';
 export { nightnessHistogram, nightnessScore, selectByHistogram, type HistogramSelection, type NightnessOptions } from './nightness.js';
 export { selectByFid, type CandidateFeatures, type FidSelection, type FidSelectionOptions, type ReferenceStats } from './select_by_fid.js';

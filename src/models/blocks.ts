@@ -5,7 +5,6 @@
  * them; see `docs/weights.md`.
  */
 import { tf, tfl } from '../tf.js';
-import { InvalidArgumentError } from '../errors.js';
 import { assertNumber, assertOneOf, checkOptions } from '../validate.js';
 import { InstanceNormalization } from './layers/instance_normalization.js';
 import { GroupNormalization } from './layers/group_normalization.js';

@@ -16,6 +16,7 @@ export {
   vgg19Features,
   loadVgg19Weights,
   VGG19_LAYERS,
+  type Vgg19Conv,
   type Vgg19Extractor,
   type Vgg19FeaturesOptions,
   type Vgg19Weights,
@@ -31,6 +32,7 @@ export {
   type LoadTorchWeightsOptions,
   type TorchWeightEntry,
 } from './torch_weights.js';
+export type { SafeTensor, SafetensorsDtype } from './safetensors.js';
 export {
   BilinearUpsample2D,
   ExclusiveAvgPool2D,

@@ -124,7 +124,7 @@ const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every
 const fmt = (s: number[]) => `[${s.join(',')}]`;
 
 /**
- * Copies a torch state_dict (name → tensor map, e.g. from {@link parseSafetensors})
+ * Copies a torch state_dict (name → tensor map, e.g. parsed from a `.safetensors` file)
  * into `model`. Checks every name and shape before assigning anything, and
  * throws a {@link MismatchError} naming the first missing key, the first shape
  * that differs (both shapes), the first tensor holding a NaN/±Inf, or the first

@@ -40,7 +40,7 @@ export function isRandomState(s: unknown): s is RandomState {
  *
  * - `new SeededRandom(seed)`: an integer seed is the initial state (`seed >>> 0`).
  * - `SeededRandom.hashed(seed)`: any finite number, its integer and fractional bits mixed
- *   by {@link hashInts} first, so nearby or fractional seeds start far apart (what the data
+ *   by a murmur3-style hash first, so nearby or fractional seeds start far apart (what the data
  *   pipeline uses).
  *
  * @example

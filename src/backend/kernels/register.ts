@@ -124,7 +124,7 @@ const WASM_FUSED_ACTIVATIONS = new Set<string | undefined>(['linear', 'relu', 'r
 
 /**
  * Starts the wasm backend with `threads` XNNPACK threads (default 1, or
- * `SEGAWARE_WASM_THREADS`; see {@link startWasm}) and registers the fast training
+ * `SEGAWARE_WASM_THREADS`) and registers the fast training
  * kernels (idempotent). Called by
  * {@link initBackend}; call it yourself if you pick a backend with
  * `tf.setBackend` directly.
