@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'runs/**', 'docs/api/**', 'node_modules/**', '.scratch/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'examples/web/dist/**', 'out/**', 'runs/**', 'docs/api/**', 'node_modules/**', '.scratch/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,23 +1,13 @@
 /**
  * segaware — segmentation-aware image restoration on TensorFlow.js.
  *
+ * The Node build of `segaware` (the `node` condition of the package's `exports`): the
+ * platform-neutral core plus the Node additions, i.e. exactly `segaware/node` (`./node.ts`,
+ * which re-exports every name of `./core.ts` and shadows the few it replaces with their Node
+ * versions, e.g. `initBackend`). It is one `export *` of `./node.js`, not a star export of both
+ * `./core.js` and `./node.js`: two star exports of one name bound differently (`initBackend`)
+ * would be ambiguous, and ES modules drop such a name silently. Browsers get `./core.ts`.
+ *
  * @packageDocumentation
  */
-import { installBootstrapKernels, installSetupHints } from './backend/setup.js';
-
-// The one global effect of importing segaware (package.json "sideEffects" says so): tfjs's
-// wasm backend gets the training kernels it lacks, and tfjs backend-setup errors name the fix.
-// See src/backend/setup.ts.
-installBootstrapKernels();
-installSetupHints();
-
-export { tf, tfl } from './tf.js';
-export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Rank, DataType, NamedTensorMap } from './tf.js';
-export * from './errors.js';
-export { flushFiniteChecks } from './finite_check.js';
-export * from './backend/index.js';
-export * from './train/index.js';
-export * from './data/index.js';
-export * from './metrics/index.js';
-export * from './losses/index.js';
-export * from './models/index.js';
+export * from './node.js';

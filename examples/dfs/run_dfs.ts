@@ -41,6 +41,7 @@ import { evaluateRows, type EvalBatch, type RowScores } from '../common/evaluate
 import { trainBaseSegmenter } from '../common/segmenter.js';
 import { CITYSCAPES_COLUMNS, RESTORATION_COLUMNS, SEGMENTATION_COLUMNS, phaseCurves, scoreTable, writeGrid } from '../common/report.js';
 import { secondsSince, setupRun } from '../common/setup.js';
+import { exportWebModels } from '../web/node/export_models.js';
 
 /** A training batch of the dehazers: hazy `image`, `clear` target, `labels`. */
 type DfsBatch = Batch<'image' | 'clear' | 'labels'>;
@@ -280,5 +281,16 @@ export async function runDfs(o: DfsOptions): Promise<DfsResult> {
   const report = await writeReport(o.out, content);
   const models = { segmenter, dehaze, dfs };
   for (const [k, m] of Object.entries(models)) await m.save(fileSystemIO(join(o.out, 'models', k)));
+  // the web page's models folder (examples/web): the DFS dehazer and the segmenter, at the size they were trained at
+  const fogBeta = o.data ? (o.foggyBeta ?? 0.02) : ((o.beta ?? [0.01, 0.03])[0] + (o.beta ?? [0.01, 0.03])[1]) / 2;
+  await exportWebModels(join(o.out, 'web-models'), {
+    dehazer: dfs,
+    segmenter,
+    height: o.size[0],
+    width: o.size[1],
+    numClasses: NUM_CLASSES,
+    fog: { beta: fogBeta, airlight: 0.9 },
+    source: `DFS dehazer (λ3 = ${lambdaSeg}) + segmenter, ${o.steps} steps on ${splits.source}`,
+  });
   return { scores, table: md, report, phases, models, seconds: secondsSince(t0) };
 }

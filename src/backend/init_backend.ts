@@ -1,6 +1,7 @@
 /**
- * Backend selection: the fastest TensorFlow.js backend this machine can run,
- * with the reason every faster one was skipped.
+ * Backend selection under Node: the fastest TensorFlow.js backend this machine can run,
+ * with the reason every faster one was skipped. The browser's `initBackend` (webgpu → webgl →
+ * wasm → cpu) is `./init_backend_browser.ts`; this one shadows it in the Node entry.
  */
 import { createRequire } from 'node:module';
 import { tf } from '../tf.js';
@@ -8,6 +9,10 @@ import { BackendError, InvalidArgumentError } from '../errors.js';
 import { checkOptions } from '../validate.js';
 import { registerTrainingKernels, type TrainingKernelsReport } from './kernels/register.js';
 import { registerWebgpuAddN } from './kernels/webgpu_add_n.js';
+import { describeAdapter, softwareName, type WebgpuAdapterReport } from './webgpu_adapter.js';
+import { silenceCpuBanner } from './cpu_banner.js';
+// plugs Node's threaded-wasm workarounds into startWasm (the `threads` option)
+import './wasm_threads_node.js';
 
 /** Backends segaware knows, fastest first. */
 export const BACKEND_ORDER = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
@@ -53,66 +58,10 @@ export interface BackendChoice {
   adapter: WebgpuAdapterReport | null;
 }
 
-/** What the WebGPU adapter says about itself (`GPUAdapterInfo`), plus whether it runs on the CPU. */
-export interface WebgpuAdapterReport {
-  /** e.g. `nvidia`, `amd`, `intel`, `apple`, `mesa` (may be empty) */
-  vendor: string;
-  /** e.g. `hopper`, `rdna-3`, `software` (may be empty) */
-  architecture: string;
-  /** driver's device name, e.g. `llvmpipe-llvm-15-0-6-256-bits-` (may be empty) */
-  device: string;
-  /** human-readable description (may be empty) */
-  description: string;
-  /**
-   * True for a CPU rasteriser (Mesa llvmpipe/lavapipe, SwiftShader, WARP) or
-   * a fallback adapter: WebGPU runs there, but slower than the wasm backend.
-   */
-  software: boolean;
-}
-
 type Attempt = { ok: true; tfBackend: string } | { ok: false; reason: string };
 
-interface AdapterLike {
-  info?: Partial<Record<'vendor' | 'architecture' | 'device' | 'description', string>> & { isFallbackAdapter?: boolean };
-  isFallbackAdapter?: boolean;
-  requestAdapterInfo?: () => Promise<AdapterLike['info']>;
-}
 interface GpuLike {
   requestAdapter(options?: { powerPreference?: string }): Promise<unknown>;
-}
-
-const SOFTWARE_NAMES = /llvmpipe|lavapipe|swiftshader|softpipe|microsoft basic render|warp/i;
-
-/** Reads an adapter's info (the `info` attribute, or the older `requestAdapterInfo()`). */
-export async function describeAdapter(adapter: unknown): Promise<WebgpuAdapterReport> {
-  const a = adapter as AdapterLike;
-  let info = a.info;
-  if (!info && typeof a.requestAdapterInfo === 'function') {
-    try {
-      info = await a.requestAdapterInfo();
-    } catch {
-      info = undefined;
-    }
-  }
-  const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-  const report = {
-    vendor: str(info?.vendor),
-    architecture: str(info?.architecture),
-    device: str(info?.device),
-    description: str(info?.description),
-  };
-  const software =
-    info?.isFallbackAdapter === true ||
-    a.isFallbackAdapter === true ||
-    report.architecture.toLowerCase() === 'software' ||
-    SOFTWARE_NAMES.test(`${report.device} ${report.description}`);
-  return { ...report, software };
-}
-
-/** Short name of a software adapter for the skip reason, e.g. `llvmpipe`. */
-function softwareName(r: WebgpuAdapterReport): string {
-  const m = SOFTWARE_NAMES.exec(`${r.device} ${r.description}`);
-  return m ? m[0].toLowerCase() : r.description || r.device || r.vendor || 'fallback adapter';
 }
 
 /** Loads an optional package by a name the bundler must not resolve. */
@@ -326,13 +275,4 @@ export async function initBackend(options?: InitBackendOptions): Promise<Backend
   throw new BackendError(
     `segaware: no backend could be started from ${source} [${order.join(', ')}]: ` + skipped.map((s) => `${s.name}: ${s.reason}`).join('; '),
   );
-}
-
-/**
- * tfjs-backend-cpu prints a multi-line "install tfjs-node" banner on first
- * use; initBackend's notice already says which backend runs and why.
- */
-function silenceCpuBanner(): void {
-  const cpu = tf.engine().backendNames().includes('cpu') ? (tf.engine().findBackend('cpu') as unknown as { firstUse?: boolean } | null) : null;
-  if (cpu && 'firstUse' in cpu) cpu.firstUse = false;
 }

@@ -1,21 +1,13 @@
 /**
- * Multi-threaded XNNPACK for the wasm backend under Node.
+ * Starting the wasm backend with a number of XNNPACK threads, on any platform.
  *
- * tfjs-backend-wasm ships a threaded SIMD build but never enables it in Node:
- * its feature probe says no, its pthread worker is handed to Node as a `blob:`
- * URL (which `worker_threads` rejects), and its C++ caps the pool at
- * `navigator.hardwareConcurrency / 2` — one thread on a 2-core machine. This
- * module works around all three before the backend starts: it writes the
- * worker script to a file whose main-script import points at the threaded
- * module on disk, hands that path out instead of the blob URL, and reports the
- * logical core count doubled while the C++ reads it. XNNPACK then splits every
- * convolution and matrix product over the requested threads (≈1.9× on 2 cores).
+ * In a browser tfjs-backend-wasm runs its threaded SIMD build by itself where the page is
+ * cross-origin isolated (SharedArrayBuffer): the thread count is handed to it and the report
+ * says what it started. Under Node the threaded build needs three workarounds (a worker file
+ * instead of a `blob:` URL, and a doubled core count): `./wasm_threads_node.ts` holds them and
+ * plugs them in here with {@link setWasmThreadSupport} when it is imported (the Node
+ * `initBackend` imports it).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
-import { join } from 'node:path';
 import { tf, tfwasm } from '../tf.js';
 
 /** How the wasm backend's XNNPACK thread pool was started. */
@@ -26,30 +18,18 @@ export interface WasmThreadsReport {
   note?: string;
 }
 
-const WORKER_IMPORT =
-  'if(typeof e.data.urlOrBlob=="string"){importScripts(e.data.urlOrBlob)}else{var objectUrl=URL.createObjectURL(e.data.urlOrBlob);importScripts(objectUrl);URL.revokeObjectURL(objectUrl)}';
+/**
+ * Prepares the environment for `threads` XNNPACK threads before the wasm backend starts and
+ * returns the undo steps to run once it has started, or null when threads cannot run here.
+ * @internal
+ */
+export type WasmThreadSupport = (threads: number) => (() => void)[] | null;
 
-/** Writes the pthread worker script to a file and returns its path (null if the package layout is unexpected). */
-function workerScript(): string | null {
-  const require = createRequire(import.meta.url);
-  const base = '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd';
-  let mainJs: string;
-  let contents: string;
-  try {
-    mainJs = require.resolve(`${base}.js`);
-    contents = (require(`${base}.worker.js`) as { wasmWorkerContents: string }).wasmWorkerContents;
-  } catch {
-    return null;
-  }
-  if (!contents.includes(WORKER_IMPORT)) return null;
-  // The worker evaluates the threaded module from disk instead of from a Blob
-  // (Node cannot read blob URLs synchronously); the one raw newline sits in a
-  // string literal, as in tfjs's own Blob path.
-  const patched = contents.replace(/\n/g, '\\n').replace(WORKER_IMPORT, `importScripts(${JSON.stringify(mainJs)});`);
-  const hash = createHash('sha1').update(patched).digest('hex').slice(0, 12);
-  const path = join(os.tmpdir(), `segaware-tfjs-wasm-worker-${hash}.cjs`);
-  if (!existsSync(path)) writeFileSync(path, patched);
-  return path;
+let threadSupport: WasmThreadSupport | null = null;
+
+/** Plugs in the platform's threaded-wasm workarounds (Node's: `./wasm_threads_node.ts`). @internal */
+export function setWasmThreadSupport(support: WasmThreadSupport | null): void {
+  threadSupport = support;
 }
 
 /**
@@ -87,23 +67,21 @@ export async function startWasm(threads: number): Promise<WasmThreadsReport | nu
   if (engine.registry.wasm) return { threads: tfwasm.getThreadsCount(), note: 'the wasm backend was already started' };
   let note: string | undefined;
   const restore: (() => void)[] = [];
-  if (threads > 1) {
-    const worker = typeof Worker === 'undefined' && typeof process !== 'undefined' ? workerScript() : null;
-    if (!worker) {
+  if (threads > 1 && threadSupport && typeof Worker === 'undefined') {
+    // Node: the workarounds of ./wasm_threads_node.ts
+    const undo = threadSupport(threads);
+    if (!undo) {
       note = 'threaded wasm build unavailable here';
     } else {
-      const createObjectURL = URL.createObjectURL;
-      URL.createObjectURL = ((obj: Blob) => (obj?.type === 'application/javascript' ? worker : createObjectURL(obj))) as typeof URL.createObjectURL;
-      restore.push(() => (URL.createObjectURL = createObjectURL));
-      const cpus = os.cpus;
-      os.cpus = () => {
-        const list = cpus();
-        return Array.from({ length: Math.max(2 * threads, list.length) }, (_, i) => list[i % list.length]!);
-      };
-      restore.push(() => (os.cpus = cpus));
+      restore.push(...undo);
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
       tfwasm.setThreadsCount(threads);
     }
+  } else if (threads > 1 && typeof Worker !== 'undefined') {
+    // a browser: tfjs's own probe decides (threads need a cross-origin-isolated page)
+    tfwasm.setThreadsCount(threads);
+  } else if (threads > 1) {
+    note = 'threaded wasm build unavailable here';
   } else {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   }

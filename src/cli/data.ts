@@ -7,6 +7,8 @@ import { basename, dirname, extname, join, relative } from 'node:path';
 import { Command, InvalidArgumentError as CommanderArgError } from 'commander';
 import { colorize, labelIdToTrainId, trainIdToLabelId } from '../data/cityscapes_labels.js';
 import { DEGRADATION_LEVELS, degrade } from '../data/degrade/presets.js';
+// sharp as the codec of `degrade(…, 'jpeg', …)` (the platform-neutral jpegCompress has none in Node)
+import '../data/degrade/jpeg_sharp.js';
 import type { DegradationKind } from '../data/degrade/presets.js';
 import { addFog } from '../data/degrade/fog.js';
 import { toNight } from '../data/degrade/night.js';

@@ -7,8 +7,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { tf } from '../tf.js';
 import type { Tensor } from '../tf.js';
-import { assertNumber, checkOptions } from '../validate.js';
-import { readImageRaster } from './image_io.js';
+import { checkOptions } from '../validate.js';
 import { assertRange, isRaster, tensorToRaster } from './raster.js';
 import type { ImageRaster } from './raster.js';
 
@@ -30,8 +29,8 @@ export interface NightnessOptions {
 /** The keys of {@link NightnessOptions}. @internal */
 export const NIGHTNESS_KEYS = ['alpha', 'range', 'normalize'] as const;
 
-/** Per-pixel scores; errors are labelled `<fn>: …`. */
-function pixelScores(fn: string, image: Tensor | ImageRaster, options: NightnessOptions): Float64Array {
+/** Per-pixel scores; errors are labelled `<fn>: …`. @internal */
+export function pixelScores(fn: string, image: Tensor | ImageRaster, options: NightnessOptions): Float64Array {
   const alpha = options.alpha ?? 0.5;
   if (!(typeof alpha === 'number' && alpha >= 0)) throw new InvalidArgumentError(`${fn}: options.alpha`, 'a number ≥ 0', alpha);
   const range = options.range ?? [0, 1];
@@ -63,7 +62,8 @@ export function nightnessScore(image: Tensor | ImageRaster, options: NightnessOp
   return meanOf(pixelScores('nightnessScore', image, checkOptions('nightnessScore', options, NIGHTNESS_KEYS)));
 }
 
-function meanOf(s: Float64Array): number {
+/** Mean of the per-pixel scores. @internal */
+export function meanOf(s: Float64Array): number {
   let sum = 0;
   for (let i = 0; i < s.length; i++) sum += s[i]!;
   return sum / s.length;
@@ -82,44 +82,4 @@ export function nightnessHistogram(image: Tensor | ImageRaster, options: Nightne
   const h = new Float64Array(bins);
   for (let i = 0; i < s.length; i++) h[Math.min(bins - 1, Math.max(0, Math.floor((s[i]! / max) * bins)))]! += 1 / s.length;
   return h;
-}
-
-/** Result of {@link selectByHistogram}. */
-export interface HistogramSelection {
-  /** paths whose score lies strictly between low and high */
-  selected: string[];
-  /** the score of every input path, in input order */
-  scores: number[];
-}
-
-/**
- * Reads each image and keeps those with `low < nightnessScore < high`
- * (thesis: 15 < S < 20). Images are decoded a few at a time.
- *
- * @example const { selected } = await selectByHistogram(paths, { low: 15, high: 20 });
- */
-export async function selectByHistogram(
-  paths: string[],
-  options: NightnessOptions & { low?: number; high?: number; concurrency?: number } = {},
-): Promise<HistogramSelection> {
-  const FN = 'selectByHistogram';
-  checkOptions(FN, options, [...NIGHTNESS_KEYS, 'low', 'high', 'concurrency']);
-  if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string')) throw new InvalidArgumentError(`${FN}: paths`, 'an array of image paths', paths);
-  const low = options.low ?? 15;
-  const high = options.high ?? 20;
-  if (!(typeof low === 'number' && typeof high === 'number' && low < high)) throw new InvalidArgumentError(`${FN}: options.low/high`, 'numbers with low < high', [low, high]);
-  const conc = options.concurrency ?? 4;
-  assertNumber(`${FN}: options.concurrency`, conc, { integer: true, min: 1 });
-  // the files are decoded to [0,1]: options.range describes tensors, not files
-  const scoring = { alpha: options.alpha, normalize: options.normalize, range: [0, 1] as [number, number] };
-  const scores = new Array<number>(paths.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < paths.length) {
-      const i = next++;
-      scores[i] = meanOf(pixelScores(FN, await readImageRaster(paths[i]!), scoring));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(conc, paths.length) }, worker));
-  return { selected: paths.filter((_, i) => scores[i]! > low && scores[i]! < high), scores };
 }

@@ -9,7 +9,7 @@ import type { IntTypedArray, LabelInput } from './label_input.js';
 import { countConfusionU8 } from './confusion_count.js';
 import { resolveWorkers } from './parallel_options.js';
 import type { ParallelOptions } from './parallel_options.js';
-import { runMetricJobs, toShared } from './worker_pool.js';
+import { runMetricJobs, toShared } from './metric_jobs.js';
 
 /** Options of {@link ConfusionMatrix}. */
 export interface ConfusionMatrixOptions {

@@ -1,24 +1,8 @@
 /**
  * Metrics: PSNR, SSIM, MS-SSIM (tensor functions and accumulators), confusion-matrix
- * metrics, the Cityscapes benchmark, Fréchet distance. The public face of `src/metrics`:
- * only what is listed here is public.
+ * metrics, the Cityscapes benchmark, Fréchet distance. The whole face of `src/metrics` for
+ * Node: the platform-neutral part (`./core.ts`) plus the worker-thread pool, which importing
+ * `./worker_pool.ts` plugs into `ssimHostParallel` and `ConfusionMatrix.updateParallel`.
  */
-export type { HostImageData, ImageInput } from '../ops/image_input.js';
-export type { IntTypedArray, LabelData, LabelInput } from './label_input.js';
-export type { ParallelOptions } from './parallel_options.js';
-export { psnr } from './psnr.js';
-export type { PsnrOptions } from './psnr.js';
-export { PsnrMetric } from './psnr_metric.js';
-export type { PsnrMetricState, PsnrResult } from './psnr_metric.js';
-export { ssim, ssimDownsample, msSsim, MS_SSIM_WEIGHTS, ssimHost, ssimHostParallel, SsimMetric } from './ssim/index.js';
-export type { SsimOptions, MsSsimOptions, SsimMetricOptions, SsimMetricState, SsimResult } from './ssim/index.js';
+export * from './core.js';
 export { closeMetricWorkers, defaultMetricWorkers } from './worker_pool.js';
-export { ConfusionMatrix } from './confusion_matrix.js';
-export type { ConfusionMatrixOptions, ConfusionMatrixState, ConfusionMetrics } from './confusion_matrix.js';
-export { CITYSCAPES_AVG_CLASS_SIZE } from './cityscapes_avg_class_size.js';
-export { CityscapesEvaluator, CITYSCAPES_CATEGORIES } from './cityscapes_evaluator.js';
-export type { CityscapesEvaluatorState, CityscapesResult } from './cityscapes_evaluator.js';
-export { frechetDistance } from './frechet_distance.js';
-export type { MatrixInput } from './frechet_distance.js';
-export { FeatureStatistics } from './feature_statistics.js';
-export type { FeatureInput, FeatureStatisticsState } from './feature_statistics.js';

@@ -3,11 +3,15 @@
  * `ConfusionMatrix.updateParallel`).
  */
 import { assertNumber, checkOptions } from '../validate.js';
-import { defaultMetricWorkers } from './worker_pool.js';
+import { defaultJobWorkers } from './metric_jobs.js';
 
 /** Options of the thread pool of the parallel host metrics. */
 export interface ParallelOptions {
-  /** number of worker threads (default: the machine's parallelism, {@link defaultMetricWorkers}) */
+  /**
+   * number of worker threads (default: the machine's parallelism, `defaultMetricWorkers()` in
+   * Node). Without Node's worker pool (a browser) the work is split the same way and run in
+   * the calling thread.
+   */
   workers?: number;
 }
 
@@ -21,7 +25,7 @@ export const PARALLEL_KEYS = ['workers'] as const;
  * @example resolveWorkers('ssimHostParallel', { workers: 4 }) // 4
  */
 export function resolveWorkers(fn: string, parallel: ParallelOptions | undefined): number {
-  const { workers = defaultMetricWorkers() } = checkOptions(fn, parallel, PARALLEL_KEYS);
+  const { workers = defaultJobWorkers() } = checkOptions(fn, parallel, PARALLEL_KEYS);
   assertNumber(`${fn}: options.workers`, workers, { min: 1, integer: true });
   return workers;
 }

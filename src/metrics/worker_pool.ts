@@ -1,21 +1,15 @@
 /**
  * A lazily started pool of metric worker threads (one per core by default), shared by
  * the parallel host metrics. Workers are `unref`'d: they never keep a process alive.
+ * Importing this module makes the pool the runner of the metric jobs (`./metric_jobs.ts`);
+ * the Node face of the metrics (`./index.ts`) imports it.
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../ops/spawn_worker.js';
-import type { SsimCoreOptions } from './ssim/options.js';
+import { setMetricJobRunner, type JobReply, type WorkerJobInput } from './metric_jobs.js';
 
-/** A job for a metrics worker; buffers are SharedArrayBuffers. */
-export type WorkerJob =
-  | { op: 'ssim'; id: number; a: SharedArrayBuffer; b: SharedArrayBuffer; offset: number; h: number; w: number; c: number; core: SsimCoreOptions; row0: number; row1: number }
-  | { op: 'cm'; id: number; p: SharedArrayBuffer; t: SharedArrayBuffer; start: number; end: number; k: number; ignoreIndex: number; dropInvalidTargets: boolean };
-
-/** A job without its id (assigned by the pool). */
-export type WorkerJobInput = { [K in WorkerJob['op']]: Omit<Extract<WorkerJob, { op: K }>, 'id'> }[WorkerJob['op']];
-
-type Reply = { id: number; error?: string; sums?: Float64Array; counts?: Uint32Array; bad?: number };
+type Reply = JobReply;
 
 let pool: Worker[] = [];
 let nextId = 1;
@@ -48,7 +42,7 @@ function spawn(): Worker {
 export const defaultMetricWorkers = (): number => availableParallelism();
 
 /** Runs jobs on `n` workers (job i on worker i mod n) and resolves with the replies in order. */
-export function runMetricJobs(jobs: WorkerJobInput[], n: number): Promise<Reply[]> {
+function runOnPool(jobs: WorkerJobInput[], n: number): Promise<Reply[]> {
   while (pool.length < n) pool.push(spawn());
   return Promise.all(
     jobs.map(
@@ -92,9 +86,4 @@ export async function closeMetricWorkers(): Promise<void> {
   await Promise.all(ws.map((w) => w.terminate()));
 }
 
-/** Copies a typed array into shared memory (workers then read it without a further copy). */
-export function toShared(x: ArrayLike<number>, kind: 'f32' | 'u8'): SharedArrayBuffer {
-  const sab = new SharedArrayBuffer(x.length * (kind === 'f32' ? 4 : 1));
-  (kind === 'f32' ? new Float32Array(sab) : new Uint8Array(sab)).set(x);
-  return sab;
-}
+setMetricJobRunner({ run: runOnPool, defaultWorkers: defaultMetricWorkers });

@@ -18,9 +18,10 @@
  */
 import { tf, tfl } from '../tf.js';
 import type { Tensor } from '../tf.js';
-import { InvalidArgumentError, MismatchError } from '../errors.js';
+import { InvalidArgumentError, MismatchError, NotFoundError } from '../errors.js';
 import { checkOptions } from '../validate.js';
-import { parseSafetensors, readSafetensors, serializeSafetensors, writeSafetensorsBytes } from './safetensors.js';
+import { parseSafetensors, serializeSafetensors } from './safetensors.js';
+import { fetchReader, sourceBytes, sourceLocation, type ByteReader, type WeightSource } from './weight_source.js';
 import type { SafeTensor } from './safetensors.js';
 
 /** One model weight and the torch key / layout it corresponds to. */
@@ -190,21 +191,38 @@ function loadStateDict(fn: string, model: tfl.LayersModel, tensors: Map<string, 
 }
 
 /**
- * Loads a PyTorch `state_dict` saved as safetensors (a path or the bytes) into
+ * Loads a PyTorch `state_dict` saved as safetensors (its bytes, or a location) into
  * a model built by one of the segaware builders. Python side:
  * `safetensors.torch.save_file(net.state_dict(), 'net.safetensors')`.
  *
+ * Platform-neutral: a string or `URL` is fetched (`fetch`). In Node (`segaware`,
+ * `segaware/node`) a string is a file path, and http(s) URLs are fetched.
+ *
  * @throws MismatchError with the first mismatching key / shape, or a tensor holding NaN/±Inf (named).
- * @throws NotFoundError naming the path when it is missing, a directory, or not readable.
+ * @throws NotFoundError naming the path or URL when it is missing, a directory, or not readable.
  * @example
  * const g = unetGenerator();
  * await loadTorchWeights(g, 'latest_net_G.safetensors');
  */
-export async function loadTorchWeights(model: tfl.LayersModel, file: string | Uint8Array, options: LoadTorchWeightsOptions = {}): Promise<string[]> {
+export async function loadTorchWeights(model: tfl.LayersModel, file: WeightSource, options: LoadTorchWeightsOptions = {}): Promise<string[]> {
+  return loadTorchWeightsWith(model, file, options, fetchReader);
+}
+
+/** {@link loadTorchWeights} reading locations with `reader` (Node passes its file reader). @internal */
+export async function loadTorchWeightsWith(model: tfl.LayersModel, file: WeightSource, options: LoadTorchWeightsOptions, reader: ByteReader): Promise<string[]> {
   const checked = checkLoadOptions('loadTorchWeights', options);
   weightMap('loadTorchWeights', model); // a wrong model fails before the file is read
-  if (typeof file !== 'string' && !(file instanceof Uint8Array)) throw new InvalidArgumentError('loadTorchWeights: file', 'a .safetensors path or its bytes (Uint8Array)', file);
-  const { tensors } = typeof file === 'string' ? await readSafetensors(file) : parseSafetensors(file);
+  let bytes = sourceBytes(file);
+  if (!bytes) {
+    const location = sourceLocation('loadTorchWeights: file', file, `a .safetensors ${reader.kind === 'file' ? 'path' : 'URL'} or its bytes (Uint8Array)`);
+    try {
+      bytes = await reader.read(location);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT') throw new NotFoundError(`segaware: cannot read safetensors ${reader.kind} ${JSON.stringify(location)}: not found`);
+      throw err;
+    }
+  }
+  const { tensors } = parseSafetensors(bytes);
   return loadStateDict('loadTorchWeights', model, tensors, checked);
 }
 
@@ -227,18 +245,25 @@ function stateDict(fn: string, model: tfl.LayersModel): Map<string, { shape: num
 }
 
 /**
- * Writes the model's weights as a PyTorch state_dict in safetensors (to a
- * path, or returns the bytes when `file` is omitted); load it in Python with
+ * Writes the model's weights as a PyTorch state_dict in safetensors and returns the bytes
+ * (in Node, `segaware` / `segaware/node` also write them to `file`); load them in Python with
  * `net.load_state_dict(safetensors.torch.load_file(path))`.
  *
+ * @param file a path to write to: Node only; the platform-neutral build rejects it (save the
+ *   returned bytes yourself, e.g. as a download)
  * @throws NotFoundError naming the path when its folder is missing or it is a directory.
  *
  * @example
- * await saveTorchWeights(resnetGenerator(), 'netG.safetensors');
+ * const bytes = await saveTorchWeights(resnetGenerator());
  */
 export async function saveTorchWeights(model: tfl.LayersModel, file?: string): Promise<Uint8Array> {
-  if (file !== undefined && (typeof file !== 'string' || !file)) throw new InvalidArgumentError('saveTorchWeights: file', 'a .safetensors file path, or undefined for the bytes', file);
-  const bytes = serializeSafetensors(stateDict('saveTorchWeights', model), { format: 'pt', producer: 'segaware' });
-  if (file !== undefined) await writeSafetensorsBytes(file, bytes);
-  return bytes;
+  if (file !== undefined) {
+    throw new InvalidArgumentError('saveTorchWeights: file', "undefined here (the bytes are returned); writing a file needs 'segaware/node'", file);
+  }
+  return torchWeightBytes(model);
+}
+
+/** The safetensors bytes {@link saveTorchWeights} writes. @internal */
+export function torchWeightBytes(model: tfl.LayersModel): Uint8Array {
+  return serializeSafetensors(stateDict('saveTorchWeights', model), { format: 'pt', producer: 'segaware' });
 }

@@ -1,16 +1,16 @@
 /**
  * VGG-19 feature extractor (the `features` part of torchvision's `vgg19`) with
  * pre-activation taps, and a loader for torchvision (safetensors) or Keras
- * (TF.js layers format) weights. No download ever happens: the weights are a
- * file the user produced once (see docs/weights.md) or explicitly `'random'`.
+ * (TF.js layers format) weights. No download happens behind the user's back: the weights are a
+ * file (Node) or URL the user produced once (see docs/weights.md), their bytes, or explicitly
+ * `'random'`.
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { tf, tfl } from '../tf.js';
 import type { Tensor, Tensor4D } from '../tf.js';
 import { InvalidArgumentError, MismatchError, NotFoundError } from '../errors.js';
 import { assertRank, checkOptions } from '../validate.js';
 import { parseSafetensors } from './safetensors.js';
+import { fetchReader, sourceBytes, sourceLocation, type ByteReader, type WeightSource } from './weight_source.js';
 import { NanMaxPooling2D, NanReLU, nanMaxPool, nanRelu } from './layers/nan_preserving.js';
 
 /** Number of 3×3 convolutions per block of VGG-19. */
@@ -107,12 +107,18 @@ function fromTorchvision(path: string, bytes: Uint8Array): Vgg19Weights {
   return { convs, source: 'torchvision', preprocessing: 'imagenet' };
 }
 
-async function fromKerasLayers(path: string): Promise<Vgg19Weights> {
+async function fromKerasLayers(path: string, reader: ByteReader): Promise<Vgg19Weights> {
   let model: { weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+  let text: string;
   try {
-    model = JSON.parse(await readFile(path, 'utf8'));
+    text = new TextDecoder().decode(await reader.read(path));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`segaware: VGG-19 weights file not found: ${path}`);
+    if ((err as { code?: string }).code === 'ENOENT') throw new NotFoundError(`segaware: VGG-19 weights ${reader.kind} not found: ${path}`);
+    throw err;
+  }
+  try {
+    model = JSON.parse(text);
+  } catch (err) {
     throw mismatch(path, `model.json is not valid JSON (${(err as Error).message})`);
   }
   if (!Array.isArray(model.weightsManifest)) throw mismatch(path, 'model.json has no weightsManifest (expected the TF.js layers format)');
@@ -121,7 +127,7 @@ async function fromKerasLayers(path: string): Promise<Vgg19Weights> {
     const parts: Uint8Array[] = [];
     for (const p of group.paths) {
       try {
-        parts.push(new Uint8Array(await readFile(join(dirname(path), p))));
+        parts.push(await reader.read(reader.sibling(path, p)));
       } catch {
         throw new NotFoundError(`segaware: weight shard ${p} named in ${path} not found`);
       }
@@ -164,25 +170,37 @@ async function fromKerasLayers(path: string): Promise<Vgg19Weights> {
  * **safetensors** (`features.N.weight` `[out, in, 3, 3]`, `features.N.bias`; any
  * `classifier.*` entries are ignored), or (b) a **Keras VGG19 converted to the TF.js
  * layers format** (`model.json` + shards; `blockB_convC/kernel`, `…/bias`). The format is
- * chosen by the extension (`.json` ⇒ TF.js layers, otherwise safetensors). Reduced-width
- * twins (same layout, other channel counts) load too; the widths are read from the file.
+ * chosen by the extension (`.json` ⇒ TF.js layers, otherwise safetensors); bytes
+ * (`ArrayBuffer` / `Uint8Array`) are a safetensors file's. Reduced-width twins (same layout,
+ * other channel counts) load too; the widths are read from the file.
  *
- * @throws NotFoundError when the file is missing; MismatchError when it is not VGG-19.
+ * Platform-neutral: a string or `URL` is fetched (`fetch`, relative to the page in a browser).
+ * In Node (`segaware`, `segaware/node`) a string is a file path, and http(s) URLs are fetched.
+ *
+ * @param source a URL (string or `URL`) of a `.safetensors` or `model.json`, or safetensors bytes
+ * @throws NotFoundError when the file or URL is missing; MismatchError when it is not VGG-19.
  * @example
  * const weights = await loadVgg19Weights('weights/vgg19.safetensors');
  * const vgg = vgg19Features({ weights, layers: ['conv5_4'] });
  */
-export async function loadVgg19Weights(path: string): Promise<Vgg19Weights> {
-  if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('loadVgg19Weights: path', 'a file path', path);
-  if (path.toLowerCase().endsWith('.json')) return fromKerasLayers(path);
-  let bytes: Buffer;
+export async function loadVgg19Weights(source: WeightSource): Promise<Vgg19Weights> {
+  return loadVgg19WeightsWith(source, fetchReader);
+}
+
+/** {@link loadVgg19Weights} reading locations with `reader` (Node passes its file reader). @internal */
+export async function loadVgg19WeightsWith(source: WeightSource, reader: ByteReader): Promise<Vgg19Weights> {
+  const bytes = sourceBytes(source);
+  if (bytes) return fromTorchvision('the given bytes', bytes);
+  const path = sourceLocation('loadVgg19Weights: path', source, `a ${reader.kind === 'file' ? 'file path' : 'URL'} or the bytes of a .safetensors file`);
+  if (/\.json([?#].*)?$/i.test(path)) return fromKerasLayers(path, reader);
+  let read: Uint8Array;
   try {
-    bytes = await readFile(path);
+    read = await reader.read(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`segaware: VGG-19 weights file not found: ${path} (see docs/weights.md)`);
+    if ((err as { code?: string }).code === 'ENOENT') throw new NotFoundError(`segaware: VGG-19 weights ${reader.kind} not found: ${path} (see docs/weights.md)`);
     throw err;
   }
-  return fromTorchvision(path, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return fromTorchvision(path, read);
 }
 
 /** Options of {@link vgg19Features}. */
