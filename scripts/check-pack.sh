@@ -14,22 +14,70 @@ npm install --no-audit --no-fund --loglevel=error "./$tarball" >/dev/null
 copies=$(find node_modules -path '*/@tensorflow/tfjs-core/package.json' | wc -l)
 [ "$copies" -eq 1 ] || { echo "expected one copy of tfjs-core, found $copies"; exit 1; }
 cat > esm.mjs <<'JS'
-import { initBackend, tf } from 'segaware';
+import { initBackend, tf, dfsGeneratorLoss, readImage } from 'segaware';
+import * as full from 'segaware';
+import * as node from 'segaware/node';
 const choice = await initBackend({ quiet: true });
 const s = tf.sum(tf.conv2d(tf.ones([1, 4, 4, 1]), tf.ones([2, 2, 1, 1]), 1, 'valid')).dataSync()[0];
 console.log(`esm ok: ${choice.name}, conv sum ${s}`);
 if (s !== 36) process.exit(1);
+// in Node, segaware is segaware/node: the same bindings (one copy of the code), the Node initBackend
+if (typeof dfsGeneratorLoss !== 'function' || typeof readImage !== 'function') throw new Error('segaware lacks dfsGeneratorLoss/readImage');
+const a = Object.keys(full).sort().join();
+if (a !== Object.keys(node).sort().join()) throw new Error('segaware and segaware/node export different names');
+if (full.initBackend !== node.initBackend || full.NotFoundError !== node.NotFoundError) throw new Error('segaware and segaware/node hold different copies');
+if (!node.BACKEND_ORDER.includes('node')) throw new Error(`segaware/node has the browser initBackend: ${node.BACKEND_ORDER}`);
+console.log(`esm ok: segaware = segaware/node, ${Object.keys(full).length} exports`);
 JS
 cat > cjs.cjs <<'JS'
 const { initBackend, tf } = require('segaware');
+const full = require('segaware');
+const node = require('segaware/node');
+if (full.initBackend !== node.initBackend || typeof node.readImage !== 'function' || typeof full.dfsGeneratorLoss !== 'function') throw new Error('require: segaware is not segaware/node');
+if (Object.keys(full).sort().join() !== Object.keys(node).sort().join()) throw new Error('require: segaware and segaware/node export different names');
 initBackend({ quiet: true, prefer: 'cpu' }).then((choice) => {
   const s = tf.sum(tf.conv2d(tf.ones([1, 4, 4, 1]), tf.ones([2, 2, 1, 1]), 1, 'valid')).dataSync()[0];
-  console.log(`cjs ok: ${choice.name}, conv sum ${s}`);
+  console.log(`cjs ok: ${choice.name}, conv sum ${s}; require('segaware') = require('segaware/node'), ${Object.keys(full).length} exports`);
   if (s !== 36) process.exit(1);
 });
 JS
+# the browser condition: the platform-neutral core (Node can load it too: it needs nothing of Node)
+cat > browser.mjs <<'JS'
+import * as core from 'segaware';
+import * as node from 'segaware/node';
+const missing = ['ssim', 'focalLoss', 'unetGenerator', 'ConfusionMatrix', 'syntheticStreetScenes', 'lineChartSvg', 'loadVgg19Weights'].filter((n) => typeof core[n] !== 'function');
+if (missing.length) throw new Error(`browser condition: segaware lacks ${missing}`);
+const nodeOnly = ['readImage', 'saveCheckpoint', 'RunLog', 'writeReport', 'closeMetricWorkers', 'cityscapesDataset'].filter((n) => n in core);
+if (nodeOnly.length) throw new Error(`browser condition: segaware exports Node-only ${nodeOnly}`);
+if (core.BACKEND_ORDER.join() !== 'webgpu,webgl,wasm,cpu') throw new Error(`browser condition: initBackend order ${core.BACKEND_ORDER}`);
+const extra = Object.keys(core).filter((n) => !(n in node));
+if (extra.length) throw new Error(`browser condition: names not in segaware/node: ${extra}`);
+console.log(`browser condition ok: segaware → dist/core.js, ${Object.keys(core).length} of ${Object.keys(node).length} names, initBackend ${core.BACKEND_ORDER.join(' → ')}`);
+JS
 node esm.mjs
 node cjs.cjs
+node --conditions=browser browser.mjs
+# a web app's bundler resolves segaware through the exports map to the core, with no Node built-in
+echo "import { ssim, focalLoss, unetGenerator, ConfusionMatrix, initBackend } from 'segaware'; console.log(ssim, focalLoss, unetGenerator, ConfusionMatrix, initBackend);" >app.mjs
+node "$root/scripts/check-browser-bundle.mjs" app.mjs
+# types: Node resolution sees the whole API; bundler resolution (browser apps) sees the core's
+cat > types_node.mts <<'TS'
+import { readImage, initBackend, ssim } from 'segaware';
+import { saveCheckpoint } from 'segaware/node';
+export const f = [readImage, initBackend, ssim, saveCheckpoint];
+TS
+cat > types_browser.ts <<'TS'
+import { ssim, initBackend, type BackendName } from 'segaware';
+const b: BackendName = 'webgl';
+export const f = [ssim, initBackend, b];
+TS
+tsc="$root/node_modules/.bin/tsc"
+"$tsc" --noEmit --strict --skipLibCheck --module nodenext --moduleResolution nodenext --types node --typeRoots "$root/node_modules/@types" types_node.mts || fail_types=1
+"$tsc" --noEmit --strict --skipLibCheck --module esnext --moduleResolution bundler --lib es2022,dom --types node --typeRoots "$root/node_modules/@types" types_browser.ts || fail_types=1
+echo "import { readImage } from 'segaware'; export const r = readImage;" >types_browser_bad.ts
+if "$tsc" --noEmit --skipLibCheck --module esnext --moduleResolution bundler --lib es2022,dom --types node --typeRoots "$root/node_modules/@types" types_browser_bad.ts >/dev/null 2>&1; then fail_types=1; echo "bundler resolution sees readImage in segaware (expected the core's types)"; fi
+[ -z "${fail_types:-}" ] || { echo "check-pack: the types of the exports map are wrong"; exit 1; }
+echo "types ok: nodenext → the whole API (segaware, segaware/node); bundler → the core's (no readImage)"
 # the installed command, through npm's bin link: it must print its version, not exit silently
 version="$(node -p 'require("segaware/package.json").version')"
 for cli in "npx --no-install segaware" "node_modules/.bin/segaware" "node node_modules/segaware/dist/cli.js"; do

@@ -47,11 +47,29 @@ function serveModels(): Plugin {
   };
 }
 
+/**
+ * Keeps the side effects of segaware's own sources. The package's `sideEffects` list names
+ * its built `dist/` files (what npm users bundle); the page bundles `src/` directly, and
+ * Rollup would otherwise treat every source file as pure — dropping src/tf.ts's registration
+ * of the cpu and wasm backends and of the extra gradients.
+ */
+function keepSourceSideEffects(): Plugin {
+  const repo = resolve(here, '../..') + sep;
+  return {
+    name: 'segaware-source-side-effects',
+    enforce: 'post',
+    transform(code, id) {
+      if (!id.startsWith(repo) || id.includes(`${sep}node_modules${sep}`)) return null;
+      return { code, map: null, moduleSideEffects: true };
+    },
+  };
+}
+
 export default defineConfig({
   root: here,
   // relative asset URLs: the built folder works from any path (and from the test's static server)
   base: './',
-  plugins: [serveModels()],
+  plugins: [serveModels(), keepSourceSideEffects()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -162,6 +162,9 @@ export async function initBackend(options?: InitBackendOptions): Promise<Backend
     }
     tfwasm.setWasmPaths(wasmPaths as string);
   }
+  // before the wasm backend starts (it reads the count once); tfjs's probe decides whether the
+  // threaded build runs (a cross-origin-isolated page)
+  if (options.threads !== undefined && options.threads > 1) tfwasm.setThreadsCount(options.threads);
   const skipped: BackendChoice['skipped'] = [];
   const found = { adapter: null as WebgpuAdapterReport | null };
   for (const name of order) {

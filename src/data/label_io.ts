@@ -12,7 +12,7 @@ import { tf } from '../tf.js';
 import type { Tensor, Tensor2D } from '../tf.js';
 import { LABEL_ID_TO_TRAIN_ID, labelIdHint } from './cityscapes_labels.js';
 import { assertTrainIds, decodeColorLabels } from './color_labels.js';
-import { assertOneOf, checkOptions } from '../validate.js';
+import { checkOptions } from '../validate.js';
 import { READ_RASTER_KEYS, encodeRasterAs, readRasterWithFormat } from './image_io.js';
 import type { ReadRasterOptions } from './image_io.js';
 import { isRaster } from './raster.js';

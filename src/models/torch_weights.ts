@@ -204,7 +204,7 @@ function loadStateDict(fn: string, model: tfl.LayersModel, tensors: Map<string, 
  * const g = unetGenerator();
  * await loadTorchWeights(g, 'latest_net_G.safetensors');
  */
-export async function loadTorchWeights(model: tfl.LayersModel, file: WeightSource, options: LoadTorchWeightsOptions = {}): Promise<string[]> {
+export async function loadTorchWeights(model: tfl.LayersModel, file: string | URL | ArrayBuffer | Uint8Array, options: LoadTorchWeightsOptions = {}): Promise<string[]> {
   return loadTorchWeightsWith(model, file, options, fetchReader);
 }
 

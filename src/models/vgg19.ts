@@ -183,7 +183,7 @@ async function fromKerasLayers(path: string, reader: ByteReader): Promise<Vgg19W
  * const weights = await loadVgg19Weights('weights/vgg19.safetensors');
  * const vgg = vgg19Features({ weights, layers: ['conv5_4'] });
  */
-export async function loadVgg19Weights(source: WeightSource): Promise<Vgg19Weights> {
+export async function loadVgg19Weights(source: string | URL | ArrayBuffer | Uint8Array): Promise<Vgg19Weights> {
   return loadVgg19WeightsWith(source, fetchReader);
 }
 

@@ -51,7 +51,7 @@ function localSource(source: WeightSource): WeightSource {
  * const weights = await loadVgg19Weights('weights/vgg19.safetensors');
  * const vgg = vgg19Features({ weights, layers: ['conv5_4'] });
  */
-export async function loadVgg19Weights(source: WeightSource): Promise<Vgg19Weights> {
+export async function loadVgg19Weights(source: string | URL | ArrayBuffer | Uint8Array): Promise<Vgg19Weights> {
   return loadVgg19WeightsWith(localSource(source), isFetchable(source) ? fetchReader : fileReader);
 }
 
@@ -65,7 +65,7 @@ export async function loadVgg19Weights(source: WeightSource): Promise<Vgg19Weigh
  * const g = unetGenerator();
  * await loadTorchWeights(g, 'latest_net_G.safetensors');
  */
-export async function loadTorchWeights(model: tfl.LayersModel, file: WeightSource, options: LoadTorchWeightsOptions = {}): Promise<string[]> {
+export async function loadTorchWeights(model: tfl.LayersModel, file: string | URL | ArrayBuffer | Uint8Array, options: LoadTorchWeightsOptions = {}): Promise<string[]> {
   return loadTorchWeightsWith(model, localSource(file), options, isFetchable(file) ? fetchReader : safetensorsFileReader);
 }
 

@@ -153,7 +153,9 @@ describe('examples/web in headless Chromium', () => {
   let modelsDir = '';
 
   beforeAll(async () => {
-    await initBackend({ prefer: 'cpu', quiet: true });
+    // wasm trains the fixture pair (tfjs's pure-JS cpu takes ~10 s a step at 64×128); the
+    // reference then runs on cpu, the backend whose kernels the page's cpu run shares
+    await initBackend({ prefer: 'wasm', quiet: true });
     site = await mkdtemp(join(tmpdir(), 'segaware-web-'));
     const t0 = performance.now();
     await build({ configFile: join(ROOT, 'examples/web/vite.config.ts'), logLevel: 'warn', build: { outDir: site, emptyOutDir: true } });
@@ -169,14 +171,15 @@ describe('examples/web in headless Chromium', () => {
       }
     } else {
       const t1 = performance.now();
-      const pair = await trainTinyPair({ steps: 30, height: 64, width: 128 });
-      await exportWebModels(modelsDir, { ...pair, source: 'test fixture: trainTinyPair, 30 + 30 steps at 64×128, fixed seeds' });
+      const pair = await trainTinyPair({ steps: 20, height: 64, width: 128 });
+      await exportWebModels(modelsDir, { ...pair, source: 'test fixture: trainTinyPair, 20 + 20 steps at 64×128, fixed seeds' });
       pair.dehazer.dispose();
       pair.segmenter.dispose();
       console.log(`web page test: fixture models trained in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     }
     manifest = parseManifest(JSON.parse(await readFile(join(modelsDir, MANIFEST_FILE), 'utf8')), modelsDir);
     console.log(`web page test: vite build ${(buildMs / 1000).toFixed(1)} s`);
+    await tf.setBackend('cpu');
     server = await serveDirectory(site);
     chrome = await launchChromium({ viewport: { width: 1100, height: 760 } });
   });
