@@ -30,7 +30,7 @@ describe('examples/dfs', () => {
     expect(r.scores['GT (clear)']!.psnr).toBe(Infinity);
     expect(r.scores['GT (clear)']!.ssim).toBeCloseTo(1, 6);
     expect(r.table).toMatch(/\| Hazy \|/);
-    for (const f of ['report.html', 'summary.json', 'report.md', 'test_samples.png', 'models/dfs/model.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['report.html', 'summary.json', 'report.md', 'test_samples.png', 'models/dfs/model.json', 'web-models/manifest.json', 'web-models/dehazer/model.json', 'web-models/segmenter/model.json']) expect(existsSync(join(out, f)), f).toBe(true);
     // Dehaze and DFS started from the same weights: they differ only through L_seg
     expect(maxAbsDiff(flatWeights(r.models.dehaze), flatWeights(r.models.dfs))).toBeGreaterThan(0);
     // the RunLog records tf.memory(): no growth after the first step of each GAN phase

@@ -59,7 +59,8 @@ function keepSourceSideEffects(): Plugin {
     name: 'segaware-source-side-effects',
     enforce: 'post',
     transform(code, id) {
-      if (!id.startsWith(repo) || id.includes(`${sep}node_modules${sep}`)) return null;
+      // scripts only: CSS keeps Vite's own handling (its stylesheet must not become a JS module)
+      if (!id.startsWith(repo) || id.includes(`${sep}node_modules${sep}`) || !/\.[cm]?[jt]s$/.test(id)) return null;
       return { code, map: null, moduleSideEffects: true };
     },
   };

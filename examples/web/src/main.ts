@@ -77,18 +77,21 @@ async function useModels(load: () => Promise<WebModels>, what: string): Promise<
 async function trainHere(): Promise<void> {
   const steps = Number(params.get('train') ?? 40);
   progress.hidden = false;
-  await useModels(
-    () =>
-      trainTinyPair({
-        steps,
-        onProgress: (p) => {
-          progress.value = ((p.phase === 'dehazer' ? steps : 0) + p.step) / (2 * steps);
-          status(`training the ${p.phase} in the page: step ${p.step}/${p.steps}, loss ${p.loss.toFixed(3)}`);
-        },
-      }),
-    'training a tiny pair',
-  );
-  progress.hidden = true;
+  try {
+    await useModels(
+      () =>
+        trainTinyPair({
+          steps,
+          onProgress: (p) => {
+            progress.value = ((p.phase === 'dehazer' ? steps : 0) + p.step) / (2 * steps);
+            status(`training the ${p.phase} in the page: step ${p.step}/${p.steps}, loss ${p.loss.toFixed(3)}`);
+          },
+        }),
+      'training a tiny pair',
+    );
+  } finally {
+    progress.hidden = true;
+  }
 }
 
 function currentScene(): PageInput {
@@ -119,8 +122,9 @@ async function show(input: PageInput): Promise<void> {
 }
 
 async function openFile(file: File | undefined): Promise<void> {
-  if (!file || !models) return;
-  lastFile = file;
+  if (!file) return;
+  lastFile = file; // shown once models are there if they are not yet
+  if (!models) return;
   await show(await imageFileInput(file, models.height, models.width));
 }
 

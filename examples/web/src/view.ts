@@ -5,7 +5,7 @@
  * @example
  * showResult(document.getElementById('grid')!, document.querySelector('#metrics tbody')!, result);
  */
-import { colorize, type ImageRaster } from '../../../src/core.js';
+import { CITYSCAPES_TRAIN_CLASSES, colorize, type ImageRaster } from '../../../src/core.js';
 import { ROWS, type PipelineResult } from './pipeline.js';
 
 /** A captioned canvas holding `rgb` (interleaved RGB bytes, `height`×`width`). */
@@ -35,17 +35,32 @@ function toBytes(r: ImageRaster): Uint8Array {
   return out;
 }
 
+/** The palette entries of the classes in `labels` (the ground truth, else the first segmentation). */
+function legend(labels: ArrayLike<number> | undefined): HTMLElement {
+  const ul = document.createElement('ul');
+  ul.className = 'legend';
+  const present = new Set(Array.from(labels ?? []));
+  for (const c of CITYSCAPES_TRAIN_CLASSES.filter((k) => present.has(k.trainId))) {
+    const li = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.style.background = `rgb(${c.color.join(',')})`;
+    li.append(swatch, c.name);
+    ul.append(li);
+  }
+  return ul;
+}
+
 const fmt = (v: number | null, digits: number): string => (v === null ? '—' : Number.isFinite(v) ? v.toFixed(digits) : v > 0 ? '∞' : String(v));
 
 /**
  * Fills the grid (row 1: hazy / dehazed / clear / ground-truth labels; row 2: the
- * segmenter's labels on each) and the metrics table.
+ * segmenter's labels on each, and the colours of the scene's classes) and the metrics table.
  */
 export function showResult(grid: HTMLElement, tbody: HTMLElement, r: PipelineResult): void {
   const { height: h, width: w } = r;
   const top = ROWS.map((row) => figure(row, r.rows[row] ? toBytes(r.rows[row]!.image) : null, h, w));
   const bottom = ROWS.map((row) => figure(`segmentation of ${row}`, r.rows[row] ? colorize(r.rows[row]!.segmentation) : null, h, w, true));
-  grid.replaceChildren(...top, figure('labels (ground truth)', r.labels ? colorize(r.labels) : null, h, w, true), ...bottom);
+  grid.replaceChildren(...top, figure('labels (ground truth)', r.labels ? colorize(r.labels) : null, h, w, true), ...bottom, legend(r.labels ?? r.rows.hazy?.segmentation));
   tbody.replaceChildren(
     ...ROWS.filter((row) => r.rows[row]).map((row) => {
       const m = r.rows[row]!;
