@@ -10,7 +10,7 @@ import { callNetwork, type LossNetwork } from './network.js';
 import { optionKeys } from './option_keys.js';
 import { perceptualTerm } from './perceptual_loss.js';
 import { l1Core } from './pixel_common.js';
-import { segmentationConsistencyLoss } from './segmentation_consistency_loss.js';
+import { SEGMENTATION_CONSISTENCY_MODES, segmentationConsistencyLoss, type SegmentationConsistencyMode } from './segmentation_consistency_loss.js';
 import { resolveLayerWeights, type LayerWeights } from './vgg_loss_common.js';
 
 /** Tensors and networks of {@link dfsGeneratorLoss}. */
@@ -47,8 +47,8 @@ export interface DfsGeneratorLossOptions {
   perceptualLayers?: LayerWeights;
   /** perceptual distance; default 'l2' (the seed code's VGG feature MSE) */
   perceptualCriterion?: 'l1' | 'l2';
-  /** L_seg mode; default 'ce' (SPEC's L_seg default: CE to the ground truth; 'l2' is the poster's L2 between softmax and one-hot labels) */
-  segMode?: 'ce' | 'l2' | 'kl';
+  /** L_seg mode; default 'ce' (SPEC's L_seg default: CE to the ground truth; 'l2' is the poster's L2 between softmax and one-hot labels; 'lovasz' / 'dice' the IoU surrogates of the poster's future work) */
+  segMode?: SegmentationConsistencyMode;
   /** default 255 */
   ignoreIndex?: number;
   /** value range of the images; default [-1, 1] */
@@ -104,7 +104,7 @@ export function dfsGeneratorLoss(inputs: DfsGeneratorLossInputs, options?: DfsGe
   const lambdaPerceptual = c.weight('lambdaPerceptual', o.lambdaPerceptual, 10);
   const lambdaSeg = c.weight('lambdaSeg', o.lambdaSeg, 10);
   const segMode = o.segMode ?? 'ce';
-  assertOneOf(`${fn}: options.segMode`, segMode, ['ce', 'l2', 'kl'] as const);
+  assertOneOf(`${fn}: options.segMode`, segMode, SEGMENTATION_CONSISTENCY_MODES);
   assertRank(`${fn}: inputs.dehazed`, dehazed, 4);
   assertRank(`${fn}: inputs.clear`, clear, 4);
   assertSameShape(`${fn}: inputs.dehazed`, dehazed, 'inputs.clear', clear);

@@ -22,7 +22,7 @@ export { combinedCeFocalLoss, type CombinedCeFocalLossOptions } from './combined
 export { diceLoss, type DiceLossOptions } from './dice_loss.js';
 export { lovaszSoftmaxLoss, type LovaszSoftmaxLossOptions } from './lovasz_softmax_loss.js';
 export { klLoss, gaussianKl, type KlLossOptions } from './kl_loss.js';
-export { segmentationConsistencyLoss, type SegmentationConsistencyLossOptions } from './segmentation_consistency_loss.js';
+export { segmentationConsistencyLoss, type SegmentationConsistencyLossOptions, type SegmentationConsistencyMode } from './segmentation_consistency_loss.js';
 export { gramMatrix } from './gram_matrix.js';
 export type { LayerWeights as VggLayerWeights } from './vgg_loss_common.js';
 export { perceptualLoss, type PerceptualLossOptions } from './perceptual_loss.js';

@@ -11,16 +11,26 @@ import { optionKeys } from './option_keys.js';
 import { stopGradient } from './stop_gradient.js';
 import { assertFiniteTensor } from '../finite_check.js';
 import { crossEntropyLoss } from './cross_entropy_loss.js';
+import { diceLoss } from './dice_loss.js';
+import { lovaszSoftmaxLoss } from './lovasz_softmax_loss.js';
+
+/** How {@link segmentationConsistencyLoss} compares the segmenter's output with its target. */
+export type SegmentationConsistencyMode = 'ce' | 'l2' | 'kl' | 'lovasz' | 'dice';
+
+/** The modes of {@link SegmentationConsistencyMode} (internal). */
+export const SEGMENTATION_CONSISTENCY_MODES = ['ce', 'l2', 'kl', 'lovasz', 'dice'] as const;
 
 /** Options of {@link segmentationConsistencyLoss}. */
 export interface SegmentationConsistencyLossOptions {
   /**
    * `'ce'` (default): CE of the segmenter's logits on `prediction` to int32 labels;
    * `'l2'`: mean squared error between its softmax and the one-hot labels (DFS poster);
-   * `'kl'`: `KL(p_clear ‖ p_restored)` with `target` the clear image (no labels needed).
+   * `'kl'`: `KL(p_clear ‖ p_restored)` with `target` the clear image (no labels needed);
+   * `'lovasz'`: Lovász-Softmax of its logits to the labels (the IoU surrogate the DFS poster
+   * names as future work); `'dice'`: the Dice loss of its logits to the labels.
    */
-  mode?: 'ce' | 'l2' | 'kl';
-  /** default 255 (modes 'ce' and 'l2') */
+  mode?: SegmentationConsistencyMode;
+  /** default 255 (every mode but 'kl') */
   ignoreIndex?: number;
   /** check label values on the host; default true */
   validateLabels?: boolean;
@@ -39,7 +49,9 @@ const SEGMENTER_OUTPUT = { prediction: 'segmenter(prediction)' };
  * - `'ce'`: `CE(seg(prediction), target)` (mean over non-ignored pixels, {@link crossEntropyLoss});
  * - `'l2'`: `mean_{i,k}(softmax(seg(prediction))_{ik} − onehot(target)_{ik})²` over non-ignored pixels;
  * - `'kl'`: `mean_i Σ_k p_{ik}·(log p_{ik} − log q_{ik})`, `p = softmax(seg(target))` (no gradient,
- *   `target` the clear image), `q = softmax(seg(prediction))`.
+ *   `target` the clear image), `q = softmax(seg(prediction))`;
+ * - `'lovasz'`: `lovaszSoftmaxLoss(seg(prediction), target)` (Berman et al. 2018, classes present);
+ * - `'dice'`: `diceLoss(seg(prediction), target)` (segmentation_models_pytorch's multiclass Dice).
  *
  * Gradients flow through the segmenter into `prediction`; keep the segmenter frozen by
  * passing only the generator's variables to the optimizer (`varList`) or setting
@@ -62,7 +74,7 @@ const SEGMENTER_OUTPUT = { prediction: 'segmenter(prediction)' };
 export function segmentationConsistencyLoss(segmenter: LossNetwork, prediction: Tensor, target: Tensor, options?: SegmentationConsistencyLossOptions): Scalar {
   const o = checkOptions('segmentationConsistencyLoss', options, SEGMENTATION_CONSISTENCY_LOSS_KEYS);
   const mode = o.mode ?? 'ce';
-  assertOneOf('segmentationConsistencyLoss: options.mode', mode, ['ce', 'l2', 'kl'] as const);
+  assertOneOf('segmentationConsistencyLoss: options.mode', mode, SEGMENTATION_CONSISTENCY_MODES);
   assertRank('segmentationConsistencyLoss: prediction', prediction, 4);
   const ignoreIndex = o.ignoreIndex ?? 255;
   if (mode === 'kl') {
@@ -77,7 +89,7 @@ export function segmentationConsistencyLoss(segmenter: LossNetwork, prediction: 
 }
 
 /** The loss of one mode without the non-finite trap (internal). */
-function consistencyTerm(segmenter: LossNetwork, prediction: Tensor, target: Tensor, mode: 'ce' | 'l2' | 'kl', ignoreIndex: number, validateLabels: boolean): Tensor {
+function consistencyTerm(segmenter: LossNetwork, prediction: Tensor, target: Tensor, mode: SegmentationConsistencyMode, ignoreIndex: number, validateLabels: boolean): Tensor {
   const logits = callSingle('segmentationConsistencyLoss: segmenter', segmenter, prediction);
   if (mode === 'kl') {
     const ref = stopGradient(callSingle('segmentationConsistencyLoss: segmenter', segmenter, target));
@@ -88,6 +100,8 @@ function consistencyTerm(segmenter: LossNetwork, prediction: Tensor, target: Ten
   }
   const K = checkLogitsLabels('segmentationConsistencyLoss', logits, target, ignoreIndex, validateLabels, SEGMENTER_OUTPUT);
   if (mode === 'ce') return crossEntropyLoss(logits, target, { ignoreIndex, validateLabels: false });
+  if (mode === 'lovasz') return lovaszSoftmaxLoss(logits, target, { ignoreIndex, validateLabels: false });
+  if (mode === 'dice') return diceLoss(logits, target, { ignoreIndex, validateLabels: false });
   const { oneHot, mask } = labelTensors(target, K, ignoreIndex);
   const sq = tf.mul(tf.square(tf.sub(tf.softmax(logits), oneHot)), tf.expandDims(mask, -1));
   return safeDivide(safeSum(sq), tf.mul(safeSum(mask), K));
