@@ -12,7 +12,7 @@ const K = 4;
 const W = tf.randomNormal([3, K], 0, 1, 'float32', 11);
 /** a 1×1-conv "segmenter": logits = image · W */
 const segmenter = (x: Tensor) => tf.reshape(tf.matMul(tf.reshape(x, [-1, 3]), W), [...x.shape.slice(0, 3), K]);
-const image = tf.randomUniform([2, 5, 6, 3], -1, 1, 'float32', 3);
+const image = tf.randomUniform([2, 5, 6, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
 const labels = tf.tensor3d(Array.from({ length: 60 }, (_, i) => (i % 7 === 0 ? 255 : (i * 5) % K)), [2, 5, 6], 'int32');
 
 describe('segmentationConsistencyLoss: IoU surrogates', () => {

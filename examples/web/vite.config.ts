@@ -77,5 +77,9 @@ export default defineConfig({
     target: 'es2022',
     // tfjs-core + layers + the webgl backend are most of the bundle; they are not segaware's to shrink
     chunkSizeWarningLimit: 4096,
+    rollupOptions: {
+      // the lazily loaded backends get their package's name instead of "dist"
+      output: { chunkFileNames: (c) => `assets/${/tfjs-backend-\w+/.exec(c.facadeModuleId ?? '')?.[0] ?? c.name}-[hash].js` },
+    },
   },
 });
