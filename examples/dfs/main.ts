@@ -21,7 +21,11 @@ export function dfsCommand(): Command {
     .option('--lambda-pixel <x>', 'λ1, L1 weight', num('--lambda-pixel'), 10)
     .option('--lambda-perceptual <x>', 'λ2, VGG conv5_4 feature MSE weight (needs --vgg-weights)', num('--lambda-perceptual'), 0)
     .option('--lambda-seg <x>', 'λ3, L_seg weight', num('--lambda-seg'), 10)
-    .addOption(new Option('--seg-mode <mode>', "L_seg form: 'l2' (poster: softmax vs one-hot), 'ce', 'kl'").choices(['l2', 'ce', 'kl']).default('l2'))
+    .addOption(
+      new Option('--seg-loss <loss>', "L_seg: 'l2' (poster: softmax vs one-hot), 'ce', 'kl', or the IoU surrogates of the poster's future work 'lovasz' (Lovász-Softmax), 'dice'")
+        .choices(['l2', 'ce', 'kl', 'lovasz', 'dice'])
+        .default('l2'),
+    )
     .option('--vgg-weights <file>', 'VGG-19 weights (torchvision safetensors or tfjs model.json)')
     .addOption(new Option('--foggy-beta <b>', 'Foggy Cityscapes β').choices(['0.005', '0.01', '0.02']).default('0.02'))
     .option('--ngf <n>', 'dehazer / discriminator base width', positiveInt('--ngf'), 16)
@@ -34,7 +38,7 @@ export function dfsCommand(): Command {
         lambdaPixel: o.lambdaPixel,
         lambdaPerceptual: o.lambdaPerceptual,
         lambdaSeg: o.lambdaSeg,
-        segMode: o.segMode,
+        segMode: o.segLoss,
         vggWeights: o.vggWeights,
         foggyBeta: Number(o.foggyBeta),
         ngf: o.ngf,

@@ -33,6 +33,7 @@ import {
   type ReportContent,
   type TrainPhaseResult,
   type Vgg19Extractor,
+  type SegmentationConsistencyMode,
 } from '../../src/index.js';
 import type { Tensor, Tensor4D, tfl } from '../../src/tf.js';
 import type { CommonOptions } from '../common/cli.js';
@@ -55,7 +56,7 @@ export interface DfsOptions extends CommonOptions {
   lambdaPerceptual?: number;
   lambdaSeg?: number;
   /** L_seg form (default 'l2', the poster's L2 between the segmenter's softmax and one-hot labels; 'ce' is SPEC's library default) */
-  segMode?: 'l2' | 'ce' | 'kl';
+  segMode?: SegmentationConsistencyMode;
   /** VGG-19 weights for the perceptual term (safetensors or tfjs model.json) */
   vggWeights?: string;
   /** fog of the synthetic scenes: β range in 1/m (default [0.01, 0.03]) */
@@ -87,8 +88,10 @@ export interface DfsResult {
 
 const NUM_CLASSES = 19;
 
-/** How the report names each `--seg-mode` (the L_seg forms of `dfsGeneratorLoss`). */
-const SEG_MODE_WORDS: Record<'l2' | 'ce' | 'kl', string> = {
+/** How the report names each `--seg-loss` (the L_seg forms of `dfsGeneratorLoss`). */
+const SEG_MODE_WORDS: Record<SegmentationConsistencyMode, string> = {
+  lovasz: 'Lovász-Softmax loss (an IoU surrogate) of the frozen segmenter against the labels',
+  dice: 'Dice loss of the frozen segmenter against the labels',
   l2: 'mean squared error between the frozen segmenter\'s softmax and the one-hot labels',
   ce: 'cross-entropy of the frozen segmenter against the labels',
   kl: 'KL divergence between the frozen segmenter\'s outputs on the clear and the dehazed image',
@@ -147,7 +150,7 @@ export async function runDfs(o: DfsOptions): Promise<DfsResult> {
           })()
       : undefined;
   const numDowns = numDownsFor(o.size);
-  const trainDehazer = async (name: 'dehaze' | 'dfs', lambdaSeg: number): Promise<tfl.LayersModel> => {
+  const trainDehazer = async (name: string, lambdaSeg: number): Promise<tfl.LayersModel> => {
     const G = unetGenerator({ numDowns, ngf: o.ngf ?? 16, norm: 'instance', dropout: false, name: `G_${name}` });
     const D = patchGanDiscriminator({ inChannels: 6, ndf: o.ngf ?? 16, nLayers: 2, norm: 'instance', name: `D_${name}` });
     // same seed for both runs: they start from identical weights
@@ -212,7 +215,10 @@ export async function runDfs(o: DfsOptions): Promise<DfsResult> {
   };
   const lambdaSeg = o.lambdaSeg ?? 10;
   const dehaze = await trainDehazer('dehaze', 0);
-  const dfs = await trainDehazer('dfs', lambdaSeg);
+  // a non-default L_seg gets its own phase (checkpoints), so one --out can hold the segmenter and
+  // Dehaze once and a DFS dehazer per L_seg (the reproduction study resumes into it)
+  const dfsPhase = (o.segMode ?? 'l2') === 'l2' ? 'dfs' : `dfs-${o.segMode}`;
+  const dfs = await trainDehazer(dfsPhase, lambdaSeg);
 
   // ── 4. held-out evaluation ──────────────────────────────────────────────────
   const gridRows: GridCell[][] = [];

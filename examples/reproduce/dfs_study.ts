@@ -1,0 +1,87 @@
+/**
+ * The DFS study: per seed, one `--out` holding the segmenter, the Dehaze dehazer and one DFS
+ * dehazer per L_seg (the poster's L2, and the IoU surrogates Lovász-Softmax and Dice of its future
+ * work). Every DFS variant resumes the same segmenter and Dehaze checkpoints, so all rows of a seed
+ * share data, initial weights and batches: the differences are paired.
+ */
+import { join } from 'node:path';
+import { runDfs } from '../dfs/run_dfs.js';
+import type { RowScores } from '../common/evaluate.js';
+import { evaluateClaims, type Claim, type StudyResult } from './report.js';
+
+/** A study scale: the DFS options that vary between `tiny` (CI) and `study`. */
+export interface DfsScale {
+  size: [number, number];
+  segSteps: number;
+  steps: number;
+  batch: number;
+  trainCount: number;
+  testCount: number;
+  checkpointEvery: number;
+}
+
+export const DFS_SCALES: Record<'tiny' | 'study', DfsScale> = {
+  tiny: { size: [32, 64], segSteps: 2, steps: 2, batch: 2, trainCount: 6, testCount: 4, checkpointEvery: 2 },
+  // the demo's model and images with 1.5× the steps and 1.5× the test set: ≈ 10 min per seed on
+  // 2 cores (segmenter, Dehaze and three DFS dehazers)
+  study: { size: [64, 128], segSteps: 225, steps: 300, batch: 4, trainCount: 200, testCount: 60, checkpointEvery: 100 },
+};
+
+const METRICS: (keyof RowScores)[] = ['psnr', 'ssim', 'pixelAccuracy', 'meanIoU', 'fwIoU', 'iouClass', 'iiouClass', 'iouCategory', 'iiouCategory'];
+const VARIANTS = [
+  ['DFS', 'l2'],
+  ['DFS-Lovász', 'lovasz'],
+  ['DFS-Dice', 'dice'],
+] as const;
+
+/** The poster's claims, and the future-work rows, as paired differences expected > 0. */
+export function dfsClaims(): Claim[] {
+  const claims: Claim[] = [];
+  for (const m of METRICS) claims.push({ name: 'DFS − Dehaze', a: 'DFS', b: 'Dehaze', metric: m });
+  for (const m of METRICS) claims.push({ name: 'DFS − Hazy', a: 'DFS', b: 'Hazy', metric: m });
+  for (const [row] of VARIANTS.slice(1)) for (const m of ['meanIoU', 'iouClass', 'iiouClass'] as const) claims.push({ name: `${row} − DFS (L2)`, a: row, b: 'DFS', metric: m });
+  return claims;
+}
+
+export async function dfsStudy(o: { seeds: number[]; scale: 'tiny' | 'study'; out: string; quiet?: boolean; onSeed?: (seed: number) => void }): Promise<StudyResult> {
+  const t0 = performance.now();
+  const sc = DFS_SCALES[o.scale];
+  const values: StudyResult['values'] = {};
+  const put = (row: string, s: RowScores) => {
+    const r = (values[row] ??= {});
+    for (const m of METRICS) (r[m] ??= []).push(s[m] as number);
+  };
+  for (const seed of o.seeds) {
+    o.onSeed?.(seed);
+    for (const [row, segMode] of VARIANTS) {
+      const result = await runDfs({
+        ...sc,
+        seed,
+        segMode,
+        out: join(o.out, `seed-${seed}`),
+        resume: true, // later variants load the segmenter and Dehaze of the first
+        sampleEvery: 0,
+        quiet: o.quiet ?? true,
+      });
+      if (row === 'DFS') {
+        put('Hazy', result.scores.Hazy!);
+        put('Dehaze', result.scores.Dehaze!);
+      }
+      put(row, result.scores.DFS!);
+      for (const m of Object.values(result.models)) m.dispose();
+    }
+  }
+  return {
+    pipeline: 'dfs',
+    command: `npm run reproduce -- dfs --seeds ${o.seeds.length} --scale ${o.scale}`,
+    scale: { ...sc },
+    seeds: o.seeds,
+    values,
+    claims: evaluateClaims(values, dfsClaims()),
+    seconds: (performance.now() - t0) / 1000,
+    notes: [
+      'The perceptual term is off (λ2 = 0): no ImageNet VGG-19 weights are available here and nothing is downloaded. A user with torchvision weights runs `npx tsx examples/dfs/main.ts --vgg-weights vgg19.safetensors --lambda-perceptual 10` (see docs/weights.md).',
+      'Rows of one seed share the data, the initial weights and the batches; only L_seg differs between Dehaze and the DFS variants.',
+    ],
+  };
+}
