@@ -52,6 +52,7 @@ export function day2nightCommand(): Command {
     .option('--fpn-channels <n>', 'FPN and semantic-head channels (256/128 in Panoptic FPN); a multiple of 8', positiveInt('--fpn-channels'), 32)
     .option('--alpha <x>', 'α of α·CE + (1−α)·focal', num('--alpha', 1), 0.5)
     .option('--gamma <x>', 'focal γ', num('--gamma'), 2)
+    .option('--focal-only', 'also train a segmenter with the focal loss alone (the thesis finds it below CE)', false)
     .option('--histogram-band <low,high>', 'keep pool images with low < S < high (S = 0.5·R + G + B on 0..255)', band, [15, 20] as [number, number])
     .option('--lr <x>', 'UNIT learning rate (Adam, β1 0.5)', positiveNum('--lr'), 2e-4)
     .option('--seg-lr <x>', 'segmenter learning rate (Adam)', positiveNum('--seg-lr'), 1e-3)
@@ -78,6 +79,7 @@ export function day2nightCommand(): Command {
         fpnChannels: o.fpnChannels,
         alpha: o.alpha,
         gamma: o.gamma,
+        focalOnly: o.focalOnly,
         histogramBand: o.histogramBand,
         lr: o.lr,
         segLr: o.segLr,

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import {
   FeatureStatistics,
   combinedCeFocalLoss,
+  focalLoss,
   createGanStep,
   crossEntropyLoss,
   disposeBatch,
@@ -65,6 +66,15 @@ import { ConcatDataset, batchToRasters, folderDay2nightData, rasterToBatch, synt
 export const DAY2NIGHT_PHASES = ['unit', 'unit_vgg', 'seg_day', 'seg_unit', 'seg_ce', 'seg_focal', 'self_hist', 'self_fid'] as const;
 export type Day2NightPhase = (typeof DAY2NIGHT_PHASES)[number];
 
+/**
+ * The optional segmenter of `focalOnly`: day + UNIT+VGG night with the focal loss alone (the
+ * thesis's Table 4.8 finds it below CE). Trained after `seg_focal`, from the same initial weights
+ * and on the same batches; off by default (the reproduction study turns it on).
+ */
+export const FOCAL_ONLY_PHASE = 'seg_focal_only';
+export const FOCAL_ONLY_ROW = 'Day + night (UNIT+VGG), focal';
+type SegmenterPhase = Day2NightPhase | typeof FOCAL_ONLY_PHASE;
+
 /** Options of {@link runDay2night} (the CLI's flags). */
 export interface Day2NightOptions extends CommonOptions {
   /** with `data` (a Cityscapes root): folder of unlabelled night images (default `<data>/night`) */
@@ -88,6 +98,8 @@ export interface Day2NightOptions extends CommonOptions {
   /** segmenter widths: ResNet-18 stem (default 16) and FPN / head channels (default 32) */
   segWidth?: number;
   fpnChannels?: number;
+  /** also train the focal-alone segmenter (phase {@link FOCAL_ONLY_PHASE}, row {@link FOCAL_ONLY_ROW}); default false */
+  focalOnly?: boolean;
   /** α of α·CE + (1−α)·focal (default 0.5, thesis) and focal γ (default 2) */
   alpha?: number;
   gamma?: number;
@@ -218,7 +230,7 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
   const phases: TrainPhaseResult[] = [];
   const models: Record<string, tfl.LayersModel> = {};
   const disposables: { dispose(): void }[] = [];
-  const stopAt = (p: Day2NightPhase): number | undefined => (o.stopAfter?.phase === p ? o.stopAfter.step : undefined);
+  const stopAt = (p: SegmenterPhase): number | undefined => (o.stopAfter?.phase === p ? o.stopAfter.step : undefined);
   const addPhase = (p: TrainPhaseResult): void => {
     phases.push(p);
     timings[p.name] = p.seconds;
@@ -386,7 +398,7 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
   type SegLoss = (logits: Tensor, labels: Tensor) => Tensor;
   const ce: SegLoss = (l, y) => crossEntropyLoss(l, y);
   const ceFocal: SegLoss = (l, y) => combinedCeFocalLoss(l, y, { alpha, gamma });
-  const trainSegmenter = async (name: Day2NightPhase, seg: tfl.LayersModel, ds: Dataset, loss: SegLoss, steps: number, lr: number): Promise<void> => {
+  const trainSegmenter = async (name: SegmenterPhase, seg: tfl.LayersModel, ds: Dataset, loss: SegLoss, steps: number, lr: number): Promise<void> => {
     const opt = tf.train.adam(lr);
     // the batch sequence depends on the seed and the dataset size only: (c) and (d) see the same batches
     const bo: BatchOptions<'image' | 'labels'> = { batchSize: Math.min(o.batch, ds.length), shuffle: true, flip: true, seed: o.seed, fields: ['image', 'labels'] };
@@ -418,6 +430,7 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
     await trainSegmenter('seg_unit', makeSegmenter('seg_unit'), dayNightPlain, ce, segSteps, segLr);
     await trainSegmenter('seg_ce', makeSegmenter('seg_ce'), dayNight, ce, segSteps, segLr);
     await trainSegmenter('seg_focal', makeSegmenter('seg_focal'), dayNight, ceFocal, segSteps, segLr);
+    if (o.focalOnly) await trainSegmenter(FOCAL_ONLY_PHASE, makeSegmenter(FOCAL_ONLY_PHASE), dayNight, (l, y) => focalLoss(l, y, { gamma }), segSteps, segLr);
   } catch (e) {
     for (const m of Object.values(models)) m.dispose();
     for (const d of disposables) d.dispose();
@@ -492,6 +505,7 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
   // ── 4. evaluation ───────────────────────────────────────────────────────────
   const scores: Record<string, RowScores> = {};
   for (const [key, row] of Object.entries(SEGMENTER_ROWS)) scores[row] = await evalOne(models[key]!, data.test);
+  if (models[FOCAL_ONLY_PHASE]) scores[FOCAL_ONLY_ROW] = await evalOne(models[FOCAL_ONLY_PHASE], data.test);
   stage('evaluate');
   const table: ReportTable = scoreTable("Night test set: segmentation (the thesis's Tables 4.3–4.9)", scores, THESIS_COLUMNS, {
     digits: 2,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { runDfs } from '../dfs/run_dfs.js';
 import type { RowScores } from '../common/evaluate.js';
 import { evaluateClaims, type Claim, type StudyResult } from './report.js';
+import { cachedSeed, collectValues, type SeedValues } from './seed_cache.js';
 
 /** A study scale: the DFS options that vary between `tiny` (CI) and `study`. */
 export interface DfsScale {
@@ -22,9 +23,12 @@ export interface DfsScale {
 
 export const DFS_SCALES: Record<'tiny' | 'study', DfsScale> = {
   tiny: { size: [32, 64], segSteps: 2, steps: 2, batch: 2, trainCount: 6, testCount: 4, checkpointEvery: 2 },
-  // the demo's model and images with 1.5× the steps and 1.5× the test set: ≈ 10 min per seed on
-  // 2 cores (segmenter, Dehaze and three DFS dehazers)
-  study: { size: [64, 128], segSteps: 225, steps: 300, batch: 4, trainCount: 200, testCount: 60, checkpointEvery: 100 },
+  // the demo's configuration (`npm run demo`: 150 segmenter, 200 Dehaze and 200 DFS steps, batch 4)
+  // with 1.5× its test set. Per seed it trains a segmenter, Dehaze and three DFS dehazers (L2,
+  // Lovász, Dice): ≈ 16 min on one core of this machine (the DFS step is ≈ 1.1 s: the gradient
+  // goes back through the frozen segmenter), so 5 seeds take ≈ 80 min of one core, ≈ 40 min on 2
+  // cores with two processes (`--only`)
+  study: { size: [64, 128], segSteps: 150, steps: 200, batch: 4, trainCount: 200, testCount: 60, checkpointEvery: 50 },
 };
 
 const METRICS: (keyof RowScores)[] = ['psnr', 'ssim', 'pixelAccuracy', 'meanIoU', 'fwIoU', 'iouClass', 'iiouClass', 'iouCategory', 'iiouCategory'];
@@ -44,33 +48,36 @@ export function dfsClaims(): Claim[] {
 }
 
 export async function dfsStudy(o: { seeds: number[]; scale: 'tiny' | 'study'; out: string; quiet?: boolean; onSeed?: (seed: number) => void }): Promise<StudyResult> {
-  const t0 = performance.now();
   const sc = DFS_SCALES[o.scale];
-  const values: StudyResult['values'] = {};
-  const put = (row: string, s: RowScores) => {
-    const r = (values[row] ??= {});
-    for (const m of METRICS) (r[m] ??= []).push(s[m] as number);
-  };
+  const perSeed: SeedValues[] = [];
   for (const seed of o.seeds) {
     o.onSeed?.(seed);
-    for (const [row, segMode] of VARIANTS) {
-      const result = await runDfs({
-        ...sc,
-        seed,
-        segMode,
-        out: join(o.out, `seed-${seed}`),
-        resume: true, // later variants load the segmenter and Dehaze of the first
-        sampleEvery: 0,
-        quiet: o.quiet ?? true,
-      });
-      if (row === 'DFS') {
-        put('Hazy', result.scores.Hazy!);
-        put('Dehaze', result.scores.Dehaze!);
-      }
-      put(row, result.scores.DFS!);
-      for (const m of Object.values(result.models)) m.dispose();
-    }
+    perSeed.push(
+      await cachedSeed(o.out, seed, async () => {
+        const rows: SeedValues['rows'] = {};
+        const put = (row: string, s: RowScores) => (rows[row] = Object.fromEntries(METRICS.map((m) => [m, s[m] as number])));
+        for (const [row, segMode] of VARIANTS) {
+          const result = await runDfs({
+            ...sc,
+            seed,
+            segMode,
+            out: join(o.out, `seed-${seed}`),
+            resume: true, // later variants load the segmenter and Dehaze of the first
+            sampleEvery: 0,
+            quiet: o.quiet ?? true,
+          });
+          if (row === 'DFS') {
+            put('Hazy', result.scores.Hazy!);
+            put('Dehaze', result.scores.Dehaze!);
+          }
+          put(row, result.scores.DFS!);
+          for (const m of Object.values(result.models)) m.dispose();
+        }
+        return { rows };
+      }),
+    );
   }
+  const values = collectValues(perSeed);
   return {
     pipeline: 'dfs',
     command: `npm run reproduce -- dfs --seeds ${o.seeds.length} --scale ${o.scale}`,
@@ -78,7 +85,8 @@ export async function dfsStudy(o: { seeds: number[]; scale: 'tiny' | 'study'; ou
     seeds: o.seeds,
     values,
     claims: evaluateClaims(values, dfsClaims()),
-    seconds: (performance.now() - t0) / 1000,
+    seconds: perSeed.reduce((t, s) => t + s.seconds, 0),
+    seedSeconds: perSeed.map((s) => s.seconds),
     notes: [
       'The perceptual term is off (λ2 = 0): no ImageNet VGG-19 weights are available here and nothing is downloaded. A user with torchvision weights runs `npx tsx examples/dfs/main.ts --vgg-weights vgg19.safetensors --lambda-perceptual 10` (see docs/weights.md).',
       'Rows of one seed share the data, the initial weights and the batches; only L_seg differs between Dehaze and the DFS variants.',

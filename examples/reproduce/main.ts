@@ -1,11 +1,13 @@
 /**
- * `npm run reproduce -- <pipeline> [--seeds 5] [--scale study|tiny] [--out runs/reproduce] [--report docs/reproduction]`
+ * `npm run reproduce -- <pipeline> [--seeds 5] [--only 3,4] [--scale study|tiny] [--out runs/reproduce] [--report docs/reproduction]`
  *
  * Runs a pipeline over several seeds and writes `<report>/<pipeline>.md` + `.json`: mean ± std per
  * row, and each claim of the paper as a paired difference with its 95 % interval. Deterministic per
- * seed. Implemented: `dfs` (the cooperative and day→night studies are issue 18's remaining work).
+ * seed. Pipelines: `dfs`, `cooperative`, `day2night`.
  */
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { cooperativeStudy } from './cooperative_study.js';
+import { day2nightStudy } from './day2night_study.js';
 import { dfsStudy } from './dfs_study.js';
 import { writeStudy } from './report.js';
 
@@ -15,17 +17,30 @@ const positive = (v: string): number => {
   return n;
 };
 
+const seedList = (v: string): number[] => {
+  const xs = v.split(',').map(Number);
+  if (!xs.every((x) => Number.isInteger(x) && x >= 0)) throw new InvalidArgumentError(`--only must be a comma-separated list of seeds ≥ 0, got "${v}"`);
+  return xs;
+};
+
 const cmd = new Command('reproduce')
   .description('multi-seed reproduction study of a pipeline, with paired differences for each claim')
-  .addArgument(new Argument('<pipeline>', 'the pipeline').choices(['dfs']))
+  .addArgument(new Argument('<pipeline>', 'the pipeline').choices(['dfs', 'cooperative', 'day2night']))
   .option('--seeds <n>', 'number of seeds (0, 1, …, n−1)', positive, 5)
   .addOption(new Option('--scale <scale>', 'tiny (CI) or study').choices(['tiny', 'study']).default('study'))
-  .option('--out <dir>', 'run directory (checkpoints; a killed study resumes)', 'runs/reproduce')
+  .option('--only <list>', 'run only these seeds (e.g. 3,4) and write no report: another process can run other seeds at the same time; the full command then reads every finished seed back', seedList)
+  .option('--out <dir>', 'run directory (checkpoints and one result file per finished seed; a killed study resumes)', 'runs/reproduce')
   .option('--report <dir>', 'where the report goes', 'docs/reproduction')
-  .action(async (pipeline: 'dfs') => {
-    const o = cmd.opts<{ seeds: number; scale: 'tiny' | 'study'; out: string; report: string }>();
-    const seeds = Array.from({ length: o.seeds }, (_, i) => i);
-    const result = await dfsStudy({ seeds, scale: o.scale, out: `${o.out}/${pipeline}`, onSeed: (s) => console.log(`seed ${s} …`) });
+  .action(async (pipeline: 'dfs' | 'cooperative' | 'day2night') => {
+    const o = cmd.opts<{ seeds: number; only?: number[]; scale: 'tiny' | 'study'; out: string; report: string }>();
+    const seeds = o.only ?? Array.from({ length: o.seeds }, (_, i) => i);
+    const study = { dfs: dfsStudy, cooperative: cooperativeStudy, day2night: day2nightStudy }[pipeline];
+    // each scale has its own run folder: checkpoints of one scale must never resume another
+    const result = await study({ seeds, scale: o.scale, out: `${o.out}/${pipeline}-${o.scale}`, onSeed: (s) => console.log(`seed ${s} …`) });
+    if (o.only) {
+      console.log(`seeds ${o.only.join(', ')} done (${Math.round(result.seconds)} s); run without --only for the report`);
+      return;
+    }
     const paths = await writeStudy(o.report, result);
     console.log(`${paths.markdown} (${Math.round(result.seconds)} s)`);
   });

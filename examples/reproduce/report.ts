@@ -24,10 +24,18 @@ export interface StudyResult {
   /** row → metric → per-seed values (same order as `seeds`) */
   values: Record<string, Record<string, number[]>>;
   claims: (Claim & PairedDifference)[];
+  /** wall time: the sum of the seeds' run times (seeds may run in parallel processes, see `--only`) */
   seconds: number;
+  /** each seed's run time in seconds */
+  seedSeconds: number[];
   notes: string[];
+  /** further evidence (learning curves, ablations), each a titled Markdown block */
+  sections?: { title: string; markdown: string }[];
+  /** per-seed evidence behind the sections (kept in the JSON) */
+  extra?: Record<string, unknown>;
 }
 
+const fmtTime = (s: number): string => (s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`);
 const fmt = (x: number, d = 4): string => (Number.isFinite(x) ? x.toFixed(d) : String(x));
 
 /** Evaluates every claim on the per-seed values (pairing by seed index). */
@@ -42,17 +50,26 @@ export function evaluateClaims(values: StudyResult['values'], claims: Claim[]): 
 
 /** The Markdown report. */
 export function studyMarkdown(r: StudyResult): string {
-  const rows = Object.keys(r.values);
-  const metrics = Object.keys(r.values[rows[0]!] ?? {});
   const lines: string[] = [];
   lines.push(`# Reproduction study: ${r.pipeline}`, '');
-  lines.push(`Command: \`${r.command}\` — ${r.seeds.length} seeds (${r.seeds.join(', ')}), ${Math.round(r.seconds)} s wall time.`, '');
+  lines.push(`Command: \`${r.command}\` — ${r.seeds.length} seeds (${r.seeds.join(', ')}), ${fmtTime(r.seconds)} of compute (per seed: ${r.seedSeconds.map(fmtTime).join(', ')}; 2 CPU cores, wasm, one thread per run).`, '');
   lines.push(`Scale: ${Object.entries(r.scale).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')}.`, '');
   lines.push('## Mean ± std over seeds', '');
-  lines.push(`| | ${metrics.join(' | ')} |`, `|---|${metrics.map(() => '---:').join('|')}|`);
-  for (const row of rows) {
-    lines.push(`| ${row} | ${metrics.map((m) => { const s = meanStd(r.values[row]![m]!); return `${fmt(s.mean)} ± ${fmt(s.std)}`; }).join(' | ')} |`);
+  // rows with the same metrics share a table (e.g. segmenters vs translators' FID)
+  const groups = new Map<string, string[]>();
+  for (const row of Object.keys(r.values)) {
+    const key = Object.keys(r.values[row]!).join('|');
+    groups.set(key, [...(groups.get(key) ?? []), row]);
   }
+  for (const [key, rows] of groups) {
+    const metrics = key.split('|');
+    lines.push(`| | ${metrics.join(' | ')} |`, `|---|${metrics.map(() => '---:').join('|')}|`);
+    for (const row of rows) {
+      lines.push(`| ${row} | ${metrics.map((m) => { const s = meanStd(r.values[row]![m]!); return `${fmt(s.mean)} ± ${fmt(s.std)}`; }).join(' | ')} |`);
+    }
+    lines.push('');
+  }
+  lines.pop();
   lines.push('', '## Claims (paired by seed: same data, same initial weights, same batches)', '');
   lines.push('| claim | metric | mean diff | std | 95 % interval | holds in | verdict |', '|---|---|---:|---:|---|---:|---|');
   for (const c of r.claims) {
@@ -60,6 +77,7 @@ export function studyMarkdown(r: StudyResult): string {
   }
   const count = (v: string) => r.claims.filter((c) => c.verdict === v).length;
   lines.push('', `Verdicts: ${count('holds')} hold, ${count('fails')} fail, ${count('inconclusive')} inconclusive (a claim holds when its whole 95 % t interval is above 0).`);
+  for (const sec of r.sections ?? []) lines.push('', `## ${sec.title}`, '', sec.markdown.trimEnd());
   if (r.notes.length) lines.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));
   return lines.join('\n') + '\n';
 }
