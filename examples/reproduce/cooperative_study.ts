@@ -58,7 +58,10 @@ function windowMean(log: { step: number; [k: string]: unknown }[], key: string, 
 export async function cooperativeStudy(o: { seeds: number[]; scale: 'tiny' | 'study'; out: string; quiet?: boolean; onSeed?: (seed: number) => void }): Promise<StudyResult> {
   const sc = COOPERATIVE_SCALES[o.scale];
   // G2's L1 (unweighted |I_r − I_gt|, images in [−1, 1]) in five windows of stage 2 and over the last 10 joint steps
-  const windows = [0, 0.2, 0.4, 0.6, 0.8].map((f) => [Math.floor(f * sc.g2Steps) + 1, Math.max(1, Math.floor((f + 0.2) * sc.g2Steps))] as const);
+  const windows = [0, 1, 2, 3, 4].map((i) => {
+    const a = Math.floor((i * sc.g2Steps) / 5) + 1;
+    return [a, Math.max(a, Math.floor(((i + 1) * sc.g2Steps) / 5))] as const;
+  });
   const perSeed: SeedValues<Record<string, number[]>>[] = [];
   for (const seed of o.seeds) {
     o.onSeed?.(seed);
