@@ -7,7 +7,8 @@
  * learning-curve evidence of the report.
  */
 import { join } from 'node:path';
-import { RunLog } from '../../src/index.js';
+import { RunLog, tf } from '../../src/index.js';
+import { degradedSplits } from '../cooperative/data.js';
 import { COOP_DEGRADATIONS, runCooperative, type CoopDegradation } from '../cooperative/run_cooperative.js';
 import type { RowScores } from '../common/evaluate.js';
 import { evaluateClaims, type Claim, type StudyResult } from './report.js';
@@ -47,6 +48,26 @@ export function cooperativeClaims(degradations: readonly CoopDegradation[] = COO
     for (const m of SEG) claims.push({ name: `${d}: Refined − Degraded`, a: `${d}: Refined`, b: `${d}: Degraded`, metric: m });
   }
   return claims;
+}
+
+/**
+ * Mean |I_d − I_gt| over the training pairs of degradation `d` (images in [−1, 1]): the L1 of the
+ * identity, i.e. of a G2 that returns its input. G2's training L1 above it means G2 is still worse
+ * than doing nothing — under-trained, not mis-specified.
+ */
+export async function identityL1(d: CoopDegradation, seed: number, sc: CooperativeScale): Promise<number> {
+  const splits = await degradedSplits(d, 2, { size: sc.size, trainCount: sc.trainCount, testCount: sc.testCount, seed });
+  let sum = 0;
+  let count = 0;
+  const n = splits.train.length;
+  for (let i = 0; i * 20 < n; i++) {
+    const b = await splits.train.batchAt(i, { batchSize: 20, shuffle: false, fields: ['image', 'clear'], resize: splits.resize, dropLast: false });
+    const l1 = tf.tidy(() => tf.sum(tf.abs(tf.sub(b.image, b.clear))));
+    sum += (await l1.data())[0]!;
+    count += b.image.size;
+    tf.dispose([l1, b.image, b.clear]);
+  }
+  return sum / count;
 }
 
 /** Mean of `key` over steps in `[from, to]` of a run log (NaN when none). */
@@ -89,10 +110,17 @@ export async function cooperativeStudy(o: { seeds: number[]; scale: 'tiny' | 'st
   }
   const values = collectValues(perSeed);
   const curves = Object.fromEntries(COOP_DEGRADATIONS.map((d) => [d, perSeed.map((s) => s.extra![d]!)]));
-  // learning curve: mean over seeds of G2's L1 per window
-  const head = windows.map(([a, b]) => `g2 ${a}–${b}`);
-  const curveRows = COOP_DEGRADATIONS.map((d) => `| ${d} | ${[...head.keys(), head.length].map((i) => meanStd(curves[d]!.map((c) => c[i]!)).mean.toFixed(4)).join(' | ')} |`);
-  const curveTable = [`| degradation | ${head.join(' | ')} | joint, last 10 |`, `|---|${[...head, 'j'].map(() => '---:').join('|')}|`, ...curveRows].join('\n');
+  // learning curve: mean over seeds of G2's L1 per window, beside the identity's L1 on the same pairs
+  const identity: Record<string, number[]> = {};
+  for (const d of COOP_DEGRADATIONS) identity[d] = await Promise.all(o.seeds.map((seed) => identityL1(d, seed, sc)));
+  const head = windows.map(([a, b]) => `G2 steps ${a}–${b}`);
+  const mean = (xs: number[]) => meanStd(xs).mean.toFixed(4);
+  const curveRows = COOP_DEGRADATIONS.map((d) => `| ${d} | ${mean(identity[d]!)} | ${[...head.keys(), head.length].map((i) => mean(curves[d]!.map((c) => c[i]!))).join(' | ')} |`);
+  const curveTable = [
+    `| degradation | identity: mean abs(I_d − I_gt) | ${head.join(' | ')} | joint, last 10 steps |`,
+    `|---|---:|${[...head, 'j'].map(() => '---:').join('|')}|`,
+    ...curveRows,
+  ].join('\n');
   return {
     pipeline: 'cooperative',
     command: `npm run reproduce -- cooperative --seeds ${o.seeds.length} --scale ${o.scale}`,
@@ -103,7 +131,7 @@ export async function cooperativeStudy(o: { seeds: number[]; scale: 'tiny' | 'st
     seconds: perSeed.reduce((t, s) => t + s.seconds, 0),
     seedSeconds: perSeed.map((s) => s.seconds),
     sections: [{ title: "Learning curve of G2: training L1 |I_r − I_gt| (mean over seeds, images in [−1, 1])", markdown: curveTable }],
-    extra: { g2L1: { windows, perSeed: curves } },
+    extra: { g2L1: { windows, perSeed: curves }, identityL1: identity },
     notes: [
       'λ3 (perceptual) and λ4 (style) are 0: they need ImageNet VGG-19 weights, which are not available here and nothing is downloaded. A user with torchvision weights runs `npx tsx examples/cooperative/main.ts --vgg-weights vgg19.safetensors` (λ3 0.1, λ4 250 by default; see docs/weights.md).',
       'Rows of one seed share the data, the base segmenter and the batches; Degraded and Restored are scored by the same frozen base segmenter, Refined is G1’s argmax.',
