@@ -13,7 +13,7 @@ import { COOP_DEGRADATIONS, runCooperative, type CoopDegradation } from '../coop
 import type { RowScores } from '../common/evaluate.js';
 import { evaluateClaims, type Claim, type StudyResult } from './report.js';
 import { cachedSeed, collectValues, type SeedValues } from './seed_cache.js';
-import { meanStd } from './stats.js';
+import { meanStd, windowMean } from './stats.js';
 
 /** A study scale: the cooperative options that vary between `tiny` (CI) and `study`. */
 export interface CooperativeScale {
@@ -68,12 +68,6 @@ export async function identityL1(d: CoopDegradation, seed: number, sc: Cooperati
     tf.dispose([l1, b.image, b.clear]);
   }
   return sum / count;
-}
-
-/** Mean of `key` over steps in `[from, to]` of a run log (NaN when none). */
-function windowMean(log: { step: number; [k: string]: unknown }[], key: string, from: number, to: number): number {
-  const xs = log.filter((e) => e.step >= from && e.step <= to && typeof e[key] === 'number').map((e) => e[key] as number);
-  return xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : Number.NaN;
 }
 
 export async function cooperativeStudy(o: { seeds: number[]; scale: 'tiny' | 'study'; out: string; quiet?: boolean; onSeed?: (seed: number) => void }): Promise<StudyResult> {

@@ -6,10 +6,12 @@
  * (per seed, the better of CE and CE+focal on translated-night validation images).
  */
 import { join } from 'node:path';
+import { RunLog } from '../../src/index.js';
 import { FOCAL_ONLY_ROW, SEGMENTER_ROWS, runDay2night } from '../day2night/run_day2night.js';
 import type { RowScores } from '../common/evaluate.js';
 import { evaluateClaims, type Claim, type StudyResult } from './report.js';
 import { cachedSeed, collectValues, type SeedValues } from './seed_cache.js';
+import { windowMean } from './stats.js';
 
 /** A study scale: the day→night options that vary between `tiny` (CI) and `study`. */
 export interface Day2NightScale {
@@ -54,6 +56,31 @@ export function day2nightClaims(): Claim[] {
   return claims;
 }
 
+/**
+ * The translators' training terms (UNIT's cycle L1, the adversarial terms of G and D, the VGG term
+ * of UNIT+VGG) in the first and last 10 % of their steps, mean over seeds, from the run logs.
+ */
+function unitCurves(out: string, seeds: number[], steps: number): { markdown: string; perSeed: Record<string, number[][]> } {
+  const w = Math.max(1, Math.round(steps / 10));
+  const keys: [string, string][] = [['cycle L1 (A+B)/2', 'cyc'], ['G adversarial (A+B)/2', 'gan'], ['D total', 'd_total'], ['VGG (A+B)/2', 'vgg']];
+  const value = (log: { step: number; [k: string]: unknown }[], key: string, a: number, b: number) =>
+    key === 'd_total' ? windowMean(log, 'd_total', a, b) : (windowMean(log, `g_${key}A`, a, b) + windowMean(log, `g_${key}B`, a, b)) / 2;
+  const perSeed: Record<string, number[][]> = {};
+  for (const phase of ['unit', 'unit_vgg']) {
+    perSeed[phase] = seeds.map((seed) => {
+      const log = RunLog.read(join(out, `seed-${seed}`, 'logs', `${phase}.jsonl`)) as { step: number }[];
+      return keys.flatMap(([, k]) => [value(log, k, 1, w), value(log, k, steps - w + 1, steps)]);
+    });
+  }
+  const cell = (xs: number[]) => (xs.every(Number.isFinite) ? (xs.reduce((s, x) => s + x, 0) / xs.length).toFixed(4) : '—');
+  const lines = [
+    `| translator | ${keys.map(([k]) => `${k}, steps 1–${w} | ${k}, steps ${steps - w + 1}–${steps}`).join(' | ')} |`,
+    `|---|${keys.map(() => '---:|---:').join('|')}|`,
+    ...['unit', 'unit_vgg'].map((p) => `| ${p === 'unit' ? 'UNIT' : 'UNIT + VGG'} | ${keys.flatMap((_, i) => [2 * i, 2 * i + 1]).map((i) => cell(perSeed[p]!.map((v) => v[i]!))).join(' | ')} |`),
+  ];
+  return { markdown: lines.join('\n'), perSeed };
+}
+
 export async function day2nightStudy(o: { seeds: number[]; scale: 'tiny' | 'study'; out: string; quiet?: boolean; onSeed?: (seed: number) => void }): Promise<StudyResult> {
   const sc = DAY2NIGHT_SCALES[o.scale];
   const segOf = (s: RowScores) => Object.fromEntries(SEG.map((m) => [m, s[m] as number]));
@@ -75,6 +102,7 @@ export async function day2nightStudy(o: { seeds: number[]; scale: 'tiny' | 'stud
   }
   const values = collectValues(perSeed);
   const teachers = perSeed.map((s) => s.extra!.teacher);
+  const curves = unitCurves(o.out, o.seeds, sc.unitSteps);
   return {
     pipeline: 'day2night',
     command: `npm run reproduce -- day2night --seeds ${o.seeds.length} --scale ${o.scale}`,
@@ -84,7 +112,8 @@ export async function day2nightStudy(o: { seeds: number[]; scale: 'tiny' | 'stud
     claims: evaluateClaims(values, day2nightClaims()),
     seconds: perSeed.reduce((t, s) => t + s.seconds, 0),
     seedSeconds: perSeed.map((s) => s.seconds),
-    extra: { teachers },
+    sections: [{ title: 'Learning curves: the translators’ training terms (mean over seeds)', markdown: curves.markdown }],
+    extra: { teachers, unitCurves: curves.perSeed },
     notes: [
       `Teacher of self-training, per seed: ${teachers.map((t, i) => `seed ${o.seeds[i]}: ${t}`).join('; ')}.`,
       "The UNIT perceptual term uses a randomly initialised VGG-19 (weights: 'random', tap relu2_2): no ImageNet weights are available here and nothing is downloaded. \"UNIT+VGG − UNIT\" therefore measures the random-feature perceptual term off (UNIT) and on (UNIT+VGG) — the honest ablation. A user with torchvision weights runs `npx tsx examples/day2night/main.ts --vgg-weights vgg19.safetensors --focal-only` (see docs/weights.md).",

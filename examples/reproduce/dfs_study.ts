@@ -5,10 +5,12 @@
  * share data, initial weights and batches: the differences are paired.
  */
 import { join } from 'node:path';
+import { RunLog } from '../../src/index.js';
 import { runDfs } from '../dfs/run_dfs.js';
 import type { RowScores } from '../common/evaluate.js';
 import { evaluateClaims, type Claim, type StudyResult } from './report.js';
 import { cachedSeed, collectValues, type SeedValues } from './seed_cache.js';
+import { windowMean } from './stats.js';
 
 /** A study scale: the DFS options that vary between `tiny` (CI) and `study`. */
 export interface DfsScale {
@@ -47,6 +49,30 @@ export function dfsClaims(): Claim[] {
   return claims;
 }
 
+/**
+ * The pixel term (`g_pixel`, L1 to the clear image) of Dehaze and of each DFS dehazer, and L_seg
+ * (`g_seg`) of each DFS dehazer, over the first and the last 10 % of their steps, read from the
+ * run logs of every seed: where the DFS rows trade pixel fidelity for the segmentation term.
+ */
+function dfsCurves(out: string, seeds: number[], steps: number): { markdown: string; perSeed: Record<string, number[][]> } {
+  const w = Math.max(1, Math.round(steps / 10));
+  const phases: [string, string][] = [['Dehaze', 'dehaze'], ['DFS', 'dfs'], ['DFS-Lovász', 'dfs-lovasz'], ['DFS-Dice', 'dfs-dice']];
+  const perSeed: Record<string, number[][]> = {};
+  for (const [row, phase] of phases) {
+    perSeed[row] = seeds.map((seed) => {
+      const log = RunLog.read(join(out, `seed-${seed}`, 'logs', `${phase}.jsonl`)) as { step: number }[];
+      return [windowMean(log, 'g_pixel', 1, w), windowMean(log, 'g_pixel', steps - w + 1, steps), windowMean(log, 'g_seg', 1, w), windowMean(log, 'g_seg', steps - w + 1, steps)];
+    });
+  }
+  const cell = (xs: number[]) => (xs.every(Number.isFinite) ? (xs.reduce((s, x) => s + x, 0) / xs.length).toFixed(4) : '—');
+  const lines = [
+    `| dehazer | pixel, steps 1–${w} | pixel, steps ${steps - w + 1}–${steps} | L_seg, steps 1–${w} | L_seg, steps ${steps - w + 1}–${steps} |`,
+    '|---|---:|---:|---:|---:|',
+    ...phases.map(([row]) => `| ${row} | ${[0, 1, 2, 3].map((i) => cell(perSeed[row]!.map((v) => v[i]!))).join(' | ')} |`),
+  ];
+  return { markdown: lines.join('\n'), perSeed };
+}
+
 export async function dfsStudy(o: { seeds: number[]; scale: 'tiny' | 'study'; out: string; quiet?: boolean; onSeed?: (seed: number) => void }): Promise<StudyResult> {
   const sc = DFS_SCALES[o.scale];
   const perSeed: SeedValues[] = [];
@@ -78,6 +104,7 @@ export async function dfsStudy(o: { seeds: number[]; scale: 'tiny' | 'study'; ou
     );
   }
   const values = collectValues(perSeed);
+  const curves = dfsCurves(o.out, o.seeds, sc.steps);
   return {
     pipeline: 'dfs',
     command: `npm run reproduce -- dfs --seeds ${o.seeds.length} --scale ${o.scale}`,
@@ -87,6 +114,8 @@ export async function dfsStudy(o: { seeds: number[]; scale: 'tiny' | 'study'; ou
     claims: evaluateClaims(values, dfsClaims()),
     seconds: perSeed.reduce((t, s) => t + s.seconds, 0),
     seedSeconds: perSeed.map((s) => s.seconds),
+    sections: [{ title: 'Learning curves: the dehazers’ training terms (mean over seeds)', markdown: curves.markdown }],
+    extra: { curves: curves.perSeed },
     notes: [
       'The perceptual term is off (λ2 = 0): no ImageNet VGG-19 weights are available here and nothing is downloaded. A user with torchvision weights runs `npx tsx examples/dfs/main.ts --vgg-weights vgg19.safetensors --lambda-perceptual 10` (see docs/weights.md).',
       'Rows of one seed share the data, the initial weights and the batches; only L_seg differs between Dehaze and the DFS variants.',

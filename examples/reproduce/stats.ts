@@ -53,3 +53,9 @@ export function pairedDifference(a: readonly number[], b: readonly number[]): Pa
   const verdict: Verdict = ci95[0] > 0 ? 'holds' : ci95[1] < 0 ? 'fails' : 'inconclusive';
   return { diffs, mean, std, ci95, holdsIn: diffs.filter((d) => d > 0).length, n, verdict };
 }
+
+/** Mean of `key` over the entries of a run log with `from ≤ step ≤ to` (NaN when none): one window of a learning curve. */
+export function windowMean(log: readonly { step: number; [k: string]: unknown }[], key: string, from: number, to: number): number {
+  const xs = log.filter((e) => e.step >= from && e.step <= to && typeof e[key] === 'number').map((e) => e[key] as number);
+  return xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : Number.NaN;
+}
