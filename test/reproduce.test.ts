@@ -42,7 +42,7 @@ describe('npm run reproduce -- dfs (tiny)', () => {
     study = await dfsStudy({ seeds: [0, 1], scale: 'tiny', out: join(dir, 'runs') });
     const paths = await writeStudy(join(dir, 'report'), study);
     const md = readFileSync(paths.markdown, 'utf8');
-    for (const part of ['# Reproduction study: dfs', '## Mean ± std over seeds', '## Claims (paired by seed', '| DFS − Dehaze | meanIoU |', '| DFS-Lovász − DFS (L2) | meanIoU |', 'Verdicts:']) expect(md).toContain(part);
+    for (const part of ['# Reproduction study: dfs', '## Mean ± std over seeds', '## Claims (paired by seed', '| DFS − Dehaze | meanIoU |', '| DFS-Lovász − DFS (L2) | meanIoU |', 'Verdicts:', '## Learning curves: the dehazers’ training terms', '| DFS-Dice |']) expect(md).toContain(part);
     const json = JSON.parse(readFileSync(paths.json, 'utf8')) as StudyResult;
     expect(json.seeds).toEqual([0, 1]);
     expect(Object.keys(json.values)).toEqual(['Hazy', 'Dehaze', 'DFS', 'DFS-Lovász', 'DFS-Dice']);
@@ -127,6 +127,6 @@ describe('npm run reproduce -- day2night (tiny)', () => {
     teachers.forEach((t, i) => expect(r.values.Teacher!.meanIoU![i]).toBe(r.values[t]!.meanIoU![i]));
     expect(Object.keys(r.values)).toEqual(expect.arrayContaining(['Day + night (UNIT+VGG), focal', 'FID: No translation', 'FID: UNIT + VGG']));
     const md = studyMarkdown(r);
-    for (const part of ['| | fidNight | fidDay |', '| CE − focal alone | meanIoU |', '| FID: no translation − UNIT + VGG | fidNight |', '| Self-training (FID) − its checkpoint | meanIoU |']) expect(md).toContain(part);
+    for (const part of ['| | fidNight | fidDay |', '| CE − focal alone | meanIoU |', '| FID: no translation − UNIT + VGG | fidNight |', '| Self-training (FID) − its checkpoint | meanIoU |', '## Learning curves: the translators’ training terms', '| UNIT + VGG |']) expect(md).toContain(part);
   }, 300_000);
 });
