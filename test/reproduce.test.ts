@@ -85,10 +85,9 @@ describe('per-seed cache', () => {
   });
 
   it('the DFS study run again on the same folder reads every seed back', async () => {
-    const t0 = performance.now();
     const cached = await dfsStudy({ seeds: [0, 1], scale: 'tiny', out: join(dir, 'runs') });
-    expect(performance.now() - t0).toBeLessThan(5000);
     expect(cached.values).toEqual(study.values);
+    // a re-run would have measured its own run times: equal times mean the seeds were read back
     expect(cached.seedSeconds).toEqual(study.seedSeconds);
   });
 });

@@ -60,8 +60,9 @@ export async function identityL1(d: CoopDegradation, seed: number, sc: Cooperati
   let sum = 0;
   let count = 0;
   const n = splits.train.length;
-  for (let i = 0; i * 20 < n; i++) {
-    const b = await splits.train.batchAt(i, { batchSize: 20, shuffle: false, fields: ['image', 'clear'], resize: splits.resize, dropLast: false });
+  const batchSize = Math.min(20, n);
+  for (let i = 0; i * batchSize < n; i++) {
+    const b = await splits.train.batchAt(i, { batchSize, shuffle: false, fields: ['image', 'clear'], resize: splits.resize, dropLast: false });
     const l1 = tf.tidy(() => tf.sum(tf.abs(tf.sub(b.image, b.clear))));
     sum += (await l1.data())[0]!;
     count += b.image.size;
