@@ -48,6 +48,7 @@ export function cooperativeCommand(): Command {
     .option('--lambda-tv <x>', 'λ_tv, total variation weight', num('--lambda-tv'), 1)
     .option('--vgg-weights <file>', 'VGG-19 weights (torchvision safetensors or tfjs model.json); without them λ3 = λ4 = 0')
     .addOption(new Option('--stage2-input <what>', 'segmentation G2 sees in stage 2').choices(['refined', 'gt']).default('refined'))
+    .option('--g2-residual', 'G2 predicts a residual added to I_d (not the paper\'s; see docs/reproduction)', false)
     .option('--ngf <n>', 'generator / discriminator base width', positiveInt('--ngf'), 16)
     .option('--seg-filters <n>', 'base segmenter (U-Net) width', positiveInt('--seg-filters'), 16)
     .option('--lr <x>', 'generator and discriminator learning rate (Adam, β1 0.5)', positiveNum('--lr'), 2e-4)
@@ -72,6 +73,7 @@ export function cooperativeCommand(): Command {
           lambdaTv: o.lambdaTv,
           vggWeights: o.vggWeights,
           stage2Input: o.stage2Input,
+          g2Residual: o.g2Residual,
           ngf: o.ngf,
           segFilters: o.segFilters,
           lr: o.lr,

@@ -78,6 +78,12 @@ export interface CooperativeOptions extends CommonOptions {
   vggWeights?: string;
   /** what G2 sees in stage 2: G1's refined S_r (default; Algorithm 1's stage header) or the ground truth S_gt (its line 7) */
   stage2Input?: 'refined' | 'gt';
+  /**
+   * G2 predicts a residual: `I_r = clip(I_d + G2(I_d, S_r), −1, 1)` instead of `I_r = G2(I_d, S_r)`
+   * (default false, the paper's). A diagnosis option: G2 from scratch plateaus at a reconstruction
+   * floor (≈ 19–20 dB here) and lowers PSNR for inputs already above it (docs/reproduction).
+   */
+  g2Residual?: boolean;
   /** generator / discriminator base width (default 16) */
   ngf?: number;
   /** base segmenter width (default 16) */
@@ -158,12 +164,15 @@ interface Pipeline {
   restore: (G2: tfl.LayersModel, image: Tensor4D, sr: Tensor4D, training: boolean) => Tensor4D;
 }
 
-function pipeline(segmenter: tfl.LayersModel): Pipeline {
+function pipeline(segmenter: tfl.LayersModel, g2Residual = false): Pipeline {
   return {
     segmenter,
     sd: (image) => tf.softmax(segmenter.apply(image, { training: false }) as Tensor4D) as Tensor4D,
     refine: (G1, sd, image, training) => tf.mul(G1.apply(tf.concat([sd, image], -1), { training }) as Tensor4D, G1_LOGIT_SCALE) as Tensor4D,
-    restore: (G2, image, sr, training) => G2.apply(tf.concat([image, sr], -1), { training }) as Tensor4D,
+    restore: (G2, image, sr, training) => {
+      const out = G2.apply(tf.concat([image, sr], -1), { training }) as Tensor4D;
+      return g2Residual ? (tf.clipByValue(tf.add(image, out), -1, 1) as Tensor4D) : out;
+    },
   };
 }
 
@@ -249,7 +258,7 @@ export async function runCooperative(o: CooperativeOptions): Promise<Cooperative
     'image',
   );
   const phases: TrainPhaseResult[] = [segPhase];
-  const p = pipeline(segmenter);
+  const p = pipeline(segmenter, o.g2Residual ?? false);
 
   const scores: Partial<Record<CoopDegradation, DegradationScores>> = {};
   const g1Models: Partial<Record<CoopDegradation, tfl.LayersModel>> = {};
@@ -497,6 +506,7 @@ export async function runCooperative(o: CooperativeOptions): Promise<Cooperative
       seed: o.seed,
       ngf,
       stage2Input,
+      g2Residual: o.g2Residual ?? false,
       g1LogitScale: G1_LOGIT_SCALE,
       lambdas,
       scores: Object.fromEntries(

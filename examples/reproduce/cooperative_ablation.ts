@@ -9,7 +9,7 @@
  * change only. Writes `docs/reproduction/cooperative-ablation.md` (+ JSON).
  */
 import { cp, mkdir, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { runCooperative, type CooperativeOptions, type CoopDegradation } from '../cooperative/run_cooperative.js';
@@ -35,6 +35,7 @@ const VARIANTS: [string, Partial<CooperativeOptions>, boolean, boolean][] = [
   ['no adversarial term (λ_GAN 0)', { lambdaGan: 0 }, true, false],
   ['lr 2e-4 (pix2pix), every GAN phase', { lr: 2e-4 }, false, false],
   [`4× stage-2 steps (${4 * sc.g2Steps})`, { g2Steps: 4 * sc.g2Steps }, true, true],
+  ['G2 predicts a residual: I_r = clip(I_d + G2(·))', { g2Residual: true }, true, false],
 ];
 
 const seedDir = join(o.study, `seed-${o.seed}`);
@@ -43,6 +44,12 @@ const rows: { variant: string; degradation: string; psnr: [number, number]; ssim
 for (const [i, [variant, change, reuseG1, firstOnly]] of VARIANTS.entries()) {
   const degradations = firstOnly ? o.degradations.slice(0, 1) : o.degradations;
   const out = join(o.out, `seed-${o.seed}`, `v${i}`);
+  // a finished variant is read back (the ablation can be extended without re-running it)
+  const done = join(out, 'ablation-rows.json');
+  if (existsSync(done)) {
+    rows.push(...(JSON.parse(readFileSync(done, 'utf8')) as typeof rows));
+    continue;
+  }
   await mkdir(join(out, 'ckpt'), { recursive: true });
   await mkdir(join(out, 'logs'), { recursive: true });
   // resume what the change leaves untouched: the base segmenter always, G1 when stage 1 is the same
@@ -59,6 +66,7 @@ for (const [i, [variant, change, reuseG1, firstOnly]] of VARIANTS.entries()) {
     rows.push({ variant, degradation: d, psnr: [s.degraded.psnr, s.restored.psnr], ssim: [s.degraded.ssim, s.restored.ssim], mIoU: s.restored.meanIoU, seconds: (performance.now() - t0) / 1000 });
     console.log(`${variant} ${d}: PSNR ${s.degraded.psnr.toFixed(2)} → ${s.restored.psnr.toFixed(2)} dB`);
   }
+  await writeFile(done, JSON.stringify(rows.filter((r) => r.variant === variant)) + '\n');
   r.models.segmenter.dispose();
   for (const m of [...Object.values(r.models.g1), ...Object.values(r.models.g2)]) m?.dispose();
 }
