@@ -673,12 +673,12 @@ export async function runDay2night(o: Day2NightOptions): Promise<Day2NightResult
 type HostSample = Sample & { image: HostImage; labels?: Sample['image']; clear?: HostImage };
 
 /** A model sharing the segmenter's layers up to FPN level P3 (not disposed: it owns no weights of its own). */
-function featureModel(seg: tfl.LayersModel): tfl.LayersModel {
+export function featureModel(seg: tfl.LayersModel): tfl.LayersModel {
   return tfl.model({ inputs: seg.inputs, outputs: seg.getLayer('fpn_output3').output as tfl.SymbolicTensor });
 }
 
 /** P3 features of one host image as a `[P, D]` matrix (P = positions). */
-async function imageFeatures(m: tfl.LayersModel, image: HostImage): Promise<{ data: Float32Array; shape: [number, number] }> {
+export async function imageFeatures(m: tfl.LayersModel, image: HostImage): Promise<{ data: Float32Array; shape: [number, number] }> {
   const x = rasterToBatch(image);
   const f = m.predict(x) as Tensor;
   const d = f.shape[3]!;
