@@ -28,7 +28,7 @@ const sc = COOPERATIVE_SCALES.study;
 const base: CooperativeOptions = { ...sc, steps: sc.g1Steps, seed: o.seed, out: '', resume: true, sampleEvery: 0, quiet: true, degradations: o.degradations };
 /**
  * name → option change, whether stage 1 (G1) is unchanged (its checkpoints can be reused), and
- * whether it runs on the first degradation only (the long run, to keep the ablation ≈ 20 min)
+ * whether it runs on the first degradation only (the long run, to keep the ablation ≈ 30 min)
  */
 const VARIANTS: [string, Partial<CooperativeOptions>, boolean, boolean][] = [
   ['no TV term (λ_tv 0)', { lambdaTv: 0 }, true, false],
@@ -36,6 +36,8 @@ const VARIANTS: [string, Partial<CooperativeOptions>, boolean, boolean][] = [
   ['lr 2e-4 (pix2pix), every GAN phase', { lr: 2e-4 }, false, false],
   [`4× stage-2 steps (${4 * sc.g2Steps})`, { g2Steps: 4 * sc.g2Steps }, true, true],
   ['G2 predicts a residual: I_r = clip(I_d + G2(·))', { g2Residual: true }, true, false],
+  ['residual G2, no TV term (λ_tv 0)', { g2Residual: true, lambdaTv: 0 }, true, false],
+  ['residual G2, L1 only (λ_tv 0, λ_GAN 0)', { g2Residual: true, lambdaTv: 0, lambdaGan: 0 }, true, false],
 ];
 
 const seedDir = join(o.study, `seed-${o.seed}`);
