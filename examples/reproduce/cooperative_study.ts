@@ -56,6 +56,7 @@ export function cooperativeClaims(degradations: readonly CoopDegradation[] = COO
  * than doing nothing — under-trained, not mis-specified.
  */
 export async function identityL1(d: CoopDegradation, seed: number, sc: CooperativeScale): Promise<number> {
+  await tf.ready(); // every seed may come from the cache, with no run to have started the backend
   const splits = await degradedSplits(d, 2, { size: sc.size, trainCount: sc.trainCount, testCount: sc.testCount, seed });
   let sum = 0;
   let count = 0;
