@@ -43,6 +43,15 @@ const VARIANTS: [string, Partial<CooperativeOptions>, boolean, boolean][] = [
 const seedDir = join(o.study, `seed-${o.seed}`);
 if (!existsSync(join(seedDir, 'ckpt', 'segmenter'))) throw new Error(`--study ${o.study}: no seed-${o.seed}/ckpt/segmenter (run \`npm run reproduce -- cooperative --only ${o.seed}\` first)`);
 const rows: { variant: string; degradation: string; psnr: [number, number]; ssim: [number, number]; mIoU: number; seconds: number }[] = [];
+// the study's own row of this seed, the baseline every variant changes one thing of
+const studySeed = join(seedDir, 'study-seed.json');
+if (existsSync(studySeed)) {
+  const r = (JSON.parse(readFileSync(studySeed, 'utf8')) as { rows: Record<string, Record<string, number>> }).rows;
+  for (const d of o.degradations) {
+    const [deg, res] = [r[`${d}: Degraded`]!, r[`${d}: Restored`]!];
+    rows.push({ variant: `the study (λ_tv 1, λ_GAN 0.1, lr 1e-3, ${sc.g2Steps} G2 steps)`, degradation: d, psnr: [deg.psnr!, res.psnr!], ssim: [deg.ssim!, res.ssim!], mIoU: res.meanIoU!, seconds: 0 });
+  }
+}
 for (const [i, [variant, change, reuseG1, firstOnly]] of VARIANTS.entries()) {
   const degradations = firstOnly ? o.degradations.slice(0, 1) : o.degradations;
   const out = join(o.out, `seed-${o.seed}`, `v${i}`);
@@ -75,7 +84,7 @@ for (const [i, [variant, change, reuseG1, firstOnly]] of VARIANTS.entries()) {
 const md = [
   `# Cooperative ablation: why restoration lowers PSNR (seed ${o.seed})`,
   '',
-  `Command: \`npx tsx examples/reproduce/cooperative_ablation.ts --seed ${o.seed} --degradations ${o.degradations.join(',')}\`. Each variant changes one thing from the study's scale (λ_tv 1, λ_GAN 0.1, lr 1e-3, ${sc.g2Steps} G2 steps); the segmenter, and G1 where stage 1 is unchanged, are resumed from the study's seed-${o.seed} checkpoints. Held-out test scenes of the study; the study's own row for this seed is in cooperative.json.`,
+  `Command: \`npx tsx examples/reproduce/cooperative_ablation.ts --seed ${o.seed} --degradations ${o.degradations.join(',')}\`. Each variant changes one thing from the study's scale (λ_tv 1, λ_GAN 0.1, lr 1e-3, ${sc.g2Steps} G2 steps); the segmenter, and G1 where stage 1 is unchanged, are resumed from the study's seed-${o.seed} checkpoints. Held-out test scenes of the study; the first rows are the study's own for this seed (cooperative.json).`,
   '',
   '| variant | degradation | PSNR degraded | PSNR restored | Δ PSNR | SSIM degraded | SSIM restored | Δ SSIM | mIoU on I_r |',
   '|---|---|---:|---:|---:|---:|---:|---:|---:|',
