@@ -84,7 +84,7 @@ for (const [i, [variant, change, reuseG1, firstOnly]] of VARIANTS.entries()) {
 const md = [
   `# Cooperative ablation: why restoration lowers PSNR (seed ${o.seed})`,
   '',
-  `Command: \`npx tsx examples/reproduce/cooperative_ablation.ts --seed ${o.seed} --degradations ${o.degradations.join(',')}\`. Each variant changes one thing from the study's scale (λ_tv 1, λ_GAN 0.1, lr 1e-3, ${sc.g2Steps} G2 steps); the segmenter, and G1 where stage 1 is unchanged, are resumed from the study's seed-${o.seed} checkpoints. Held-out test scenes of the study; the first rows are the study's own for this seed (cooperative.json).`,
+  `Command: \`npx tsx examples/reproduce/cooperative_ablation.ts --seed ${o.seed} --degradations ${o.degradations.join(',')}\`. Each variant changes only what its name says from the study's scale (λ_tv 1, λ_GAN 0.1, lr 1e-3, ${sc.g2Steps} G2 steps); the segmenter, and G1 where stage 1 is unchanged, are resumed from the study's seed-${o.seed} checkpoints. Held-out test scenes of the study; the first rows are the study's own for this seed (cooperative.json).`,
   '',
   '| variant | degradation | PSNR degraded | PSNR restored | Δ PSNR | SSIM degraded | SSIM restored | Δ SSIM | mIoU on I_r |',
   '|---|---|---:|---:|---:|---:|---:|---:|---:|',
