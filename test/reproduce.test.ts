@@ -3,7 +3,8 @@
  * report's structure, that every claim's paired difference is computed from the same seeds,
  * that a seed reproduces its numbers, and the statistics against hand-computed values.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -82,6 +83,22 @@ describe('per-seed cache', () => {
     const s1 = await cachedSeed(out, 1, run(3));
     expect(collectValues([s0, s1])).toEqual({ A: { m: [1, 3] }, B: { m: [0, 0] } });
     expect(() => collectValues([s0, { ...s1, rows: { A: { m: 2 } } }])).toThrow(/row "B" metric m has 1 of 2 seeds/);
+  });
+
+  it('a seed another live process is running is refused, a stale lock is taken over', async () => {
+    const out = join(dir, 'locked');
+    mkdirSync(join(out, 'seed-0'), { recursive: true });
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    try {
+      writeFileSync(join(out, 'seed-0', 'study-seed.lock'), String(live.pid));
+      await expect(cachedSeed(out, 0, async () => ({ rows: {} }))).rejects.toThrow(new RegExp(`seed 0 is being run by process ${live.pid}`));
+    } finally {
+      live.kill();
+    }
+    writeFileSync(join(out, 'seed-0', 'study-seed.lock'), '999999999');
+    const s = await cachedSeed(out, 0, async () => ({ rows: { A: { m: 1 } } }));
+    expect(s.rows.A!.m).toBe(1);
+    expect(existsSync(join(out, 'seed-0', 'study-seed.lock'))).toBe(false);
   });
 
   it('the DFS study run again on the same folder reads every seed back', async () => {

@@ -5,7 +5,7 @@
  * checkpoints), and seeds can run in separate processes (`--only 3,4`) before one command
  * assembles the report from every seed's file.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -22,14 +22,36 @@ export interface SeedValues<E = unknown> {
 
 /** Runs `run` for `seed` unless `<out>/seed-<seed>/study-seed.json` holds its result. */
 export async function cachedSeed<E>(out: string, seed: number, run: () => Promise<Omit<SeedValues<E>, 'seed' | 'seconds'>>): Promise<SeedValues<E>> {
-  const path = join(out, `seed-${seed}`, 'study-seed.json');
+  const dir = join(out, `seed-${seed}`);
+  const path = join(dir, 'study-seed.json');
   if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as SeedValues<E>;
-  const t0 = performance.now();
-  const r = await run();
-  const v: SeedValues<E> = { seed, ...r, seconds: (performance.now() - t0) / 1000 };
-  await mkdir(join(out, `seed-${seed}`), { recursive: true });
-  await writeFile(path, JSON.stringify(v, null, 2) + '\n');
-  return v;
+  // one process per seed: a second one would rewrite the folders (translations, pseudo-labels) the first is reading
+  await mkdir(dir, { recursive: true });
+  const lock = join(dir, 'study-seed.lock');
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    if (pid !== process.pid && isAlive(pid)) throw new Error(`seed ${seed} is being run by process ${pid} (${lock}); wait for it, or run other seeds with --only`);
+  }
+  writeFileSync(lock, String(process.pid));
+  try {
+    const t0 = performance.now();
+    const r = await run();
+    const v: SeedValues<E> = { seed, ...r, seconds: (performance.now() - t0) / 1000 };
+    await writeFile(path, JSON.stringify(v, null, 2) + '\n');
+    return v;
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Row → metric → per-seed values, in the order of `seeds` (every seed must have every row and metric of the first). */
